@@ -1,0 +1,226 @@
+/**
+ * @module cli/main
+ * The `accord` command: a thin edge that parses arguments, calls the domain modules and turns their results into
+ * output and an exit code. Exit codes: 0 success; 1 the work found problems or failed (messages say which);
+ * 2 the command line itself was wrong.
+ */
+import { rmSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
+import { migrationsDir, packageVersion } from '../core/paths.js';
+import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
+import { loadPartnership } from '../partnership/index.js';
+import { migrate, openStore, readMigrations } from '../store/index.js';
+import { startAccord } from './serve.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+interface Command {
+  readonly summary: string;
+  readonly usage: string;
+  readonly details: string;
+  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly positionals: number;
+  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const fail = (line: string) => process.stderr.write(`${line}\n`);
+
+function configOrExit(): Config | number {
+  const config = readConfig(process.env);
+  if (!config.ok) {
+    fail('accord: the environment is not set up correctly:');
+    for (const issue of config.error) fail(`  ${formatIssue(issue)}`);
+    return EXIT.failed;
+  }
+  return config.value;
+}
+
+async function serveUntilSignalled(demo: boolean): Promise<number> {
+  const config = configOrExit();
+  if (typeof config === 'number') return config;
+  const running = await startAccord({ config, demo, log: (line) => out(`accord: ${line}`) });
+  out(`accord: serving ${running.partnership.partnershipId} at ${running.url} (Ctrl-C to stop)`);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        fail(`accord: ${signal} again: exiting without waiting`);
+        process.exit(EXIT.failed);
+      }
+      stopping = true;
+      out(`accord: ${signal}: stopping`);
+      running.stop().then(
+        () => {
+          out('accord: stopped cleanly');
+          resolve(EXIT.ok);
+        },
+        (error: unknown) => {
+          fail(`accord: error while stopping: ${String(error)}`);
+          resolve(EXIT.failed);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+const commands: Record<string, Command> = {
+  serve: {
+    summary: 'serve the API and pages on the configured store',
+    usage: 'accord serve',
+    details:
+      'Opens the store (DATABASE_URL, or the embedded PostgreSQL in ACCORD_DATA_DIR), applies migrations, loads the\n' +
+      'partnership in ACCORD_PARTNERSHIP and serves at HOST:PORT until SIGINT or SIGTERM.',
+    options: {},
+    positionals: 0,
+    run: () => serveUntilSignalled(false),
+  },
+  demo: {
+    summary: 'run the demo: what `npm start` runs',
+    usage: 'accord demo [--reset]',
+    details:
+      'Like `accord serve`, plus the demo steps (seeded demo users; later, the synthetic population).\n' +
+      '--reset deletes the embedded data directory first and starts afresh (refused when DATABASE_URL is set).',
+    options: { reset: { type: 'boolean', default: false } },
+    positionals: 0,
+    async run(values) {
+      if (values.reset === true) {
+        const config = configOrExit();
+        if (typeof config === 'number') return config;
+        if (config.databaseUrl !== undefined) {
+          fail(
+            'accord demo --reset only resets the embedded store; unset DATABASE_URL or reset that database yourself.',
+          );
+          return EXIT.usage;
+        }
+        rmSync(config.dataDir, { recursive: true, force: true });
+        out(`accord: removed ${config.dataDir}`);
+      }
+      return serveUntilSignalled(true);
+    },
+  },
+  migrate: {
+    summary: 'apply database migrations and exit',
+    usage: 'accord migrate',
+    details: 'Brings the store (DATABASE_URL or the embedded one) up to the current schema, then exits.',
+    options: {},
+    positionals: 0,
+    async run() {
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: out });
+      try {
+        const report = await migrate(store.db, readMigrations(migrationsDir));
+        if (!report.ok) throw new ProblemError(report.error);
+        out(`accord: ${store.db.description} is at schema version ${report.value.current}`);
+        return EXIT.ok;
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  'partnership validate': {
+    summary: 'check a partnership folder and report every problem',
+    usage: 'accord partnership validate <dir>',
+    details:
+      'Checks every file of the folder against its schema and every reference between files. Prints each problem\n' +
+      'as file: line: path: message, and exits 1 if there are any. Changes nothing.',
+    options: {},
+    positionals: 1,
+    async run(_values, [dir]) {
+      if (dir === undefined) return EXIT.usage;
+      const result = loadPartnership(dir);
+      if (!result.ok) {
+        for (const issue of result.error) fail(formatIssue(issue));
+        fail(`${result.error.length} problem(s) in ${dir}`);
+        return EXIT.failed;
+      }
+      const p = result.value.partnership;
+      out(
+        `${dir}: valid — ${p.info.name}: ${p.organisations.length} organisations, ${p.places.length} places, ` +
+          `${p.neighbourhoods.length} neighbourhoods, ${p.programmes.length} programmes, ${p.bodies.length} bodies, ` +
+          `${p.delegations.length} delegations, ${p.mou.commitments.length} MoU commitments, ${p.sources.length} sources`,
+      );
+      return EXIT.ok;
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  return [
+    `accord ${packageVersion}: runs an Integrated Care System partnership`,
+    '',
+    'Usage: accord <command> [options]     accord <command> --help',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Environment:',
+    ...ENVIRONMENT.map((v) => `  ${v.name.padEnd(26)}${v.meaning}`),
+    '',
+    'Exit codes: 0 success; 1 problems found or a failure (the message says which); 2 a wrong command line.',
+  ].join('\n');
+}
+
+function commandHelp(name: string, command: Command): string {
+  return [`Usage: ${command.usage}`, '', `${name}: ${command.summary}.`, '', command.details].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(help());
+    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+  }
+  if (argv[0] === '--version') {
+    out(packageVersion);
+    return EXIT.ok;
+  }
+  const name = [`${words[0] ?? ''} ${words[1] ?? ''}`, words[0] ?? ''].find(
+    (candidate) => candidate in commands,
+  );
+  const command = name === undefined ? undefined : commands[name];
+  if (name === undefined || command === undefined) {
+    fail(`accord: unknown command '${argv.join(' ')}'\n`);
+    fail(help());
+    return EXIT.usage;
+  }
+  const rest = argv.slice(name.split(' ').length);
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...command.options, help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    fail(`accord ${name}: ${(error as Error).message}\n`);
+    fail(commandHelp(name, command));
+    return EXIT.usage;
+  }
+  if (parsed.values.help === true) {
+    out(commandHelp(name, command));
+    return EXIT.ok;
+  }
+  if (parsed.positionals.length !== command.positionals) {
+    fail(`accord ${name}: expected ${command.positionals} argument(s), got ${parsed.positionals.length}\n`);
+    fail(commandHelp(name, command));
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(parsed.values, parsed.positionals);
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      fail(`accord: ${error.problem.title}`);
+      for (const issue of error.problem.issues ?? ([] as Issue[])) fail(`  ${formatIssue(issue)}`);
+      if (error.problem.fix !== undefined) fail(`accord: ${error.problem.fix}`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * @module cli/serve
+ * The main job, composed: open the store (embedded or DATABASE_URL) and migrate it, load the partnership files
+ * into it, build the server and listen; on SIGINT/SIGTERM close the server, then the store, in that order.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../core/config.js';
+import { migrationsDir } from '../core/paths.js';
+import { problem, ProblemError } from '../core/problem.js';
+import { loadPartnership, syncPartnership, type SyncReport } from '../partnership/index.js';
+import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
+import { buildServer } from '../web/server.js';
+
+export interface Running {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly url: string;
+  readonly partnership: SyncReport;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  readonly config: Config;
+  /** Steps only the demo takes (seed demo users, later the synthetic population). */
+  readonly demo: boolean;
+  readonly log: (message: string) => void;
+}
+
+/** Checks the partnership files before the store is touched, so a bad file changes nothing stored. */
+function loadFilesOrThrow(dir: string) {
+  const loaded = loadPartnership(dir);
+  if (!loaded.ok) {
+    throw new ProblemError(
+      problem(
+        'bad-input',
+        `The partnership files in ${dir} have ${loaded.error.length} problem(s).`,
+        'Fix them (run `accord partnership validate <dir>` to list them again) and start Accord again.',
+        loaded.error,
+      ),
+    );
+  }
+  return loaded.value;
+}
+
+export async function startAccord(options: ServeOptions): Promise<Running> {
+  const { config, log } = options;
+  const files = loadFilesOrThrow(config.partnershipDir);
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
+  try {
+    log(`store: ${store.db.description}, schema version ${store.migrations.current}`);
+    const report = await syncPartnership(store.db, files, config.partnershipDir);
+    log(
+      report.loadId === undefined
+        ? `partnership ${report.partnershipId}: unchanged`
+        : `partnership ${report.partnershipId}: load ${report.loadId} (${report.added} added, ${report.changed} changed, ${report.removed} removed)`,
+    );
+    if (options.demo) {
+      // Later issues add their demo steps here (demo users, the synthetic population).
+    }
+    const known = readMigrations(migrationsDir);
+    const app = await buildServer({
+      db: store.db,
+      config,
+      partnershipId: report.partnershipId,
+      schemaCurrent: async () => {
+        const applied = await appliedMigrations(store.db);
+        return (
+          applied !== undefined &&
+          compareSchema(known, applied) === undefined &&
+          applied.length === known.length
+        );
+      },
+    });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await app.close();
+      const code = (error as { code?: string }).code;
+      if (code === 'EADDRINUSE') {
+        throw new ProblemError(
+          problem(
+            'configuration',
+            `Port ${config.port} on ${config.host} is already in use.`,
+            'Stop whatever is using it, or set PORT to another port (e.g. PORT=3001 npm start).',
+          ),
+        );
+      }
+      if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+        throw new ProblemError(
+          problem(
+            'configuration',
+            `Cannot listen on ${config.host}:${config.port} (${code}).`,
+            'Set HOST to an address of this machine and PORT to a port above 1023.',
+          ),
+        );
+      }
+      throw error;
+    }
+    const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+    return {
+      app,
+      store,
+      url,
+      partnership: report,
+      async stop() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * @module core/config
+ * Accord's settings, read from environment variables once at start and checked: a wrong value stops start-up with a
+ * message naming the variable and what it should be, before anything is written.
+ */
+import { resolve } from 'node:path';
+import type { Issue } from './problem.js';
+import { err, ok, type Result } from './result.js';
+import { defaultPartnershipDir } from './paths.js';
+
+export interface OidcConfig {
+  readonly issuer: URL;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+export interface Config {
+  /** Where the embedded PostgreSQL keeps its data (ignored when databaseUrl is set). */
+  readonly dataDir: string;
+  /** An existing PostgreSQL server (production). */
+  readonly databaseUrl: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  /** The address users reach Accord at; used for OpenID Connect redirects. */
+  readonly publicUrl: URL;
+  readonly partnershipDir: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly oidc: OidcConfig | undefined;
+}
+
+/** The variables Accord reads, with what each is for: printed by `accord --help` and listed in the README. */
+export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
+  { name: 'ACCORD_DATA_DIR', meaning: 'data directory of the embedded PostgreSQL (default ./.accord)' },
+  {
+    name: 'DATABASE_URL',
+    meaning: 'postgresql://… of an existing server; when set, no embedded server is started',
+  },
+  { name: 'HOST', meaning: 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)' },
+  { name: 'PORT', meaning: 'port to listen on (default 3000)' },
+  { name: 'ACCORD_PUBLIC_URL', meaning: 'the address users reach Accord at (default http://localhost:PORT)' },
+  {
+    name: 'ACCORD_PARTNERSHIP',
+    meaning: 'folder of the partnership to load (default the West Yorkshire and Harrogate one)',
+  },
+  { name: 'ACCORD_LOG_LEVEL', meaning: 'fatal, error, warn, info (default), debug, trace or silent' },
+  {
+    name: 'ACCORD_OIDC_ISSUER',
+    meaning: 'OpenID Connect issuer URL; with the two below, enables single sign-on',
+  },
+  { name: 'ACCORD_OIDC_CLIENT_ID', meaning: 'OpenID Connect client id' },
+  { name: 'ACCORD_OIDC_CLIENT_SECRET', meaning: 'OpenID Connect client secret' },
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Result<Config, Issue[]> {
+  const issues: Issue[] = [];
+  const bad = (name: string, message: string) => issues.push({ path: name, message });
+  const value = (name: string) => {
+    const text = env[name]?.trim();
+    return text === undefined || text === '' ? undefined : text;
+  };
+
+  const portText = value('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    bad('PORT', `'${portText}' is not a port number (1-65535)`);
+
+  const databaseUrl = value('DATABASE_URL');
+  if (databaseUrl !== undefined) {
+    const url = parseUrl(databaseUrl);
+    if (url === undefined || !['postgres:', 'postgresql:'].includes(url.protocol)) {
+      bad('DATABASE_URL', 'must be a connection string like postgresql://user:password@host:5432/accord');
+    }
+  }
+
+  const publicText = value('ACCORD_PUBLIC_URL') ?? `http://localhost:${portText}`;
+  const publicUrl = parseUrl(publicText);
+  if (publicUrl === undefined || !['http:', 'https:'].includes(publicUrl.protocol)) {
+    bad('ACCORD_PUBLIC_URL', `'${publicText}' is not an http(s) URL`);
+  }
+
+  const logLevel = value('ACCORD_LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    bad('ACCORD_LOG_LEVEL', `'${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const oidcNames = ['ACCORD_OIDC_ISSUER', 'ACCORD_OIDC_CLIENT_ID', 'ACCORD_OIDC_CLIENT_SECRET'] as const;
+  const oidcValues = oidcNames.map(value);
+  let oidc: OidcConfig | undefined;
+  if (oidcValues.some((v) => v !== undefined)) {
+    const missing = oidcNames.filter((_, index) => oidcValues[index] === undefined);
+    if (missing.length > 0) bad(missing.join(', '), 'OpenID Connect needs all three ACCORD_OIDC_* variables');
+    const issuer = parseUrl(oidcValues[0] ?? '');
+    if (oidcValues[0] !== undefined && (issuer === undefined || issuer.protocol !== 'https:')) {
+      bad('ACCORD_OIDC_ISSUER', 'must be an https:// URL of the identity provider');
+    }
+    if (missing.length === 0 && issuer !== undefined) {
+      oidc = { issuer, clientId: oidcValues[1] ?? '', clientSecret: oidcValues[2] ?? '' };
+    }
+  }
+
+  if (issues.length > 0 || publicUrl === undefined) return err(issues);
+  return ok({
+    dataDir: resolve(cwd, value('ACCORD_DATA_DIR') ?? '.accord'),
+    databaseUrl,
+    host: value('HOST') ?? '127.0.0.1',
+    port,
+    publicUrl,
+    partnershipDir: resolve(cwd, value('ACCORD_PARTNERSHIP') ?? defaultPartnershipDir),
+    logLevel: logLevel as Config['logLevel'],
+    oidc,
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * @module partnership/load
+ * Reads a partnership folder: every file parsed as YAML, checked against its schema, then every cross-reference
+ * resolved. Returns the whole partnership or every problem found (file, line, path, message) — never the first
+ * only, so whoever edits the files can fix them all in one pass.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Issue } from '../core/problem.js';
+import { err, ok, type Result } from '../core/result.js';
+import { PartnershipFiles, type Partnership, type PartnershipFileName } from './schema.js';
+import { crossCheck } from './validate.js';
+
+export interface LoadedPartnership {
+  readonly partnership: Partnership;
+  /** sha-256 of each file's bytes, to tell which files changed since the last load. */
+  readonly fileHashes: Readonly<Record<PartnershipFileName, string>>;
+}
+
+type Parsed = { [K in PartnershipFileName]: z.infer<(typeof PartnershipFiles)[K]> };
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** The line of the YAML node at `path`, or of its nearest ancestor that exists. */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node: unknown = doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range !== undefined && node.range !== null) {
+      return counter.linePos(node.range[0]).line;
+    }
+  }
+  return undefined;
+}
+
+/** Parses and schema-checks one file; `undefined` data means the file had problems (recorded in `issues`). */
+function readFile<K extends PartnershipFileName>(
+  dir: string,
+  file: K,
+  issues: Issue[],
+): { data: Parsed[K]; locate: (path: readonly PropertyKey[]) => number | undefined } | undefined {
+  const fullPath = join(dir, file);
+  if (!existsSync(fullPath)) {
+    issues.push({ file, message: 'file is missing: every partnership folder needs it (see the schema)' });
+    return undefined;
+  }
+  const text = readFileSync(fullPath, 'utf8');
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      issues.push({
+        file,
+        line: counter.linePos(error.pos[0]).line,
+        message: `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`,
+      });
+    }
+    return undefined;
+  }
+  const schema = PartnershipFiles[file];
+  const parsed = schema.safeParse(doc.toJS());
+  const locate = (path: readonly PropertyKey[]) => lineOf(doc, counter, path);
+  if (!parsed.success) {
+    for (const problem of parsed.error.issues) {
+      const line = locate(problem.path);
+      issues.push({
+        file,
+        ...(line === undefined ? {} : { line }),
+        path: pathText(problem.path),
+        message: problem.message,
+      });
+    }
+    return undefined;
+  }
+  return { data: parsed.data as Parsed[K], locate };
+}
+
+export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    return err([{ file: dir, message: 'is not a folder: give the path of a partnership folder' }]);
+  }
+  const issues: Issue[] = [];
+  const files = Object.keys(PartnershipFiles) as PartnershipFileName[];
+  const read = Object.fromEntries(files.map((file) => [file, readFile(dir, file, issues)])) as {
+    [K in PartnershipFileName]: ReturnType<typeof readFile<K>>;
+  };
+  const fileHashes = Object.fromEntries(
+    files.map((file) => [
+      file,
+      existsSync(join(dir, file))
+        ? createHash('sha256')
+            .update(readFileSync(join(dir, file)))
+            .digest('hex')
+        : '',
+    ]),
+  ) as Record<PartnershipFileName, string>;
+
+  const all = files.every((file) => read[file] !== undefined);
+  if (!all) return err(issues);
+  const get = <K extends PartnershipFileName>(file: K) => {
+    const entry = read[file];
+    if (entry === undefined) throw new Error(`unreachable: ${file} was checked`);
+    return entry.data;
+  };
+  const partnership: Partnership = {
+    info: get('partnership.yaml').partnership,
+    sources: get('sources.yaml').sources,
+    organisations: get('organisations.yaml').organisations,
+    places: get('places.yaml').places,
+    neighbourhoods: get('neighbourhoods.yaml').neighbourhoods,
+    tests: get('collective-action-tests.yaml').tests,
+    programmes: get('programmes.yaml').programmes,
+    bodies: get('bodies.yaml').bodies,
+    delegations: get('delegations.yaml').delegations,
+    mou: get('mou.yaml').mou,
+  };
+  const crossIssues = crossCheck(partnership).map((issue) => {
+    const located = read[issue.file]?.locate(issue.pathParts);
+    return {
+      file: issue.file,
+      ...(located === undefined ? {} : { line: located }),
+      path: pathText(issue.pathParts),
+      message: issue.message,
+    };
+  });
+  if (crossIssues.length > 0) return err(crossIssues);
+  return ok({ partnership, fileHashes });
+}

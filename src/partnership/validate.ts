@@ -1,0 +1,177 @@
+/**
+ * @module partnership/validate
+ * The checks that span files: ids unique, every reference resolves to an entry of the right kind, every figure's
+ * source is listed, every period ends after it starts. Pure: takes a schema-checked partnership, returns issues.
+ */
+import type { PartnershipFileName, Partnership } from './schema.js';
+
+export interface CrossIssue {
+  readonly file: PartnershipFileName;
+  readonly pathParts: readonly (string | number)[];
+  readonly message: string;
+}
+
+export function crossCheck(p: Partnership): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const add = (file: PartnershipFileName, pathParts: (string | number)[], message: string) =>
+    issues.push({ file, pathParts, message });
+
+  const ids = <T extends { id: string }>(file: PartnershipFileName, key: string, items: readonly T[]) => {
+    const seen = new Map<string, T>();
+    items.forEach((item, index) => {
+      if (seen.has(item.id)) add(file, [key, index, 'id'], `duplicate id '${item.id}'`);
+      seen.set(item.id, item);
+    });
+    return seen;
+  };
+  const sources = ids('sources.yaml', 'sources', p.sources);
+  const organisations = ids('organisations.yaml', 'organisations', p.organisations);
+  const places = ids('places.yaml', 'places', p.places);
+  ids('neighbourhoods.yaml', 'neighbourhoods', p.neighbourhoods);
+  const tests = ids('collective-action-tests.yaml', 'tests', p.tests);
+  ids('programmes.yaml', 'programmes', p.programmes);
+  const bodies = ids('bodies.yaml', 'bodies', p.bodies);
+  ids('delegations.yaml', 'delegations', p.delegations);
+  ids('mou.yaml', 'mou', p.mou.commitments);
+
+  const org = (file: PartnershipFileName, path: (string | number)[], id: string | undefined) => {
+    if (id !== undefined && !organisations.has(id)) {
+      add(file, path, `unknown organisation '${id}': add it to organisations.yaml or correct the id`);
+    }
+  };
+  const place = (file: PartnershipFileName, path: (string | number)[], id: string | undefined) => {
+    if (id !== undefined && !places.has(id)) {
+      add(file, path, `unknown place '${id}': add it to places.yaml or correct the id`);
+    }
+  };
+  const body = (file: PartnershipFileName, path: (string | number)[], id: string) => {
+    if (!bodies.has(id)) add(file, path, `unknown body '${id}': add it to bodies.yaml or correct the id`);
+  };
+  const period = (
+    file: PartnershipFileName,
+    path: (string | number)[],
+    item: { from: string; to?: string },
+  ) => {
+    if (item.to !== undefined && item.to < item.from) {
+      add(file, [...path, 'to'], `ends (${item.to}) before it starts (${item.from})`);
+    }
+  };
+
+  // Every `source` anywhere must name an entry of sources.yaml.
+  const walkSources = (file: PartnershipFileName, value: unknown, path: (string | number)[]) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walkSources(file, item, [...path, index]));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'source' && typeof child === 'string' && !sources.has(child)) {
+          add(file, [...path, key], `unknown source '${child}': add it to sources.yaml or correct the id`);
+        } else {
+          walkSources(file, child, [...path, key]);
+        }
+      }
+    }
+  };
+  walkSources('partnership.yaml', p.info, ['partnership']);
+  walkSources('organisations.yaml', p.organisations, ['organisations']);
+  walkSources('places.yaml', p.places, ['places']);
+  walkSources('neighbourhoods.yaml', p.neighbourhoods, ['neighbourhoods']);
+  walkSources('collective-action-tests.yaml', p.tests, ['tests']);
+  walkSources('programmes.yaml', p.programmes, ['programmes']);
+  walkSources('bodies.yaml', p.bodies, ['bodies']);
+  walkSources('delegations.yaml', p.delegations, ['delegations']);
+  walkSources('mou.yaml', p.mou, ['mou']);
+
+  p.organisations.forEach((o, i) => {
+    const at = ['organisations', i];
+    period('organisations.yaml', at, o);
+    org('organisations.yaml', [...at, 'successor'], o.successor);
+    if (o.successor === o.id)
+      add('organisations.yaml', [...at, 'successor'], 'an organisation cannot succeed itself');
+    if (o.successor !== undefined && o.to === undefined) {
+      add('organisations.yaml', [...at, 'to'], 'has a successor, so it must have an end date (`to`)');
+    }
+    o.places?.forEach((id, j) => place('organisations.yaml', [...at, 'places', j], id));
+  });
+
+  p.places.forEach((pl, i) => {
+    const at = ['places', i];
+    period('places.yaml', at, pl);
+    pl.councils.forEach((id, j) => {
+      org('places.yaml', [...at, 'councils', j], id);
+      const council = organisations.get(id);
+      if (council !== undefined && council.sector !== 'local-government') {
+        add('places.yaml', [...at, 'councils', j], `'${id}' is not a local-government organisation`);
+      }
+    });
+    pl.commissioners.forEach((id, j) => org('places.yaml', [...at, 'commissioners', j], id));
+    pl.healthAndWellbeingBoards.forEach((id, j) => {
+      body('places.yaml', [...at, 'healthAndWellbeingBoards', j], id);
+      const board = bodies.get(id);
+      if (board !== undefined && board.kind !== 'health-and-wellbeing-board') {
+        add(
+          'places.yaml',
+          [...at, 'healthAndWellbeingBoards', j],
+          `'${id}' is not a Health and Wellbeing Board`,
+        );
+      }
+    });
+  });
+
+  const practices = new Map<string, string>();
+  p.neighbourhoods.forEach((n, i) => {
+    const at = ['neighbourhoods', i];
+    period('neighbourhoods.yaml', at, n);
+    place('neighbourhoods.yaml', [...at, 'place'], n.place);
+    n.practices.forEach((practice, j) => {
+      const other = practices.get(practice.ods);
+      if (other !== undefined) {
+        add(
+          'neighbourhoods.yaml',
+          [...at, 'practices', j, 'ods'],
+          `practice ${practice.ods} is also in '${other}'`,
+        );
+      }
+      practices.set(practice.ods, n.id);
+    });
+  });
+
+  p.programmes.forEach((prog, i) => {
+    const at = ['programmes', i];
+    period('programmes.yaml', at, prog);
+    place('programmes.yaml', [...at, 'place'], prog.place);
+    org('programmes.yaml', [...at, 'leadOrganisation'], prog.leadOrganisation);
+    prog.tests.forEach((id, j) => {
+      if (!tests.has(id)) {
+        add(
+          'programmes.yaml',
+          [...at, 'tests', j],
+          `unknown test '${id}': use an id from collective-action-tests.yaml`,
+        );
+      }
+    });
+  });
+
+  p.bodies.forEach((b, i) => {
+    const at = ['bodies', i];
+    period('bodies.yaml', at, b);
+    place('bodies.yaml', [...at, 'place'], b.place);
+    org('bodies.yaml', [...at, 'host'], b.host);
+    b.members.forEach((m, j) => org('bodies.yaml', [...at, 'members', j, 'organisation'], m.organisation));
+  });
+
+  p.delegations.forEach((d, i) => {
+    const at = ['delegations', i];
+    period('delegations.yaml', at, d);
+    d.delegatedBy.forEach((id, j) => org('delegations.yaml', [...at, 'delegatedBy', j], id));
+    body('delegations.yaml', [...at, 'delegatedTo'], d.delegatedTo);
+  });
+
+  period('mou.yaml', ['mou'], p.mou);
+  p.mou.signatories.forEach((id, j) => org('mou.yaml', ['mou', 'signatories', j], id));
+  p.mou.commitments.forEach((c, i) => {
+    if (c.parties !== 'all')
+      c.parties.forEach((id, j) => org('mou.yaml', ['mou', 'commitments', i, 'parties', j], id));
+  });
+
+  return issues;
+}

@@ -1,0 +1,255 @@
+/**
+ * @module web/server
+ * One Fastify server for the JSON API (/api, with its OpenAPI document), the public pages and sign-in.
+ * A thin edge: routes parse and check input, call the domain modules, and turn their results into responses.
+ *
+ * Every route must declare who may call it (`config.access`): the server refuses to start with a route that does
+ * not, and one hook applies the rule to every request before its handler runs. Deny by default.
+ */
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { ANONYMOUS, decide, type AccessRule, type Principal } from '../access/principal.js';
+import type { Config } from '../core/config.js';
+import { packageRoot, packageVersion } from '../core/paths.js';
+import { problem, type Problem } from '../core/problem.js';
+import type { Database } from '../store/database.js';
+import { authPlugin } from './auth/plugin.js';
+import { problemDocument, sendProblem, STATUS } from './problem.js';
+import { healthRoutes } from './routes/health.js';
+import { partnershipRoutes } from './routes/partnership.js';
+import { securityHeaders } from './security-headers.js';
+import { createViews, nhsukDist } from './views.js';
+import type nunjucks from 'nunjucks';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. Required on every route. */
+    access?: AccessRule;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyReply {
+    /** Renders a page template with the common context (partnership, principal, CSRF token, CSP nonce). */
+    page(template: string, context: Record<string, unknown>): Promise<FastifyReply>;
+  }
+}
+
+export interface ServerDeps {
+  readonly db: Database;
+  readonly config: Pick<Config, 'logLevel' | 'publicUrl' | 'oidc'>;
+  /** The id of the partnership this server presents. */
+  readonly partnershipId: string;
+  /** Whether the store's schema is up to date, for /ready. */
+  readonly schemaCurrent: () => Promise<boolean>;
+  /** Log destination; tests pass a stream to inspect what is logged. */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+/** Shared by route modules: the dependencies and the page renderer. */
+export interface AppContext extends ServerDeps {
+  readonly views: nunjucks.Environment;
+}
+
+/** Paths that answer in JSON; everything else is a page and answers errors with a page. */
+const isApiPath = (url: string) => /^\/(api|fhir|health|ready)(\/|$|\?)/.test(url);
+
+const ONE_MEBIBYTE = 1024 * 1024;
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: ONE_MEBIBYTE,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    logger: {
+      level: deps.config.logLevel,
+      ...(deps.logStream === undefined ? {} : { stream: deps.logStream }),
+      // Logs never hold personal data: a request is logged by its route pattern (`/api/people/:id`, not the id),
+      // never its query string, headers or body.
+      serializers: {
+        req: (request: FastifyRequest) => ({
+          method: request.method,
+          route: request.routeOptions.url ?? '(no route)',
+        }),
+        res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      },
+    },
+  });
+  const views = createViews();
+  const context: AppContext = { ...deps, views };
+
+  securityHeaders(app, { https: deps.config.publicUrl.protocol === 'https:' });
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+  // Deny by default: a route without an access rule is a programming error, caught at start-up.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined && !route.url.startsWith('/assets/')) {
+      throw new Error(
+        `Route ${route.method.toString()} ${route.url} declares no access rule (config.access)`,
+      );
+    }
+  });
+
+  // Every request starts anonymous; the auth plugin's hook replaces that with a session's user or a token's system.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.principal = ANONYMOUS;
+    done();
+  });
+  await app.register(authPlugin, context);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const rule = request.routeOptions.config.access;
+    if (request.url.startsWith('/assets/') && rule === undefined) return;
+    const decision = rule === undefined ? 'forbidden' : decide(rule, request.principal);
+    if (decision === 'allow') return;
+    if (!isApiPath(request.url) && decision === 'unauthenticated') {
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    const denied: Problem =
+      decision === 'unauthenticated'
+        ? problem('unauthenticated', 'You need to sign in, or send a bearer token, to use this.')
+        : problem('forbidden', 'You do not have permission to use this.');
+    return replyWithProblem(request, reply, denied);
+  });
+
+  app.decorateReply('page', async function (this, template: string, pageContext: Record<string, unknown>) {
+    const body = views.render(template, {
+      ...pageContext,
+      principal: this.request.principal,
+      csrfToken: this.request.csrfToken,
+      cspNonce: this.request.cspNonce,
+      currentUrl: this.request.url,
+    });
+    return this.type('text/html; charset=utf-8').send(body);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Accord API',
+        version: packageVersion,
+        description:
+          'The partnership as data, and (in later releases) governance, outcomes and money. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A partner system token (accord token create)',
+          },
+          session: { type: 'apiKey', in: 'cookie', name: 'accord_session' },
+        },
+      },
+    },
+  });
+
+  const replyWithProblem = async (request: FastifyRequest, reply: FastifyReply, p: Problem) => {
+    if (isApiPath(request.url)) return sendProblem(reply, p);
+    reply.status(STATUS[p.kind]);
+    return reply.page('error.njk', { title: p.title, detail: p.fix ?? '' });
+  };
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    let p: Problem;
+    if (error.validation !== undefined) {
+      p = problem(
+        'bad-input',
+        'The request does not match the API schema.',
+        'Correct the fields listed in `issues` and send it again.',
+        error.validation.map((v) => ({
+          path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+          message: v.message ?? 'is not valid',
+        })),
+      );
+    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      reply.status(413);
+      return reply.type('application/problem+json').send({
+        ...problemDocument(problem('bad-input', 'The request body is too large.', 'Send at most 1 MiB.')),
+        status: 413,
+      });
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      reply.status(415);
+      return reply.type('application/problem+json').send({
+        ...problemDocument(
+          problem('bad-input', 'This content type is not accepted here.', 'Send JSON or a form.'),
+        ),
+        status: 415,
+      });
+    } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      reply.status(error.statusCode);
+      return isApiPath(request.url)
+        ? reply.type('application/problem+json').send({
+            type: 'about:blank',
+            title: error.message,
+            status: error.statusCode,
+          })
+        : reply.page('error.njk', { title: 'There is a problem with the request', detail: error.message });
+    } else {
+      request.log.error(
+        { err: { type: error.name, message: error.message, stack: error.stack } },
+        'internal error',
+      );
+      reply.status(500);
+      const detail = `Something went wrong on our side. Reference: ${request.id}`;
+      return isApiPath(request.url)
+        ? reply.type('application/problem+json').send({
+            type: 'about:blank',
+            title: 'Internal error',
+            status: 500,
+            detail,
+            instance: request.url.split('?')[0],
+          })
+        : reply.page('error.njk', {
+            title: 'Sorry, there is a problem with the service',
+            detail: 'Try again later.',
+            reference: request.id,
+          });
+    }
+    return replyWithProblem(request, reply, p);
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    replyWithProblem(
+      request,
+      reply,
+      problem('not-found', 'Page not found', 'Check the address, or start from the partnership home page.'),
+    ),
+  );
+
+  // Static assets: the NHS.UK design system's CSS, JS, fonts and icons, and Accord's own few.
+  await app.register(fastifyStatic, {
+    root: join(nhsukDist, 'nhsuk'),
+    prefix: '/assets/nhsuk/',
+    decorateReply: false,
+    allowedPath: (path) => /\.(css|js|mjs|map|svg|png|ico|woff2?|json)$/.test(path),
+    setHeaders: (res) => {
+      res.setHeader('cache-control', 'public, max-age=86400');
+    },
+  });
+  await app.register(fastifyStatic, {
+    root: join(packageRoot, 'src', 'web', 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+  });
+
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()),
+  );
+  await app.register(healthRoutes, context);
+  await app.register(partnershipRoutes, context);
+  return app;
+}
