@@ -103,26 +103,25 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
     ]),
   ) as Record<PartnershipFileName, string>;
 
-  const all = files.every((file) => read[file] !== undefined);
-  if (!all) return err(issues);
-  const get = <K extends PartnershipFileName>(file: K) => {
-    const entry = read[file];
-    if (entry === undefined) throw new Error(`unreachable: ${file} was checked`);
-    return entry.data;
+  // Files that failed their schema stand in as empty, so the references among the files that passed are still
+  // checked now: whoever fixes the folder sees every problem at once.
+  const unavailable = new Set(files.filter((file) => read[file] === undefined));
+  const list = <T>(entries: readonly T[] | undefined): readonly T[] => entries ?? [];
+  const info = read['partnership.yaml']?.data.partnership;
+  const mou = read['mou.yaml']?.data.mou;
+  const partnership = {
+    info,
+    sources: list(read['sources.yaml']?.data.sources),
+    organisations: list(read['organisations.yaml']?.data.organisations),
+    places: list(read['places.yaml']?.data.places),
+    neighbourhoods: list(read['neighbourhoods.yaml']?.data.neighbourhoods),
+    tests: list(read['collective-action-tests.yaml']?.data.tests),
+    programmes: list(read['programmes.yaml']?.data.programmes),
+    bodies: list(read['bodies.yaml']?.data.bodies),
+    delegations: list(read['delegations.yaml']?.data.delegations),
+    mou,
   };
-  const partnership: Partnership = {
-    info: get('partnership.yaml').partnership,
-    sources: get('sources.yaml').sources,
-    organisations: get('organisations.yaml').organisations,
-    places: get('places.yaml').places,
-    neighbourhoods: get('neighbourhoods.yaml').neighbourhoods,
-    tests: get('collective-action-tests.yaml').tests,
-    programmes: get('programmes.yaml').programmes,
-    bodies: get('bodies.yaml').bodies,
-    delegations: get('delegations.yaml').delegations,
-    mou: get('mou.yaml').mou,
-  };
-  const crossIssues = crossCheck(partnership).map((issue) => {
+  const crossIssues = crossCheck(partnership as Partnership, unavailable).map((issue) => {
     const located = read[issue.file]?.locate(issue.pathParts);
     return {
       file: issue.file,
@@ -131,6 +130,7 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
       message: issue.message,
     };
   });
-  if (crossIssues.length > 0) return err(crossIssues);
-  return ok({ partnership, fileHashes });
+  if (issues.length + crossIssues.length > 0) return err([...issues, ...crossIssues]);
+  if (info === undefined || mou === undefined) throw new Error('unreachable: both files passed their schema');
+  return ok({ partnership: { ...partnership, info, mou }, fileHashes });
 }

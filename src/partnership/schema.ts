@@ -15,7 +15,11 @@ export const IsoDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)), 'is not a real calendar date'),
+    // Date.parse rolls 2021-02-30 over to 2 March: a real date survives the round trip unchanged.
+    .refine((text) => {
+      const parsed = new Date(`${text}T00:00:00Z`);
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+    }, 'is not a real calendar date'),
 );
 
 /** A lowercase id used to refer to an entry from other files: letters, digits and hyphens. */
@@ -85,6 +89,8 @@ export const PartnershipInfo = z
     /** Principles the partnership works by, in its own words (e.g. "improve the lives of the poorest, the fastest"). */
     principles: z.array(z.string().min(1)).default([]),
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict();
 
@@ -153,6 +159,8 @@ export const Place = z
     population: Figure,
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict();
 
@@ -175,6 +183,8 @@ export const Neighbourhood = z
     practices: z.array(Practice).min(1),
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict();
 
@@ -203,6 +213,8 @@ export const Programme = z
     leadOrganisation: Id.optional(),
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict()
   .superRefine((programme, ctx) => {
@@ -225,15 +237,25 @@ export const Programme = z
 
 export const Member = z
   .object({
-    /** The organisation the member comes from (an organisation id). */
-    organisation: Id,
+    /** The organisation the member comes from (an organisation id), when the seat belongs to one. */
+    organisation: Id.optional(),
+    /** Who the seat represents when it belongs to no single organisation (e.g. "Lay member", "Public member"). */
+    constituency: z.string().min(1).optional(),
     /** The member's role, e.g. "Leader of the Council", "Chair", "Chief Executive", "Lay member". */
     role: z.string().min(1),
     /** How many seats the organisation holds in this role. */
     seats: z.number().int().positive().default(1),
     voting: z.boolean(),
+    /** When the seat existed, if not for the body's whole life. */
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    note: z.string().optional(),
   })
-  .strict();
+  .strict()
+  .refine((member) => (member.organisation === undefined) !== (member.constituency === undefined), {
+    message: 'a member names either an organisation or a constituency (who the seat represents), not both',
+    path: ['organisation'],
+  });
 
 export const Quorum = z
   .object({
@@ -261,7 +283,8 @@ export const Body = z
       'committee',
     ]),
     level: z.enum(['system', 'place']),
-    place: Id.optional(),
+    /** For place-level bodies, the place(s) it serves (a county Health and Wellbeing Board may serve two). */
+    places: z.array(Id).default([]),
     /** The organisation that hosts it (runs its secretariat), if any. */
     host: Id.optional(),
     purpose: z.string().min(1),
@@ -271,18 +294,26 @@ export const Body = z
     quorum: Quorum,
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.level === 'place' && body.place === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['place'], message: 'a place-level body must name its place' });
+    if (body.level === 'place' && body.places.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['places'],
+        message: 'a place-level body must name its place(s)',
+      });
     }
-    const voting = body.members.filter((m) => m.voting).reduce((sum, m) => sum + m.seats, 0);
+    const voting = body.members
+      .filter((m) => m.voting && m.to === undefined)
+      .reduce((sum, m) => sum + m.seats, 0);
     if (body.quorum.minimumVoting > voting) {
       ctx.addIssue({
         code: 'custom',
         path: ['quorum', 'minimumVoting'],
-        message: `the quorum (${body.quorum.minimumVoting}) is larger than the number of voting seats (${voting})`,
+        message: `the quorum (${body.quorum.minimumVoting}) is larger than the number of current voting seats (${voting})`,
       });
     }
   });
@@ -306,6 +337,8 @@ export const Delegation = z
     instrument: z.string().min(1),
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict();
 
@@ -331,6 +364,8 @@ export const Mou = z
     commitments: z.array(Commitment).min(1),
     ...effective,
     source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
   })
   .strict();
 

@@ -11,8 +11,16 @@ export interface CrossIssue {
   readonly message: string;
 }
 
-export function crossCheck(p: Partnership): CrossIssue[] {
+/**
+ * `unavailable` names files that failed their own schema: their entries are absent from `p`, so references into
+ * them are not reported as unknown (that would blame the wrong file), while every other reference still is.
+ */
+export function crossCheck(
+  p: Partnership,
+  unavailable: ReadonlySet<PartnershipFileName> = new Set(),
+): CrossIssue[] {
   const issues: CrossIssue[] = [];
+  const known = (file: PartnershipFileName) => !unavailable.has(file);
   const add = (file: PartnershipFileName, pathParts: (string | number)[], message: string) =>
     issues.push({ file, pathParts, message });
 
@@ -32,20 +40,21 @@ export function crossCheck(p: Partnership): CrossIssue[] {
   ids('programmes.yaml', 'programmes', p.programmes);
   const bodies = ids('bodies.yaml', 'bodies', p.bodies);
   ids('delegations.yaml', 'delegations', p.delegations);
-  ids('mou.yaml', 'mou', p.mou.commitments);
+  if (known('mou.yaml')) ids('mou.yaml', 'mou', p.mou.commitments);
 
   const org = (file: PartnershipFileName, path: (string | number)[], id: string | undefined) => {
-    if (id !== undefined && !organisations.has(id)) {
+    if (id !== undefined && known('organisations.yaml') && !organisations.has(id)) {
       add(file, path, `unknown organisation '${id}': add it to organisations.yaml or correct the id`);
     }
   };
   const place = (file: PartnershipFileName, path: (string | number)[], id: string | undefined) => {
-    if (id !== undefined && !places.has(id)) {
+    if (id !== undefined && known('places.yaml') && !places.has(id)) {
       add(file, path, `unknown place '${id}': add it to places.yaml or correct the id`);
     }
   };
   const body = (file: PartnershipFileName, path: (string | number)[], id: string) => {
-    if (!bodies.has(id)) add(file, path, `unknown body '${id}': add it to bodies.yaml or correct the id`);
+    if (known('bodies.yaml') && !bodies.has(id))
+      add(file, path, `unknown body '${id}': add it to bodies.yaml or correct the id`);
   };
   const period = (
     file: PartnershipFileName,
@@ -63,7 +72,7 @@ export function crossCheck(p: Partnership): CrossIssue[] {
       value.forEach((item, index) => walkSources(file, item, [...path, index]));
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, child] of Object.entries(value)) {
-        if (key === 'source' && typeof child === 'string' && !sources.has(child)) {
+        if (key === 'source' && typeof child === 'string' && known('sources.yaml') && !sources.has(child)) {
           add(file, [...path, key], `unknown source '${child}': add it to sources.yaml or correct the id`);
         } else {
           walkSources(file, child, [...path, key]);
@@ -71,7 +80,7 @@ export function crossCheck(p: Partnership): CrossIssue[] {
       }
     }
   };
-  walkSources('partnership.yaml', p.info, ['partnership']);
+  if (known('partnership.yaml')) walkSources('partnership.yaml', p.info, ['partnership']);
   walkSources('organisations.yaml', p.organisations, ['organisations']);
   walkSources('places.yaml', p.places, ['places']);
   walkSources('neighbourhoods.yaml', p.neighbourhoods, ['neighbourhoods']);
@@ -79,7 +88,7 @@ export function crossCheck(p: Partnership): CrossIssue[] {
   walkSources('programmes.yaml', p.programmes, ['programmes']);
   walkSources('bodies.yaml', p.bodies, ['bodies']);
   walkSources('delegations.yaml', p.delegations, ['delegations']);
-  walkSources('mou.yaml', p.mou, ['mou']);
+  if (known('mou.yaml')) walkSources('mou.yaml', p.mou, ['mou']);
 
   p.organisations.forEach((o, i) => {
     const at = ['organisations', i];
@@ -141,7 +150,7 @@ export function crossCheck(p: Partnership): CrossIssue[] {
     place('programmes.yaml', [...at, 'place'], prog.place);
     org('programmes.yaml', [...at, 'leadOrganisation'], prog.leadOrganisation);
     prog.tests.forEach((id, j) => {
-      if (!tests.has(id)) {
+      if (known('collective-action-tests.yaml') && !tests.has(id)) {
         add(
           'programmes.yaml',
           [...at, 'tests', j],
@@ -154,9 +163,16 @@ export function crossCheck(p: Partnership): CrossIssue[] {
   p.bodies.forEach((b, i) => {
     const at = ['bodies', i];
     period('bodies.yaml', at, b);
-    place('bodies.yaml', [...at, 'place'], b.place);
+    b.places.forEach((id, j) => place('bodies.yaml', [...at, 'places', j], id));
     org('bodies.yaml', [...at, 'host'], b.host);
-    b.members.forEach((m, j) => org('bodies.yaml', [...at, 'members', j, 'organisation'], m.organisation));
+    b.members.forEach((m, j) => {
+      org('bodies.yaml', [...at, 'members', j, 'organisation'], m.organisation);
+      if (m.from !== undefined)
+        period('bodies.yaml', [...at, 'members', j], {
+          from: m.from,
+          ...(m.to === undefined ? {} : { to: m.to }),
+        });
+    });
   });
 
   p.delegations.forEach((d, i) => {
@@ -166,6 +182,7 @@ export function crossCheck(p: Partnership): CrossIssue[] {
     body('delegations.yaml', [...at, 'delegatedTo'], d.delegatedTo);
   });
 
+  if (!known('mou.yaml')) return issues;
   period('mou.yaml', ['mou'], p.mou);
   p.mou.signatories.forEach((id, j) => org('mou.yaml', ['mou', 'signatories', j], id));
   p.mou.commitments.forEach((c, i) => {

@@ -1,0 +1,95 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultPartnershipDir, packageRoot } from '../core/paths.js';
+import { loadPartnership } from './load.js';
+
+const fixture = (name: string) => join(packageRoot, 'test', 'fixtures', 'partnerships', name);
+
+function copyOf(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'accord-partnership-')), name);
+  cpSync(fixture(name), dir, { recursive: true });
+  return dir;
+}
+
+describe('loadPartnership', () => {
+  it('loads West Yorkshire and Harrogate: six places, every system programme justified by a test', () => {
+    const result = loadPartnership(defaultPartnershipDir);
+    if (!result.ok) throw new Error(JSON.stringify(result.error, null, 2));
+    const p = result.value.partnership;
+    expect(p.info.ods).toBe('QWO');
+    expect(p.places.map((place) => place.id)).toEqual(
+      expect.arrayContaining([
+        'bradford-district-and-craven',
+        'calderdale',
+        'harrogate',
+        'kirklees',
+        'leeds',
+        'wakefield',
+      ]),
+    );
+    expect(p.places).toHaveLength(6);
+    for (const programme of p.programmes.filter((prog) => prog.level === 'system')) {
+      expect(programme.tests.length).toBeGreaterThan(0);
+    }
+    expect(p.neighbourhoods.length).toBeGreaterThan(40);
+  });
+
+  it('loads the fictional Riverside partnership through the same code', () => {
+    const result = loadPartnership(fixture('riverside'));
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.partnership.info.id).not.toBe('west-yorkshire-and-harrogate');
+  });
+
+  it('reports every planted problem of the broken partnership, with file, line and path', () => {
+    const result = loadPartnership(fixture('broken'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const found = result.error.map((issue) => `${issue.file ?? ''} ${issue.path ?? ''} ${issue.message}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^collective-action-tests\.yaml .*not valid YAML/),
+        expect.stringMatching(
+          /^bodies\.yaml bodies\[0\]\.members\[3\]\.organisation unknown organisation 'riverside-ambulance'/,
+        ),
+        expect.stringMatching(/^programmes\.yaml programmes\[1\]\.tests a system-level programme must name/),
+        expect.stringMatching(/^places\.yaml places\[0\]\.population\.asOf is not a real calendar date/),
+        expect.stringMatching(
+          /^organisations\.yaml organisations\[8\]\.source unknown source 'no-such-source'/,
+        ),
+      ]),
+    );
+    for (const issue of result.error) expect(issue.line).toBeGreaterThan(0);
+  });
+
+  it('names a missing file and a folder that does not exist', () => {
+    expect(loadPartnership('/no/such/folder')).toMatchObject({
+      ok: false,
+      error: [{ message: expect.stringMatching(/not a folder/) }],
+    });
+    const dir = copyOf('riverside');
+    writeFileSync(join(dir, 'mou.yaml'), '');
+    rmSync(join(dir, 'programmes.yaml'));
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toContainEqual(
+      expect.objectContaining({ file: 'programmes.yaml', message: expect.stringMatching(/file is missing/) }),
+    );
+    expect(result.error).toContainEqual(expect.objectContaining({ file: 'mou.yaml' }));
+  });
+
+  it('catches a duplicate id', () => {
+    const dir = copyOf('riverside');
+    const orgs = readFileSync(join(dir, 'organisations.yaml'), 'utf8');
+    // Duplicate the first organisation entry and break a date order.
+    const first = /- id: [a-z0-9-]+\n(?: {4}.*\n)+/.exec(orgs.slice(orgs.indexOf('organisations:')));
+    if (first === null) throw new Error('fixture changed shape');
+    writeFileSync(join(dir, 'organisations.yaml'), `${orgs.trimEnd()}\n  ${first[0].trimEnd()}\n`);
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.map((i) => i.message)).toContainEqual(expect.stringMatching(/duplicate id/));
+  });
+});

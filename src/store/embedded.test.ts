@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ProblemError } from '../core/problem.js';
+import { createDatabase } from './database.js';
+import { startEmbedded } from './embedded.js';
+
+const scratch = () => join(mkdtempSync(join(tmpdir(), 'accord-embedded-')), 'data');
+
+async function problemOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProblemError) return `${error.problem.title} ${error.problem.fix ?? ''}`;
+    throw error;
+  }
+  throw new Error('expected a ProblemError');
+}
+
+describe('embedded PostgreSQL', () => {
+  it('runs durably: fsync, synchronous commit and full-page writes on; reused across starts', async () => {
+    const dataDir = scratch();
+    const server = await startEmbedded({ dataDir, accordVersion: 'test' });
+    const db = createDatabase(server.target);
+    const settings = await db.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'data_checksums')",
+    );
+    expect(Object.fromEntries(settings.map((s) => [s.name, s.setting]))).toEqual({
+      fsync: 'on',
+      synchronous_commit: 'on',
+      full_page_writes: 'on',
+      data_checksums: 'on',
+    });
+    await db.query('CREATE TABLE kept (note text)');
+    await db.query("INSERT INTO kept VALUES ('still here')");
+    await db.close();
+    await server.stop();
+
+    const again = await startEmbedded({ dataDir, accordVersion: 'test' });
+    const db2 = createDatabase(again.target);
+    expect(await db2.query('SELECT note FROM kept')).toEqual([{ note: 'still here' }]);
+    await db2.close();
+    await again.stop();
+  });
+
+  it('refuses a data directory written by a newer Accord, and changes nothing in it', async () => {
+    const dataDir = scratch();
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(join(dataDir, 'accord.json'), JSON.stringify({ format: 99, createdBy: '9.0.0' }));
+    const message = await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }));
+    expect(message).toMatch(/written by a newer Accord \(9\.0\.0, layout 99\).*Upgrade Accord/);
+    expect(readdirSync(dataDir)).toEqual(['accord.json']);
+  });
+
+  it('refuses a damaged data directory with a message naming the fix', async () => {
+    const dataDir = scratch();
+    const server = await startEmbedded({ dataDir, accordVersion: 'test' });
+    await server.stop();
+    rmSync(join(dataDir, 'pg', 'PG_VERSION'));
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /damaged: pg\/PG_VERSION is missing.*ACCORD_DATA_DIR/,
+    );
+    rmSync(join(dataDir, 'pg'), { recursive: true });
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /damaged: its database folder/,
+    );
+    writeFileSync(join(dataDir, 'accord.json'), '{not json');
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /damaged: accord\.json/,
+    );
+  });
+
+  it('refuses a cluster of a newer PostgreSQL major version', async () => {
+    const dataDir = scratch();
+    mkdirSync(join(dataDir, 'pg'), { recursive: true });
+    writeFileSync(join(dataDir, 'pg', 'PG_VERSION'), '99\n');
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /PostgreSQL 99 database, newer/,
+    );
+  });
+
+  it('refuses to share its data directory with another running Accord', async () => {
+    const dataDir = scratch();
+    mkdirSync(dataDir, { recursive: true });
+    // PID 1 is always alive: stands in for another Accord process holding the directory.
+    writeFileSync(join(dataDir, 'accord.pid'), '1\n');
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /Another Accord \(pid 1\)/,
+    );
+  });
+});
