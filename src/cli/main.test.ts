@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultPartnershipDir, packageRoot } from '../core/paths.js';
+import { EXIT, main } from './main.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out.push(String(chunk));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err.push(String(chunk));
+    return true;
+  });
+  return { out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('accord CLI', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('lists its commands and environment variables on --help', async () => {
+    const io = capture();
+    expect(await main(['--help'])).toBe(EXIT.ok);
+    expect(io.out()).toMatch(/serve[\s\S]*demo[\s\S]*partnership validate/);
+    expect(io.out()).toMatch(/DATABASE_URL/);
+  });
+
+  it('gives every command its own --help', async () => {
+    for (const command of [['serve'], ['demo'], ['migrate'], ['partnership', 'validate']]) {
+      const io = capture();
+      expect(await main([...command, '--help'])).toBe(EXIT.ok);
+      expect(io.out()).toMatch(/^Usage: accord /);
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('exits 2 on an unknown command, an unknown option or a missing argument', async () => {
+    capture();
+    expect(await main(['frobnicate'])).toBe(EXIT.usage);
+    expect(await main(['serve', '--no-such-option'])).toBe(EXIT.usage);
+    expect(await main(['partnership', 'validate'])).toBe(EXIT.usage);
+  });
+
+  it('validates the default partnership', async () => {
+    const io = capture();
+    expect(await main(['partnership', 'validate', defaultPartnershipDir])).toBe(EXIT.ok);
+    expect(io.out()).toMatch(/valid — West Yorkshire and Harrogate/);
+  });
+
+  it('reports every problem of a broken partnership as file: line: path: message and exits 1', async () => {
+    const io = capture();
+    const dir = join(packageRoot, 'test', 'fixtures', 'partnerships', 'broken');
+    expect(await main(['partnership', 'validate', dir])).toBe(EXIT.failed);
+    const lines = io.err().trim().split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^bodies\.yaml: line \d+: bodies\[0\]\.members\[3\]\.organisation: unknown organisation/,
+      ),
+    );
+    expect(lines.at(-1)).toMatch(/^6 problem\(s\) in /);
+  });
+
+  it('names the variable when the environment is wrong, before touching any store', async () => {
+    const io = capture();
+    vi.stubEnv('PORT', 'eighty');
+    vi.stubEnv('DATABASE_URL', 'mysql://nope');
+    expect(await main(['serve'])).toBe(EXIT.failed);
+    expect(io.err()).toMatch(/PORT: 'eighty' is not a port number/);
+    expect(io.err()).toMatch(/DATABASE_URL: must be a connection string like postgresql:/);
+    vi.unstubAllEnvs();
+  });
+});

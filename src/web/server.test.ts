@@ -1,0 +1,123 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
+import { loadPartnership, syncPartnership } from '../partnership/index.js';
+import { packageRoot } from '../core/paths.js';
+import { join } from 'node:path';
+import { buildServer } from './server.js';
+
+const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
+
+describe('the server edge', () => {
+  let test: TestDatabase;
+  let partnershipId: string;
+  const logged: string[] = [];
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+
+  beforeAll(async () => {
+    test = await createTestDatabase();
+    const loaded = loadPartnership(riverside);
+    if (!loaded.ok) throw new Error('riverside fixture does not load');
+    partnershipId = (await syncPartnership(test.db, loaded.value, riverside)).partnershipId;
+  });
+  afterAll(async () => {
+    await test.drop();
+  });
+
+  const server = (schemaCurrent = true) =>
+    buildServer({
+      db: test.db,
+      config: { logLevel: 'info', publicUrl: new URL('http://localhost:3000'), oidc: undefined },
+      partnershipId,
+      schemaCurrent: () => Promise.resolve(schemaCurrent),
+      logStream,
+    });
+
+  it('answers /health and /ready, and /ready says 503 when the schema is not current', async () => {
+    const app = await server();
+    expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject('/ready')).json()).toEqual({
+      status: 'ready',
+      database: 'ok',
+      migrations: 'current',
+    });
+    await app.close();
+    const stale = await server(false);
+    const response = await stale.inject('/ready');
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    await stale.close();
+  });
+
+  it('publishes an OpenAPI 3 document that lists the API', async () => {
+    const app = await server();
+    const response = await app.inject('/api/openapi.json');
+    expect(response.statusCode).toBe(200);
+    const doc = response.json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/ready']));
+    await app.close();
+  });
+
+  it('answers unknown API paths with RFC 9457 problem+json and unknown pages with an HTML page', async () => {
+    const app = await server();
+    const api = await app.inject('/api/no-such-thing');
+    expect(api.statusCode).toBe(404);
+    expect(api.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(api.json()).toMatchObject({
+      status: 404,
+      title: 'Page not found',
+      instance: '/api/no-such-thing',
+    });
+    const page = await app.inject('/no-such-page');
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('<h1>Page not found</h1>');
+    await app.close();
+  });
+
+  it('refuses bodies over the limit with 413', async () => {
+    const app = await server();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/anything',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    await app.close();
+  });
+
+  it('sends security headers on every response', async () => {
+    const app = await server();
+    const response = await app.inject('/health');
+    expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(response.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    await app.close();
+  });
+
+  it('refuses to start with a route that declares no access rule (deny by default)', async () => {
+    const app = await server();
+    expect(() => app.get('/api/unguarded', async () => 'open')).toThrow(/declares no access rule/);
+    await app.close();
+  });
+
+  it('logs requests by route pattern, never their query strings or bodies', async () => {
+    const app = await server();
+    logged.length = 0;
+    await app.inject('/api/no-such-thing?nhs-number=9990001234&name=Smith');
+    await app.inject({ method: 'POST', url: '/api/x', payload: { password: 'hunter2' } });
+    await app.close();
+    const text = logged.join('');
+    expect(text).not.toMatch(/9990001234|Smith|hunter2/);
+    expect(text).toMatch(/"statusCode":404/);
+  });
+});
