@@ -12,6 +12,14 @@ import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership } from '../partnership/index.js';
 import { migrate, openStore, readMigrations } from '../store/index.js';
 import { startAccord } from './serve.js';
+import {
+  knownOrganisations,
+  readNewPassword,
+  tokenCreate,
+  tokenRevoke,
+  userAdd,
+  withStore,
+} from './commands/access.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -145,6 +153,67 @@ const commands: Record<string, Command> = {
           `${p.delegations.length} delegations, ${p.mou.commitments.length} MoU commitments, ${p.sources.length} sources`,
       );
       return EXIT.ok;
+    },
+  },
+  'token create': {
+    summary: "create an API token for a partner organisation's system",
+    usage:
+      'accord token create --org <organisation-id> --scope <scope> [--scope <scope>…] [--label <text>] [--expires-days <n>]',
+    details:
+      'Creates a bearer token acting for one organisation of the partnership with the given scopes (e.g.\n' +
+      'partnership:read), expiring after --expires-days (default 90, at most 730). Prints the token once: Accord\n' +
+      'keeps only its hash, so copy it to the partner now. Revoke it with `accord token revoke <id>`.',
+    options: {
+      org: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      label: { type: 'string' },
+      'expires-days': { type: 'string' },
+    },
+    positionals: 0,
+    async run(values) {
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      return withStore(config, async (db) =>
+        tokenCreate(db, values, await knownOrganisations(db, config.partnershipDir), { out, fail }),
+      );
+    },
+  },
+  'token revoke': {
+    summary: 'revoke an API token at once',
+    usage: 'accord token revoke <id>',
+    details:
+      'The id is the 16 hexadecimal digits after acc_ in the token. A revoked token is refused from then on.',
+    options: {},
+    positionals: 1,
+    async run(_values, [id]) {
+      if (id === undefined) return EXIT.usage;
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      return withStore(config, (db) => tokenRevoke(db, id, { out, fail }));
+    },
+  },
+  'user add': {
+    summary: 'add a person who signs in with a username and password',
+    usage:
+      'accord user add --username <u> --org <organisation-id> --role <role> [--role <role>…] [--name <name>]',
+    details:
+      'Adds a person acting for an organisation of the partnership, holding the given roles (R8000, R8008, R0001,\n' +
+      'board-member, officer, analyst, finance, public). The password is read from ACCORD_NEW_PASSWORD or stdin\n' +
+      '(typed without echo at a terminal), never from an argument; it must be at least 12 characters.',
+    options: {
+      username: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      name: { type: 'string' },
+    },
+    positionals: 0,
+    async run(values) {
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      const password = await readNewPassword(process.env);
+      return withStore(config, async (db) =>
+        userAdd(db, values, password, await knownOrganisations(db, config.partnershipDir), { out, fail }),
+      );
     },
   },
 };

@@ -4,6 +4,7 @@
  * into it, build the server and listen; on SIGINT/SIGTERM close the server, then the store, in that order.
  */
 import type { FastifyInstance } from 'fastify';
+import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -54,8 +55,16 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
         ? `partnership ${report.partnershipId}: unchanged`
         : `partnership ${report.partnershipId}: load ${report.loadId} (${report.added} added, ${report.changed} changed, ${report.removed} removed)`,
     );
-    if (options.demo) {
-      // Later issues add their demo steps here (demo users, the synthetic population).
+    if (!options.demo) {
+      // A store first used for the demo must not keep working demo accounts when served for real.
+      const disabled = await disableDemoUsers(store.db);
+      if (disabled > 0) log(`disabled ${disabled} demo user(s): this is not a demo`);
+    } else {
+      // Later issues add their demo steps here (the synthetic population).
+      const demoUsers = await seedDemoUsers(store.db, files.partnership);
+      log(
+        `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
+      );
     }
     const known = readMigrations(migrationsDir);
     const app = await buildServer({

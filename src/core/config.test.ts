@@ -25,7 +25,9 @@ describe('readConfig', () => {
     });
     expect(config.ok).toBe(false);
     if (config.ok) return;
-    const byVariable = Object.fromEntries(config.error.map((issue) => [issue.path, issue.message]));
+    const byVariable: Record<string, string> = Object.fromEntries(
+      config.error.map((issue) => [issue.path ?? '', issue.message]),
+    );
     expect(byVariable.PORT).toMatch(/not a port number/);
     expect(byVariable.DATABASE_URL).toMatch(/postgresql:\/\//);
     expect(byVariable.ACCORD_LOG_LEVEL).toMatch(/not one of/);

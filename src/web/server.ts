@@ -16,6 +16,8 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import type { DiscoveryRequestOptions } from 'openid-client';
+import type { Clock, LockoutPolicy } from '../access/index.js';
 import { ANONYMOUS, decide, type AccessRule, type Principal } from '../access/principal.js';
 import type { Config } from '../core/config.js';
 import { packageRoot, packageVersion } from '../core/paths.js';
@@ -52,6 +54,12 @@ export interface ServerDeps {
   readonly schemaCurrent: () => Promise<boolean>;
   /** Log destination; tests pass a stream to inspect what is logged. */
   readonly logStream?: NodeJS.WritableStream;
+  /** What time it is: sessions, lock-outs and tokens expire by it. Tests pass a clock they move on. */
+  readonly clock?: Clock;
+  /** The sign-in lock-out (default: 5 failures in 15 minutes lock for 15 minutes). */
+  readonly lockout?: LockoutPolicy;
+  /** openid-client discovery options (tests point them at a local provider over http). */
+  readonly oidcDiscovery?: DiscoveryRequestOptions;
 }
 
 /** Shared by route modules: the dependencies and the page renderer. */
@@ -108,6 +116,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(authPlugin, context);
 
   app.addHook('preHandler', async (request, reply) => {
+    // No route matched: let the not-found handler answer 404 rather than deny a route that does not exist.
+    if (request.is404) return;
     const rule = request.routeOptions.config.access;
     if (request.url.startsWith('/assets/') && rule === undefined) return;
     const decision = rule === undefined ? 'forbidden' : decide(rule, request.principal);

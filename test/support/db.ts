@@ -63,3 +63,11 @@ function withDatabase(url: string, database: string): string {
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
+
+/** A postgresql:// URL for a test database, as a user would put in DATABASE_URL. */
+export function connectionUrl(target: ConnectionTarget): string {
+  const config = target.config;
+  if (config.connectionString !== undefined) return config.connectionString;
+  const host = encodeURIComponent(String(config.host));
+  return `postgresql://${String(config.user)}@${host}:${String(config.port)}/${String(config.database)}`;
+}

@@ -1,17 +1,579 @@
 /**
  * @module web/routes/partnership
- * TEMPORARY home page until the partnership pages land.
+ * The partnership in public: server-rendered pages (NHS.UK design system, no JavaScript needed) and the same data as
+ * JSON under /api/partnership, documented in the OpenAPI document. Everything here is public: the partnership's
+ * membership, governance and delegations are public information, and openness is one of its principles.
+ *
+ * Handlers stay thin: they read the partnership, ask `partnership/views` for the arrangement a page needs, and
+ * render it. The API's response schemas are generated from the same zod schemas that check the data files, so the
+ * OpenAPI document cannot drift from the data.
  */
-import type { FastifyInstance } from 'fastify';
-import { readPartnership } from '../../partnership/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { problem, type Problem } from '../../core/problem.js';
+import {
+  Body,
+  CollectiveActionTest,
+  Mou,
+  Neighbourhood,
+  Organisation,
+  PartnershipInfo,
+  Place,
+  Programme,
+  Sector,
+  Source,
+  Delegation,
+  entryHistory,
+  readPartnership,
+  type EntryKind,
+  type Partnership,
+} from '../../partnership/index.js';
+import {
+  bodyDetail,
+  bodySummaries,
+  delegationRegister,
+  filterOrganisations,
+  inForceOn,
+  isoDay,
+  mouView,
+  organisationDetail,
+  parseOptionalDate,
+  partnersBySector,
+  placeDetail,
+  placeSummaries,
+  placesPopulation,
+  programmesByLevel,
+  sourceTitles,
+} from '../../partnership/views.js';
+import { sendProblem, STATUS } from '../problem.js';
 import type { AppContext } from '../server.js';
 
+const PUBLIC = { access: 'public' } as const;
+
+/** A zod schema as the JSON Schema (draft 7) Fastify serialises with and the OpenAPI document shows. */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-7',
+    io: 'output',
+    unrepresentable: 'any',
+  });
+  return rest;
+}
+
+const listOf = (key: string, item: z.ZodType) => ({
+  type: 'object',
+  properties: { [key]: { type: 'array', items: jsonSchema(item) } },
+  required: [key],
+  additionalProperties: false,
+});
+
+/** RFC 9457 problem document, as `sendProblem` writes it. */
+const problemSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    issues: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+        required: ['message'],
+      },
+    },
+  },
+  required: ['type', 'title', 'status'],
+} as const;
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', description: "The entry's id in the partnership files" } },
+  required: ['id'],
+} as const;
+
+const dateQuery = (description: string) => ({
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description,
+});
+
+const ENTRY_KINDS: readonly EntryKind[] = [
+  'info',
+  'source',
+  'organisation',
+  'place',
+  'neighbourhood',
+  'test',
+  'programme',
+  'body',
+  'delegation',
+  'mou',
+];
+
+const TAGS = ['partnership'];
+
 export async function partnershipRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
-    const partnership = await readPartnership(ctx.db, ctx.partnershipId);
-    return reply.page('error.njk', {
-      title: partnership?.info.name ?? 'Accord',
-      partnership: partnership?.info,
+  /** The partnership as stored now. Absent only if start-up failed to load it: a fault of ours, not the caller's. */
+  const current = async (): Promise<Partnership> => {
+    const p = await readPartnership(ctx.db, ctx.partnershipId);
+    if (p === undefined) throw new Error(`partnership ${ctx.partnershipId} is not in the store`);
+    return p;
+  };
+  const today = () => isoDay(new Date());
+
+  /** The context every partnership page shares: header, navigation, breadcrumbs, source titles for citations. */
+  const pageContext = (
+    p: Partnership,
+    section: string,
+    title: string,
+    breadcrumbs?: { href: string; text: string }[],
+  ) => ({
+    partnership: p.info,
+    section,
+    title,
+    sources: sourceTitles(p),
+    ...(breadcrumbs === undefined
+      ? {}
+      : { breadcrumbs: [{ href: '/', text: 'Partnership' }, ...breadcrumbs] }),
+  });
+
+  const problemPage = (reply: FastifyReply, p: Partnership, what: Problem) => {
+    reply.status(STATUS[what.kind]);
+    return reply.page('error.njk', { partnership: p.info, title: what.title, detail: what.fix ?? '' });
+  };
+  const notFoundPage = (reply: FastifyReply, p: Partnership, what: string, list: string) =>
+    problemPage(
+      reply,
+      p,
+      problem(
+        'not-found',
+        `There is no ${what} with that id in ${p.info.shortName}.`,
+        `See the list at ${list}.`,
+      ),
+    );
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // Pages. Hidden from the OpenAPI document: they are HTML for people, not part of the API.
+
+  const page = { config: PUBLIC, schema: { hide: true } };
+  type WithId = { Params: { id: string }; Querystring: { 'as-of'?: string } };
+  type WithAsOf = { Querystring: { 'as-of'?: string } };
+
+  app.get('/', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/home.njk', {
+      ...pageContext(p, 'home', p.info.name),
+      info: p.info,
+      tests: p.tests,
+      places: placeSummaries(p),
+      placesPopulation: placesPopulation(p),
+      counts: {
+        partners: p.organisations.filter((o) => inForceOn(o, today())).length,
+        programmes: p.programmes.filter((x) => inForceOn(x, today())).length,
+        bodies: p.bodies.filter((b) => inForceOn(b, today())).length,
+        delegations: p.delegations.filter((d) => inForceOn(d, today())).length,
+      },
+      mou: p.mou,
     });
   });
+
+  app.get('/places', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/places.njk', {
+      ...pageContext(p, 'places', 'Places', []),
+      places: placeSummaries(p),
+      placesPopulation: placesPopulation(p),
+    });
+  });
+
+  app.get<WithId>('/places/:id', page, async (request, reply) => {
+    const p = await current();
+    const detail = placeDetail(p, request.params.id, today());
+    if (detail === undefined) return notFoundPage(reply, p, 'place', '/places');
+    return reply.page('partnership/place.njk', {
+      ...pageContext(p, 'places', detail.place.name, [{ href: '/places', text: 'Places' }]),
+      detail,
+    });
+  });
+
+  app.get<WithAsOf>('/partners', page, async (request, reply) => {
+    const p = await current();
+    const asOf = parseOptionalDate(request.query['as-of'], 'as-of');
+    if (!asOf.ok) return problemPage(reply, p, asOf.error);
+    return reply.page('partnership/partners.njk', {
+      ...pageContext(p, 'partners', 'Partners', []),
+      asOf: asOf.value,
+      groups: partnersBySector(p, {
+        today: today(),
+        ...(asOf.value === undefined ? {} : { asOf: asOf.value }),
+      }),
+    });
+  });
+
+  app.get<WithId>('/partners/:id', page, async (request, reply) => {
+    const p = await current();
+    const detail = organisationDetail(p, request.params.id, today());
+    if (detail === undefined) return notFoundPage(reply, p, 'partner organisation', '/partners');
+    return reply.page('partnership/partner.njk', {
+      ...pageContext(p, 'partners', detail.summary.organisation.name, [
+        { href: '/partners', text: 'Partners' },
+      ]),
+      detail,
+    });
+  });
+
+  app.get('/programmes', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/programmes.njk', {
+      ...pageContext(p, 'programmes', 'Programmes', []),
+      programmes: programmesByLevel(p, today()),
+      tests: p.tests,
+    });
+  });
+
+  app.get<WithAsOf>('/bodies', page, async (request, reply) => {
+    const p = await current();
+    const asOf = parseOptionalDate(request.query['as-of'], 'as-of');
+    if (!asOf.ok) return problemPage(reply, p, asOf.error);
+    return reply.page('partnership/bodies.njk', {
+      ...pageContext(p, 'bodies', 'Governance bodies', []),
+      asOf: asOf.value,
+      bodies: bodySummaries(p, { today: today(), ...(asOf.value === undefined ? {} : { asOf: asOf.value }) }),
+    });
+  });
+
+  app.get<WithId>('/bodies/:id', page, async (request, reply) => {
+    const p = await current();
+    const asOf = parseOptionalDate(request.query['as-of'], 'as-of');
+    if (!asOf.ok) return problemPage(reply, p, asOf.error);
+    const detail = bodyDetail(p, request.params.id, {
+      today: today(),
+      ...(asOf.value === undefined ? {} : { asOf: asOf.value }),
+    });
+    if (detail === undefined) return notFoundPage(reply, p, 'body', '/bodies');
+    return reply.page('partnership/body.njk', {
+      ...pageContext(p, 'bodies', detail.summary.body.name, [{ href: '/bodies', text: 'Governance bodies' }]),
+      asOf: asOf.value,
+      detail,
+    });
+  });
+
+  app.get('/delegations', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/delegations.njk', {
+      ...pageContext(p, 'delegations', 'Register of delegations', []),
+      delegations: delegationRegister(p, today()),
+    });
+  });
+
+  app.get('/mou', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/mou.njk', {
+      ...pageContext(p, 'mou', p.mou.title, []),
+      mou: p.mou,
+      view: mouView(p),
+    });
+  });
+
+  app.get('/sources', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/sources.njk', {
+      ...pageContext(p, 'sources', 'Sources', []),
+      sourceList: p.sources,
+    });
+  });
+
+  app.get('/about', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page('partnership/about.njk', pageContext(p, 'about', 'About Accord', []));
+  });
+
+  app.get('/accessibility', page, async (_request, reply) => {
+    const p = await current();
+    return reply.page(
+      'partnership/accessibility.njk',
+      pageContext(p, 'accessibility', 'Accessibility statement', []),
+    );
+  });
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // JSON API
+
+  const notFound = (reply: FastifyReply, what: string, id: string) =>
+    sendProblem(
+      reply,
+      problem(
+        'not-found',
+        `There is no ${what} '${id}' in this partnership.`,
+        `List them at ${listPathOf(what)}.`,
+      ),
+    );
+
+  app.get(
+    '/api/partnership',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'The partnership: name, codes, population, budget, workforce, unpaid carers, principles',
+        description:
+          'Every figure carries its source (an id in /api/partnership/sources) and the date it describes.',
+        tags: TAGS,
+        response: { 200: jsonSchema(PartnershipInfo) },
+      },
+    },
+    async () => (await current()).info,
+  );
+
+  app.get(
+    '/api/partnership/collective-action-tests',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'The tests for collective action: when work belongs at system level rather than in a place',
+        tags: TAGS,
+        response: { 200: listOf('tests', CollectiveActionTest) },
+      },
+    },
+    async () => ({ tests: (await current()).tests }),
+  );
+
+  app.get<{ Querystring: { sector?: z.infer<typeof Sector>; 'active-on'?: string } }>(
+    '/api/partnership/organisations',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'The partner organisations, current and past',
+        description:
+          'Organisations are effective-dated: an ended one keeps its `to` date and names its `successor`.',
+        tags: TAGS,
+        querystring: {
+          type: 'object',
+          properties: {
+            sector: {
+              type: 'string',
+              enum: Sector.options,
+              description: 'Only organisations of this sector',
+            },
+            'active-on': dateQuery('Only organisations in force on this date (YYYY-MM-DD)'),
+          },
+          additionalProperties: false,
+        },
+        response: { 200: listOf('organisations', Organisation), 400: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const activeOn = parseOptionalDate(request.query['active-on'], 'active-on');
+      if (!activeOn.ok) return sendProblem(reply, activeOn.error);
+      const p = await current();
+      return {
+        organisations: filterOrganisations(p, {
+          ...(request.query.sector === undefined ? {} : { sector: request.query.sector }),
+          ...(activeOn.value === undefined ? {} : { activeOn: activeOn.value }),
+        }),
+      };
+    },
+  );
+
+  /** GET /api/partnership/<path> and /<path>/:id for one kind of entry. */
+  const listAndItem = (options: {
+    path: string;
+    key: string;
+    what: string;
+    schema: z.ZodType;
+    summary: string;
+    items: (p: Partnership) => readonly { id: string }[];
+    withItem: boolean;
+  }) => {
+    app.get(
+      `/api/partnership/${options.path}`,
+      {
+        config: PUBLIC,
+        schema: {
+          summary: options.summary,
+          tags: TAGS,
+          response: { 200: listOf(options.key, options.schema) },
+        },
+      },
+      async () => ({ [options.key]: options.items(await current()) }),
+    );
+    if (!options.withItem) return;
+    app.get<{ Params: { id: string } }>(
+      `/api/partnership/${options.path}/:id`,
+      {
+        config: PUBLIC,
+        schema: {
+          summary: `One ${options.what}, by id`,
+          tags: TAGS,
+          params: idParams,
+          response: { 200: jsonSchema(options.schema), 404: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        const found = options.items(await current()).find((item) => item.id === request.params.id);
+        return found ?? notFound(reply, options.what, request.params.id);
+      },
+    );
+  };
+
+  app.get<{ Params: { id: string } }>(
+    '/api/partnership/organisations/:id',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'One partner organisation, by id',
+        tags: TAGS,
+        params: idParams,
+        response: { 200: jsonSchema(Organisation), 404: problemSchema },
+      },
+    },
+    async (request, reply) => {
+      const found = (await current()).organisations.find((o) => o.id === request.params.id);
+      return found ?? notFound(reply, 'organisation', request.params.id);
+    },
+  );
+  listAndItem({
+    path: 'places',
+    key: 'places',
+    what: 'place',
+    schema: Place,
+    summary: 'The places (council areas) with their councils, boards, commissioners and population',
+    items: (p) => p.places,
+    withItem: true,
+  });
+  listAndItem({
+    path: 'neighbourhoods',
+    key: 'neighbourhoods',
+    what: 'neighbourhood',
+    schema: Neighbourhood,
+    summary: 'The neighbourhoods (primary care networks) with their GP practices and list sizes',
+    items: (p) => p.neighbourhoods,
+    withItem: false,
+  });
+  listAndItem({
+    path: 'programmes',
+    key: 'programmes',
+    what: 'programme',
+    schema: Programme,
+    summary: 'The programmes: system or place level, and for system ones the tests for collective action met',
+    items: (p) => p.programmes,
+    withItem: false,
+  });
+  listAndItem({
+    path: 'bodies',
+    key: 'bodies',
+    what: 'body',
+    schema: Body,
+    summary: 'The governance bodies with their members, voting rights and quorum',
+    items: (p) => p.bodies,
+    withItem: true,
+  });
+  listAndItem({
+    path: 'delegations',
+    key: 'delegations',
+    what: 'delegation',
+    schema: Delegation,
+    summary: 'The register of delegations: who delegated what to which body, with limits and dates',
+    items: (p) => p.delegations,
+    withItem: false,
+  });
+  listAndItem({
+    path: 'sources',
+    key: 'sources',
+    what: 'source',
+    schema: Source,
+    summary: 'The sources every figure and fact cites',
+    items: (p) => p.sources,
+    withItem: false,
+  });
+
+  app.get(
+    '/api/partnership/mou',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'The memorandum of understanding: summary, signatories and commitments',
+        tags: TAGS,
+        response: { 200: jsonSchema(Mou) },
+      },
+    },
+    async () => (await current()).mou,
+  );
+
+  app.get<{ Params: { kind: EntryKind; id: string } }>(
+    '/api/partnership/history/:kind/:id',
+    {
+      config: PUBLIC,
+      schema: {
+        summary: 'Every recorded version of one entry',
+        description:
+          'Each load of the partnership files that changed the entry recorded a new version; earlier versions are never overwritten. `recordedTo` is null for the current version.',
+        tags: TAGS,
+        params: {
+          type: 'object',
+          properties: {
+            kind: { type: 'string', enum: ENTRY_KINDS },
+            id: {
+              type: 'string',
+              description: "The entry's id (for info, the partnership id; for mou, 'mou')",
+            },
+          },
+          required: ['kind', 'id'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              kind: { type: 'string' },
+              id: { type: 'string' },
+              versions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    version: { type: 'integer' },
+                    content: {},
+                    recordedFrom: { type: 'string', format: 'date-time' },
+                    recordedTo: { type: ['string', 'null'], format: 'date-time' },
+                    loadId: { type: 'integer' },
+                  },
+                  required: ['version', 'content', 'recordedFrom', 'recordedTo', 'loadId'],
+                },
+              },
+            },
+            required: ['kind', 'id', 'versions'],
+          },
+          404: problemSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { kind, id } = request.params;
+      const versions = await entryHistory(ctx.db, ctx.partnershipId, kind, id);
+      if (versions.length === 0) return notFound(reply, kind, id);
+      return {
+        kind,
+        id,
+        versions: versions.map((v) => ({
+          version: v.version,
+          content: v.content,
+          recordedFrom: v.recordedFrom.toISOString(),
+          recordedTo: v.recordedTo === null ? null : v.recordedTo.toISOString(),
+          loadId: v.loadId,
+        })),
+      };
+    },
+  );
+}
+
+/** Where a caller who asked for an unknown id can find the valid ones. */
+function listPathOf(what: string): string {
+  const lists: Record<string, string> = {
+    organisation: '/api/partnership/organisations',
+    place: '/api/partnership/places',
+    body: '/api/partnership/bodies',
+  };
+  return lists[what] ?? '/api/partnership';
 }

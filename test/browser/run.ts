@@ -1,0 +1,277 @@
+/**
+ * Browser tests against a running Accord: every public page renders in Chromium with no console errors, has no
+ * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; and a demo user can sign in and out.
+ *
+ * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
+ *   node --import tsx test/browser/run.ts --base-url http://localhost:3999
+ * Environment: CHROMIUM_PATH (default /usr/bin/chromium), BROWSER_USER / BROWSER_PASSWORD (default the demo's
+ * board member, demo.board / accord-demo, from src/access/demo-users.ts), SCREENSHOT_DIR (optional: saves a
+ * full-page PNG of each page there, for a person to look at).
+ *
+ * Prints one line per check (`ok - …` / `not ok - …`), then `N passed, N failed`; exits 1 if any check failed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import axe from 'axe-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const { values } = parseArgs({
+  options: { 'base-url': { type: 'string', default: 'http://localhost:3999' } },
+});
+const baseUrl = values['base-url'].replace(/\/$/, '');
+const user = process.env.BROWSER_USER ?? 'demo.board';
+const password = process.env.BROWSER_PASSWORD ?? 'accord-demo';
+const screenshotDir = process.env.SCREENSHOT_DIR;
+
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard the accessibility statement claims. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let passed = 0;
+let failed = 0;
+function report(ok: boolean, name: string, detail?: string) {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok' : 'not ok'} - ${name}`);
+  if (!ok && detail !== undefined) console.log(detail.replace(/^/gm, '  # '));
+}
+async function check(name: string, run: () => Promise<string | undefined>) {
+  try {
+    const problem = await run();
+    report(problem === undefined, name, problem);
+  } catch (error) {
+    report(false, name, error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+}
+
+interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  // Injected as a script tag's text would be refused by the CSP; evaluate runs it outside the page's CSP.
+  await page.evaluate(axe.source);
+  // A string, so it runs in the page: this file is type-checked without the DOM library.
+  const options = JSON.stringify({ runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] });
+  return page.evaluate<AxeViolation[]>(
+    `axe.run(document, ${options}).then((result) => result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })),
+    })))`,
+  );
+}
+
+const formatViolations = (violations: AxeViolation[]) =>
+  violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n${v.nodes.map((n) => `  at ${JSON.stringify(n.target)}`).join('\n')}`,
+    )
+    .join('\n');
+
+/**
+ * Fonts a page asked for from another origin, which the CSP (font-src 'self') blocks: nhsuk-frontend's compiled CSS
+ * names the Frutiger font on assets.nhs.uk. Reported once for the whole run, not as a failure of every page.
+ */
+const blockedFonts = new Set<string>();
+const isBlockedFont = (text: string) => /Loading the font|\.woff2?\b/.test(text);
+
+/** Opens a page, collecting console errors and failed requests while it loads. */
+async function open(context: BrowserContext, path: string) {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const add = (text: string) => {
+    if (isBlockedFont(text)) blockedFonts.add(text.replace(/^.*?(https?:\/\/\S+?\.woff2?).*$/s, '$1'));
+    else errors.push(text);
+  };
+  page.on('console', (message) => {
+    if (message.type() === 'error') add(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    add(`page error: ${error.message}`);
+  });
+  page.on('requestfailed', (request) => {
+    add(`request failed: ${request.url()}`);
+  });
+  const response = await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
+  return { page, response, errors };
+}
+
+/** The public pages, plus detail pages found by following the first link of each list. */
+async function publicPaths(context: BrowserContext): Promise<string[]> {
+  const paths = [
+    '/',
+    '/places',
+    '/partners',
+    '/partners?as-of=2020-01-01',
+    '/programmes',
+    '/bodies',
+    '/bodies?as-of=2020-01-01',
+    '/delegations',
+    '/mou',
+    '/sources',
+    '/about',
+    '/accessibility',
+    '/sign-in',
+  ];
+  const page = await context.newPage();
+  for (const [list, prefix] of [
+    ['/places', '/places/'],
+    ['/partners', '/partners/'],
+    ['/bodies', '/bodies/'],
+  ] as const) {
+    await page.goto(`${baseUrl}${list}`);
+    const hrefs: string[] = [];
+    for (const link of await page.locator(`main a[href^="${prefix}"]`).all()) {
+      hrefs.push((await link.getAttribute('href')) ?? '');
+    }
+    // The first and the last: on /partners that is a current organisation and an ended one.
+    for (const href of new Set([hrefs[0], hrefs.at(-1)])) if (href) paths.push(href);
+  }
+  await page.close();
+  return paths;
+}
+
+const slug = (path: string) => path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home';
+
+async function pageChecks(browser: Browser, paths: string[]) {
+  const withJs = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const withoutJs = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 1280, height: 900 },
+  });
+  if (screenshotDir !== undefined) mkdirSync(screenshotDir, { recursive: true });
+  for (const path of paths) {
+    await check(`${path} renders (200, one h1, no console errors)`, async () => {
+      const { page, response, errors } = await open(withJs, path);
+      try {
+        const status = response?.status();
+        const h1 = await page.locator('h1').count();
+        if (screenshotDir !== undefined) {
+          await page.screenshot({ path: join(screenshotDir, `${slug(path)}.png`), fullPage: true });
+        }
+        const problems = [
+          ...(status === 200 ? [] : [`status ${status ?? 'none'}`]),
+          ...(h1 === 1 ? [] : [`${h1} h1 elements`]),
+          ...errors,
+        ];
+        return problems.length === 0 ? undefined : problems.join('\n');
+      } finally {
+        await page.close();
+      }
+    });
+    await check(`${path} has no axe WCAG 2.2 A/AA violations`, async () => {
+      const { page } = await open(withJs, path);
+      try {
+        const violations = await axeViolations(page);
+        return violations.length === 0 ? undefined : formatViolations(violations);
+      } finally {
+        await page.close();
+      }
+    });
+    await check(`${path} works with JavaScript turned off`, async () => {
+      const { page, response } = await open(withoutJs, path);
+      try {
+        const status = response?.status();
+        const h1 = (await page.locator('h1').first().textContent())?.trim() ?? '';
+        // Navigation must be reachable without the design system's script (the header's menu is progressive).
+        const navLinks = await page.locator('header a[href="/places"]').count();
+        const problems = [
+          ...(status === 200 ? [] : [`status ${status ?? 'none'}`]),
+          ...(h1 === '' ? ['no h1 text'] : []),
+          ...(navLinks > 0 ? [] : ['no link to /places in the header']),
+        ];
+        return problems.length === 0 ? undefined : problems.join('\n');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+  await withJs.close();
+  await withoutJs.close();
+}
+
+async function signInChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  try {
+    await check(`sign-in as ${user} ${how} lands on a page showing the user's name`, async () => {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.fill('#username', user);
+      await page.fill('#password', password);
+      // click() waits for the navigation the form submission starts; then for the page it lands on to load.
+      await page.click('main form button');
+      await page.waitForLoadState('load');
+      const me = await page.request.get(`${baseUrl}/api/me`);
+      if (me.status() !== 200)
+        return `after signing in, /api/me answered ${me.status()} (still at ${page.url()})`;
+      const { displayName } = (await me.json()) as { displayName?: string };
+      if (displayName === undefined) return '/api/me names no displayName';
+      const shown = await page.locator('body').innerText();
+      return shown.includes(displayName)
+        ? undefined
+        : `landed on ${page.url()}, which does not show "${displayName}"`;
+    });
+    await check(`sign-out ${how}`, async () => {
+      await page.goto(`${baseUrl}/sign-out`);
+      await page.click('main form button');
+      await page.waitForLoadState('load');
+      const me = await page.request.get(`${baseUrl}/api/me`);
+      const text = await page.locator('h1').innerText();
+      const problems = [
+        ...(me.status() === 401 ? [] : [`after signing out, /api/me answered ${me.status()}`]),
+        ...(/signed out/i.test(text) ? [] : [`the page's heading is "${text}"`]),
+      ];
+      return problems.length === 0 ? undefined : problems.join('\n');
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const discovery = await browser.newContext();
+    const paths = await publicPaths(discovery);
+    await discovery.close();
+    await pageChecks(browser, paths);
+    await check('no page requests fonts from another origin (blocked by the CSP)', async () =>
+      blockedFonts.size === 0
+        ? undefined
+        : `requested: ${[...blockedFonts].join(', ')}\n` +
+          'nhsuk-frontend.min.css declares @font-face for Frutiger on assets.nhs.uk: serve a copy without those rules.',
+    );
+    await signInChecks(browser, true);
+    await signInChecks(browser, false);
+  } finally {
+    await browser.close();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  report(
+    false,
+    'the browser tests ran to the end',
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
+  );
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
