@@ -33,12 +33,12 @@ export default tseslint.config(
     },
   },
   {
-    // Browser scripts served as assets: plain JavaScript, no type information.
-    files: ['src/web/assets/**/*.js'],
+    // Plain JavaScript (browser assets, the bin shim that loads the compiled CLI): no type information.
+    files: ['src/web/assets/**/*.js', 'bin/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { projectService: false },
-      globals: { document: 'readonly', window: 'readonly' },
+      globals: { document: 'readonly', window: 'readonly', process: 'readonly' },
     },
   },
   {

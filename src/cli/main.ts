@@ -70,8 +70,10 @@ async function serveUntilSignalled(demo: boolean): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    // `on`, not `once`: a second signal must reach `stop` too (which exits at once, its exit hook still stopping
+    // the embedded PostgreSQL); without a listener Node would die on the spot and orphan the database server.
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 }
 

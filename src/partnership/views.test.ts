@@ -135,7 +135,7 @@ describe('places', () => {
     expect(north.healthAndWellbeingBoards).toEqual([
       { id: 'north-bank-hwb', name: 'North Bank Health and Wellbeing Board' },
     ]);
-    expect(north.organisations.map((o) => o.id)).toEqual(['healthwatch-north-bank', 'riverside-ccg']);
+    expect(north.organisations.map((o) => o.id)).toEqual(['healthwatch-north-bank']);
     expect(placeDetail(p, 'atlantis', TODAY)).toBeUndefined();
   });
 });

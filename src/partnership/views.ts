@@ -323,7 +323,13 @@ export function placeDetail(p: Partnership, id: string, today: string): PlaceDet
     neighbourhoods: p.neighbourhoods.filter((n) => n.place === id).map(neighbourhoodView),
     programmes: p.programmes.filter((x) => x.place === id).map((x) => ({ id: x.id, name: x.name })),
     organisations: p.organisations
-      .filter((o) => o.places?.includes(id) === true && !place.councils.includes(o.id))
+      // Councils and commissioners have their own sections: this is everyone else serving the place.
+      .filter(
+        (o) =>
+          o.places?.includes(id) === true &&
+          !place.councils.includes(o.id) &&
+          !place.commissioners.includes(o.id),
+      )
       .sort(byName)
       .map((o) => ({ id: o.id, name: o.name })),
   };

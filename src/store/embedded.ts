@@ -108,9 +108,12 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(found.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
-/** The server user must be able to reach the data directory: give each ancestor the traverse (x) bit if it lacks it. */
+/**
+ * The server user must be able to reach its cluster inside the data directory: give the directory and each ancestor
+ * the traverse (x) bit for others if it lacks it — traverse only, so nothing becomes listable or readable.
+ */
 function ensureTraversable(dir: string): void {
-  let current = dirname(dir);
+  let current = dir;
   for (;;) {
     const mode = statSync(current).mode;
     if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);

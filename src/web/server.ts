@@ -28,6 +28,7 @@ import { problemDocument, sendProblem, STATUS } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipRoutes } from './routes/partnership.js';
 import { securityHeaders } from './security-headers.js';
+import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
 import type nunjucks from 'nunjucks';
 
@@ -254,6 +255,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     decorateReply: false,
   });
 
+  const stylesheet = designSystemCss();
+  app.get(
+    '/assets/nhsuk-frontend.css',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (_request, reply) =>
+      reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(stylesheet),
+  );
   app.get(
     '/api/openapi.json',
     { config: { access: 'public' }, schema: { hide: true } },

@@ -203,7 +203,7 @@ async function signInChecks(browser: Browser, javaScriptEnabled: boolean) {
       await page.fill('#username', user);
       await page.fill('#password', password);
       // click() waits for the navigation the form submission starts; then for the page it lands on to load.
-      await page.click('main form button');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForLoadState('load');
       const me = await page.request.get(`${baseUrl}/api/me`);
       if (me.status() !== 200)
@@ -217,7 +217,7 @@ async function signInChecks(browser: Browser, javaScriptEnabled: boolean) {
     });
     await check(`sign-out ${how}`, async () => {
       await page.goto(`${baseUrl}/sign-out`);
-      await page.click('main form button');
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.waitForLoadState('load');
       const me = await page.request.get(`${baseUrl}/api/me`);
       const text = await page.locator('h1').innerText();

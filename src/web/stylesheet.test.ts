@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { adaptDesignSystemCss, designSystemCss } from './stylesheet.js';
+
+describe('the design system stylesheet as served', () => {
+  it('loads nothing from another origin and points icons at our copy of the assets', () => {
+    const css = designSystemCss();
+    expect(css).not.toMatch(/@font-face|https?:\/\//);
+    expect(css).not.toMatch(/url\(\/assets\/images\//);
+    expect(css).toMatch(/url\(\/assets\/nhsuk\/images\/nhsuk-icon-[a-z-]+\.svg\)/);
+  });
+
+  it('keeps every other rule', () => {
+    expect(adaptDesignSystemCss('@font-face{font-family:X;src:url(https://x/y.woff)}.a{color:red}')).toBe(
+      '.a{color:red}',
+    );
+  });
+});
