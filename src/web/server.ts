@@ -26,7 +26,8 @@ import type { Database } from '../store/database.js';
 import { authPlugin } from './auth/plugin.js';
 import { problemDocument, sendProblem, STATUS } from './problem.js';
 import { healthRoutes } from './routes/health.js';
-import { partnershipRoutes } from './routes/partnership.js';
+import { partnershipApi } from './routes/partnership-api.js';
+import { partnershipPages } from './routes/partnership-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
@@ -268,6 +269,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     async (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()),
   );
   await app.register(healthRoutes, context);
-  await app.register(partnershipRoutes, context);
+  await app.register(partnershipPages, context);
+  await app.register(partnershipApi, context);
   return app;
 }
