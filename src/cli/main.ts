@@ -121,7 +121,12 @@ const commands: Record<string, Command> = {
     async run() {
       const config = configOrExit();
       if (typeof config === 'number') return config;
-      const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log: out });
+      const store = await openStore({
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        log: out,
+        attachIfRunning: true,
+      });
       try {
         const report = await migrate(store.db, readMigrations(migrationsDir));
         if (!report.ok) throw new ProblemError(report.error);

@@ -90,3 +90,22 @@ describe('embedded PostgreSQL', () => {
     );
   });
 });
+
+describe('short commands beside a running Accord', () => {
+  it('share the running server when asked, and leave it running when they finish', async () => {
+    const dataDir = scratch();
+    const server = await startEmbedded({ dataDir, accordVersion: 'test' });
+    const db = createDatabase(server.target);
+    await db.query('CREATE TABLE shared (n int)');
+    // The test process stands in for the serving Accord; a short command comes from another process.
+    writeFileSync(join(dataDir, 'accord.pid'), '1\n');
+    const attached = await startEmbedded({ dataDir, accordVersion: 'test', attachIfRunning: true });
+    const other = createDatabase(attached.target);
+    await other.query('INSERT INTO shared VALUES (1)');
+    await other.close();
+    await attached.stop();
+    expect(await db.query('SELECT n FROM shared')).toEqual([{ n: 1 }]);
+    await db.close();
+    await server.stop();
+  });
+});

@@ -60,6 +60,11 @@ export interface EmbeddedOptions {
   readonly accordVersion: string;
   /** Receives PostgreSQL's own log lines; by default they go to <dataDir>/postgres.log only. */
   readonly onLog?: (line: string) => void;
+  /**
+   * For short commands (`accord token create`, `accord migrate`…): when another Accord is serving from this data
+   * directory, use its running server instead of refusing. Never for a second server.
+   */
+  readonly attachIfRunning?: boolean;
 }
 
 async function loadBinaries(): Promise<Binaries> {
@@ -293,6 +298,26 @@ function lastLines(file: string, count: number): string {
   return readFileSync(file, 'utf8').trim().split('\n').slice(-count).join('\n');
 }
 
+/** The server of the Accord (pid `holder`) serving from this data directory; stopping it is that Accord's job. */
+async function attach(dataDir: string, holder: number, major: number): Promise<EmbeddedServer> {
+  const target: ConnectionTarget = {
+    config: { host: socketDirFor(dataDir), port: PORT, user: SUPERUSER, database: DATABASE },
+    description: `embedded PostgreSQL ${major} in ${dataDir} (run by Accord pid ${holder})`,
+  };
+  try {
+    await withClient(target, (client) => client.query('SELECT 1'));
+  } catch {
+    throw new ProblemError(
+      problem(
+        'unavailable',
+        `Another Accord (pid ${holder}) holds the data directory ${dataDir}, but its database server does not answer.`,
+        'Wait for that Accord to finish starting, or stop it and run this command again.',
+      ),
+    );
+  }
+  return { target, majorVersion: major, stop: () => Promise.resolve() };
+}
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);
   const binaries = await loadBinaries();
@@ -301,6 +326,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 
   mkdirSync(dataDir, { recursive: true });
   const holder = lockHolder(dataDir);
+  if (holder !== undefined && options.attachIfRunning === true) {
+    return attach(dataDir, holder, major);
+  }
   if (holder !== undefined) {
     throw new ProblemError(
       problem(

@@ -31,6 +31,8 @@ export interface StoreOptions {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly log?: (message: string) => void;
+  /** For short commands: share the embedded server of an Accord already serving from the data directory. */
+  readonly attachIfRunning?: boolean;
 }
 
 /** Turns the driver's connection failures into a message that names the problem and the fix. */
@@ -70,7 +72,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       throw explainConnectionFailure(error, target.description);
     }
   } else {
-    const server = await startEmbedded({ dataDir: options.dataDir, accordVersion: packageVersion });
+    const server = await startEmbedded({
+      dataDir: options.dataDir,
+      accordVersion: packageVersion,
+      ...(options.attachIfRunning === true ? { attachIfRunning: true } : {}),
+    });
     target = server.target;
     stopServer = () => server.stop();
   }

@@ -49,6 +49,7 @@ export async function withStore<T>(config: Config, work: (db: Database) => Promi
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
     log: () => undefined,
+    attachIfRunning: true, // a token can be issued while the demo is serving
   });
   try {
     return await work(store.db);
