@@ -4,12 +4,13 @@
  * output and an exit code. Exit codes: 0 success; 1 the work found problems or failed (messages say which);
  * 2 the command line itself was wrong.
  */
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
 import { migrationsDir, packageVersion } from '../core/paths.js';
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
-import { loadPartnership } from '../partnership/index.js';
+import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
 import { migrate, openStore, readMigrations } from '../store/index.js';
 import { startAccord } from './serve.js';
 import {
@@ -135,6 +136,23 @@ const commands: Record<string, Command> = {
       } finally {
         await store.close();
       }
+    },
+  },
+  'partnership schema': {
+    summary: 'write the JSON Schemas of the partnership files (for editors)',
+    usage: 'accord partnership schema <dir>',
+    details:
+      'Writes one JSON Schema per partnership file into <dir>, generated from the schemas the loader checks with.\n' +
+      'A YAML language server can then check a partnership folder as it is edited.',
+    options: {},
+    positionals: 1,
+    async run(_values, [dir]) {
+      if (dir === undefined) return EXIT.usage;
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(partnershipJsonSchemas()))
+        writeFileSync(join(dir, name), text);
+      out(`wrote ${Object.keys(partnershipJsonSchemas()).length} JSON Schemas to ${dir}`);
+      return EXIT.ok;
     },
   },
   'partnership validate': {

@@ -5,6 +5,7 @@
 export * from './schema.js';
 export { loadPartnership, type LoadedPartnership } from './load.js';
 export { crossCheck, type CrossIssue } from './validate.js';
+export { partnershipJsonSchemas, jsonSchemaFileName } from './json-schema.js';
 export {
   syncPartnership,
   readPartnership,

@@ -54,7 +54,12 @@ function readFile<K extends PartnershipFileName>(
   }
   const text = readFileSync(fullPath, 'utf8');
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    version: '1.2',
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       issues.push({

@@ -9,18 +9,17 @@
  */
 import { z } from 'zod';
 
-/** A calendar date, ISO 8601 (YYYY-MM-DD). YAML may hand us a Date object for an unquoted date: accept both. */
-export const IsoDate = z.preprocess(
-  (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    // Date.parse rolls 2021-02-30 over to 2 March: a real date survives the round trip unchanged.
-    .refine((text) => {
-      const parsed = new Date(`${text}T00:00:00Z`);
-      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
-    }, 'is not a real calendar date'),
-);
+/**
+ * A calendar date, ISO 8601 (YYYY-MM-DD). The loader parses YAML 1.2, where an unquoted 2021-04-01 stays a string.
+ */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  // Date.parse rolls 2021-02-30 over to 2 March: a real date survives the round trip unchanged.
+  .refine((text) => {
+    const parsed = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+  }, 'is not a real calendar date');
 
 /** A lowercase id used to refer to an entry from other files: letters, digits and hyphens. */
 export const Id = z
