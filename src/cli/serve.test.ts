@@ -37,27 +37,27 @@ describe('startAccord', () => {
   });
 
   it('migrates, loads the partnership and serves it; /ready answers 200', async () => {
-    const { server, port } = await listeningPort();
-    server.close();
     const running = await startAccord({
-      config: configFor(test, { PORT: String(port), ACCORD_PARTNERSHIP: join(fixtures, 'riverside') }),
+      // Port 0: the system picks a free one, so no other test or program can race for it.
+      config: { ...configFor(test, { ACCORD_PARTNERSHIP: join(fixtures, 'riverside') }), port: 0 },
       demo: false,
       log: () => undefined,
     });
     try {
       expect(running.partnership.added).toBeGreaterThan(0);
-      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      const ready = await fetch(`${running.url}/ready`);
       expect(ready.status).toBe(200);
     } finally {
       await running.stop();
     }
   });
 
-  it('names the port and the fix when the port is in use', async () => {
+  it('names the port and the fix when the port is in use, and writes nothing to the store', async () => {
     const { server, port } = await listeningPort();
+    const empty = await createEmptyDatabase();
     try {
       const error = await startAccord({
-        config: configFor(test, { PORT: String(port), ACCORD_PARTNERSHIP: join(fixtures, 'riverside') }),
+        config: configFor(empty, { PORT: String(port), ACCORD_PARTNERSHIP: join(fixtures, 'riverside') }),
         demo: false,
         log: () => undefined,
       }).catch((caught: unknown) => caught);
@@ -65,8 +65,10 @@ describe('startAccord', () => {
       expect((error as ProblemError).message).toMatch(
         new RegExp(`Port ${port} on 127.0.0.1 is already in use.*set PORT`),
       );
+      expect(await empty.db.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'")).toEqual([]);
     } finally {
       server.close();
+      await empty.drop();
     }
   });
 

@@ -3,6 +3,7 @@
  * The main job, composed: open the store (embedded or DATABASE_URL) and migrate it, load the partnership files
  * into it, build the server and listen; on SIGINT/SIGTERM close the server, then the store, in that order.
  */
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
 import type { Config } from '../core/config.js';
@@ -43,9 +44,64 @@ function loadFilesOrThrow(dir: string) {
   return loaded.value;
 }
 
+/** A listening problem as a message naming the fix; undefined for errors that are not about the address. */
+function listenProblem(error: unknown, host: string, port: number): ProblemError | undefined {
+  switch ((error as { code?: string }).code ?? '') {
+    case 'EADDRINUSE':
+      return new ProblemError(
+        problem(
+          'configuration',
+          `Port ${port} on ${host} is already in use.`,
+          'Stop whatever is using it, or set PORT to another port (e.g. PORT=3001 npm start).',
+        ),
+      );
+    case 'EACCES':
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ProblemError(
+        problem(
+          'configuration',
+          `Cannot listen on ${host}:${port}.`,
+          'Set HOST to an address of this machine (127.0.0.1, or 0.0.0.0 for all) and PORT to a port above 1023.',
+        ),
+      );
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Checks the address can be listened on before anything is stored: a port in use must change no stored data.
+ * (Another program could still take the port in the moment between this check and the real listen; that rare case
+ * is reported the same way, after the store was opened.)
+ */
+async function checkCanListen(host: string, port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    throw listenProblem(error, host, port) ?? error;
+  } finally {
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+  }
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 export async function startAccord(options: ServeOptions): Promise<Running> {
   const { config, log } = options;
   const files = loadFilesOrThrow(config.partnershipDir);
+  if (config.port !== 0) await checkCanListen(config.host, config.port);
+  if (config.publicUrl.protocol === 'http:' && !LOOPBACK.has(config.publicUrl.hostname)) {
+    log(
+      `warning: sign-in cookies are Secure, so browsers send them only over https or to localhost; ` +
+        `${config.publicUrl.origin} is neither. Serve over https and set ACCORD_PUBLIC_URL=https://….`,
+    );
+  }
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, log });
   try {
     log(`store: ${store.db.description}, schema version ${store.migrations.current}`);
@@ -84,36 +140,22 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       await app.listen({ host: config.host, port: config.port });
     } catch (error) {
       await app.close();
-      const code = (error as { code?: string }).code;
-      if (code === 'EADDRINUSE') {
-        throw new ProblemError(
-          problem(
-            'configuration',
-            `Port ${config.port} on ${config.host} is already in use.`,
-            'Stop whatever is using it, or set PORT to another port (e.g. PORT=3001 npm start).',
-          ),
-        );
-      }
-      if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-        throw new ProblemError(
-          problem(
-            'configuration',
-            `Cannot listen on ${config.host}:${config.port} (${code}).`,
-            'Set HOST to an address of this machine and PORT to a port above 1023.',
-          ),
-        );
-      }
-      throw error;
+      throw listenProblem(error, config.host, config.port) ?? error;
     }
-    const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${config.port}`;
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
     return {
       app,
       store,
       url,
       partnership: report,
       async stop() {
-        await app.close();
-        await store.close();
+        try {
+          await app.close();
+        } finally {
+          await store.close();
+        }
       },
     };
   } catch (error) {

@@ -56,17 +56,23 @@ export function createDatabase(target: ConnectionTarget, options: { max?: number
     query: (text, params) => query(pool, text, params),
     async transaction(work) {
       const client = await pool.connect();
+      let result;
       try {
         await client.query('BEGIN');
-        const result = await work({ query: (text, params) => query(client, text, params) });
+        result = await work({ query: (text, params) => query(client, text, params) });
         await client.query('COMMIT');
-        return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        // A connection whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool.
+        const broken = await client.query('ROLLBACK').then(
+          () => undefined,
+          (rollbackError: unknown) =>
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)),
+        );
+        client.release(broken);
         throw error;
-      } finally {
-        client.release();
       }
+      client.release();
+      return result;
     },
     async ping() {
       try {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,5 +107,19 @@ describe('short commands beside a running Accord', () => {
     expect(await db.query('SELECT n FROM shared')).toEqual([{ n: 1 }]);
     await db.close();
     await server.stop();
+  });
+});
+
+describe('the socket folder', () => {
+  it('is refused when someone else could reach it', async () => {
+    const dataDir = scratch();
+    const first = await startEmbedded({ dataDir, accordVersion: 'test' });
+    const socketDir = String(first.target.config.host);
+    await first.stop();
+    chmodSync(socketDir, 0o777);
+    expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
+      /not private to Accord/,
+    );
+    chmodSync(socketDir, 0o700);
   });
 });

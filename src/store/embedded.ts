@@ -6,32 +6,38 @@
  * - fsync, synchronous_commit and full_page_writes are forced on, so a committed transaction survives a crash;
  * - the cluster is created in a scratch folder and renamed into place, so a failed first start leaves nothing half-made;
  * - the server listens only on a Unix socket in a private folder (no TCP port to collide with, no remote access);
- * - a server orphaned by a killed Accord is found through postmaster.pid and shut down cleanly before a fresh start;
- * - a data directory written by a newer Accord or a newer PostgreSQL, or one that is damaged, is refused untouched.
+ * - a server orphaned by a killed Accord is found through postmaster.pid and shut down cleanly before a fresh start.
+ * What may be in the data directory, and who may use it, is `data-dir.ts`'s business.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  chmodSync,
   chownSync,
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
-  writeFileSync,
 } from 'node:fs';
-import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { arch, platform, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { problem, ProblemError } from '../core/problem.js';
 import { withClient, type ConnectionTarget } from './database.js';
+import {
+  acquireLock,
+  ensureTraversable,
+  inspectDataDir,
+  isAlive,
+  lockHolder,
+  serverUser,
+  writeMarkerIfMissing,
+  type ServerUser,
+} from './data-dir.js';
 
-/** Layout version of the data directory itself (not the schema): bump when the folder's shape changes. */
-export const DATA_DIR_FORMAT = 1;
 const SUPERUSER = 'accord';
 const DATABASE = 'accord';
 const PORT = 5432; // only names the socket file: the server listens on no TCP port
@@ -40,11 +46,6 @@ interface Binaries {
   readonly postgres: string;
   readonly initdb: string;
   readonly pg_ctl: string;
-}
-
-interface Marker {
-  readonly format: number;
-  readonly createdBy: string;
 }
 
 export interface EmbeddedServer {
@@ -90,129 +91,12 @@ function binaryMajorVersion(binaries: Binaries): number {
   return Number(match[1]);
 }
 
-/** PostgreSQL refuses to run as root; when Accord runs as root the server runs as a system user instead. */
-function serverUser(): { uid: number; gid: number } | undefined {
-  if (platform() === 'win32' || userInfo().uid !== 0) return undefined;
-  const lookup = () => spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  let found = lookup();
-  if (found.status !== 0) {
-    spawnSync('groupadd', ['--system', 'postgres']);
-    spawnSync('useradd', ['--system', '--gid', 'postgres', '--no-create-home', 'postgres']);
-    found = lookup();
-    if (found.status !== 0) {
-      throw new ProblemError(
-        problem(
-          'configuration',
-          'Accord is running as root and could not create the "postgres" system user that PostgreSQL must run as.',
-          'Run Accord as an ordinary user, or create a "postgres" user, or set DATABASE_URL.',
-        ),
-      );
-    }
-  }
-  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  return { uid: Number(found.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-/**
- * The server user must be able to reach its cluster inside the data directory: give the directory and each ancestor
- * the traverse (x) bit for others if it lacks it — traverse only, so nothing becomes listable or readable.
- */
-function ensureTraversable(dir: string): void {
-  let current = dir;
-  for (;;) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
-    const parent = dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
-}
-
-function chownTree(path: string, owner: { uid: number; gid: number }): void {
+function chownTree(path: string, owner: ServerUser): void {
   spawnSync('chown', ['-R', `${owner.uid}:${owner.gid}`, path]);
 }
 
-function readMarker(dataDir: string): Marker | undefined {
-  const file = join(dataDir, 'accord.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Marker>;
-    if (typeof parsed.format !== 'number') throw new Error('no format');
-    return { format: parsed.format, createdBy: String(parsed.createdBy) };
-  } catch {
-    throw new ProblemError(
-      problem(
-        'configuration',
-        `The data directory ${dataDir} is damaged: accord.json cannot be read.`,
-        'Restore the directory from a backup, or point ACCORD_DATA_DIR at a new folder to start afresh.',
-      ),
-    );
-  }
-}
-
-/** Checks the data directory before anything is written to it. Throws a ProblemError naming the fix. */
-function inspectDataDir(dataDir: string, serverMajor: number): 'new' | 'existing' {
-  const marker = readMarker(dataDir);
-  const pgdata = join(dataDir, 'pg');
-  if (marker !== undefined && marker.format > DATA_DIR_FORMAT) {
-    throw new ProblemError(
-      problem(
-        'configuration',
-        `The data directory ${dataDir} was written by a newer Accord (${marker.createdBy}, layout ${marker.format}); this one understands layout ${DATA_DIR_FORMAT}.`,
-        'Upgrade Accord, or point ACCORD_DATA_DIR at another folder.',
-      ),
-    );
-  }
-  if (!existsSync(pgdata)) {
-    if (marker !== undefined) {
-      throw new ProblemError(
-        problem(
-          'configuration',
-          `The data directory ${dataDir} is damaged: its database folder (pg/) is missing.`,
-          'Restore the directory from a backup, or point ACCORD_DATA_DIR at a new folder to start afresh.',
-        ),
-      );
-    }
-    return 'new';
-  }
-  const versionFile = join(pgdata, 'PG_VERSION');
-  if (!existsSync(versionFile)) {
-    throw new ProblemError(
-      problem(
-        'configuration',
-        `The data directory ${dataDir} is damaged: pg/PG_VERSION is missing, so this is not a PostgreSQL cluster.`,
-        'Restore the directory from a backup, or point ACCORD_DATA_DIR at a new folder to start afresh.',
-      ),
-    );
-  }
-  const clusterMajor = Number(readFileSync(versionFile, 'utf8').trim());
-  if (clusterMajor > serverMajor) {
-    throw new ProblemError(
-      problem(
-        'configuration',
-        `The data directory ${dataDir} holds a PostgreSQL ${clusterMajor} database, newer than the embedded PostgreSQL ${serverMajor}.`,
-        'Upgrade Accord, or point ACCORD_DATA_DIR at another folder.',
-      ),
-    );
-  }
-  if (clusterMajor !== serverMajor) {
-    throw new ProblemError(
-      problem(
-        'configuration',
-        `The data directory ${dataDir} holds a PostgreSQL ${clusterMajor} database; the embedded server is PostgreSQL ${serverMajor}.`,
-        'Export it with the matching Accord (pg_dump) and import it here, or point ACCORD_DATA_DIR at a new folder.',
-      ),
-    );
-  }
-  return 'existing';
-}
-
 /** Creates the cluster in a scratch folder and renames it into place: a failed initdb leaves no half-made cluster. */
-function initialise(
-  binaries: Binaries,
-  dataDir: string,
-  owner: { uid: number; gid: number } | undefined,
-): void {
+function initialise(binaries: Binaries, dataDir: string, owner: ServerUser | undefined): void {
   const scratch = join(dataDir, 'pg.initialising');
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { mode: 0o700 });
@@ -247,36 +131,16 @@ function socketDirFor(dataDir: string): string {
   return join(tmpdir(), `accord-pg-${digest}`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The Accord process that holds this data directory, if one is alive. */
-function lockHolder(dataDir: string): number | undefined {
-  const lock = join(dataDir, 'accord.pid');
-  if (!existsSync(lock)) return undefined;
-  const pid = Number(readFileSync(lock, 'utf8').trim());
-  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : undefined;
-}
-
 /**
  * A server left running by an Accord that was killed (kill -9 leaves its child behind) is shut down cleanly:
  * a fast shutdown writes a checkpoint, so nothing committed is lost and the next start needs no recovery.
  */
-async function stopOrphan(
-  binaries: Binaries,
-  pgdata: string,
-  owner: { uid: number; gid: number } | undefined,
-) {
+async function stopOrphan(binaries: Binaries, pgdata: string, owner: ServerUser | undefined) {
   const pidFile = join(pgdata, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return; // stale file: PostgreSQL clears it itself
+  // A stale file (the server died too) PostgreSQL clears itself; so it does when the pid now names another program.
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgres(pid)) return;
   spawnSync(binaries.pg_ctl, ['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '60'], {
     encoding: 'utf8',
     ...(owner ?? {}),
@@ -288,6 +152,33 @@ async function stopOrphan(
         'unavailable',
         `A PostgreSQL server (pid ${pid}) left over from an earlier run is still using ${pgdata} and would not stop.`,
         `Stop it (kill ${pid}) and start Accord again.`,
+      ),
+    );
+  }
+}
+
+/** Whether a live pid is a PostgreSQL server (not an unrelated program that reused the pid). Linux only; elsewhere assume so. */
+function isPostgres(pid: number): boolean {
+  const comm = `/proc/${pid}/comm`;
+  return !existsSync(comm) || readFileSync(comm, 'utf8').trim().startsWith('postgres');
+}
+
+/**
+ * The socket folder sits in the shared temp directory under a predictable name, and the server trusts whoever can
+ * reach it. So it must be a real folder (not a link) owned by the server's user and closed to everyone else;
+ * one that another local user made first is refused, not used.
+ */
+function ensurePrivateSocketDir(socketDir: string, owner: ServerUser | undefined): void {
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  if (owner !== undefined) chownSync(socketDir, owner.uid, owner.gid);
+  const stat = lstatSync(socketDir);
+  const expectedUid = owner?.uid ?? process.getuid?.() ?? stat.uid;
+  if (!stat.isDirectory() || stat.uid !== expectedUid || (stat.mode & 0o077) !== 0) {
+    throw new ProblemError(
+      problem(
+        'configuration',
+        `The database socket folder ${socketDir} is not private to Accord (another user may have made it).`,
+        `Remove ${socketDir} and start Accord again.`,
       ),
     );
   }
@@ -326,35 +217,33 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 
   mkdirSync(dataDir, { recursive: true });
   const holder = lockHolder(dataDir);
-  if (holder !== undefined && options.attachIfRunning === true) {
-    return attach(dataDir, holder, major);
+  if (holder !== undefined && options.attachIfRunning === true) return attach(dataDir, holder, major);
+  const lock = acquireLock(dataDir);
+  try {
+    return await startServer(binaries, major, owner, dataDir, options);
+  } catch (error) {
+    lock.release();
+    throw error;
   }
-  if (holder !== undefined) {
-    throw new ProblemError(
-      problem(
-        'conflict',
-        `Another Accord (pid ${holder}) is already using the data directory ${dataDir}.`,
-        'Stop it first, or set ACCORD_DATA_DIR to another folder.',
-      ),
-    );
-  }
+}
+
+async function startServer(
+  binaries: Binaries,
+  major: number,
+  owner: ServerUser | undefined,
+  dataDir: string,
+  options: EmbeddedOptions,
+): Promise<EmbeddedServer> {
   const state = inspectDataDir(dataDir, major);
   if (owner !== undefined) ensureTraversable(dataDir);
   if (state === 'new') initialise(binaries, dataDir, owner);
-  if (readMarker(dataDir) === undefined) {
-    writeFileSync(
-      join(dataDir, 'accord.json'),
-      JSON.stringify({ format: DATA_DIR_FORMAT, createdBy: options.accordVersion }, null, 2) + '\n',
-    );
-  }
-  writeFileSync(join(dataDir, 'accord.pid'), `${process.pid}\n`);
+  writeMarkerIfMissing(dataDir, options.accordVersion);
 
   const pgdata = join(dataDir, 'pg');
   await stopOrphan(binaries, pgdata, owner);
 
   const socketDir = socketDirFor(dataDir);
-  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-  if (owner !== undefined) chownSync(socketDir, owner.uid, owner.gid);
+  ensurePrivateSocketDir(socketDir, owner);
 
   const logFile = join(dataDir, 'postgres.log');
   const logFd = openSync(logFile, 'a');
@@ -389,9 +278,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     },
   );
   closeSync(logFd);
-  const server = { exited: false };
+  const server: { exited: boolean; spawnError?: Error } = { exited: false };
   child.on('exit', () => {
     server.exited = true;
+  });
+  // The binary could not be run at all (missing, not executable): no 'exit' follows, so record it here.
+  child.on('error', (error) => {
+    server.exited = true;
+    server.spawnError = error;
   });
   // If Accord exits without stopping the server (an uncaught error), stop it anyway: process.kill is synchronous.
   const onExit = () => {
@@ -419,7 +313,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
       throw new ProblemError(
         problem(
           'unavailable',
-          `The embedded PostgreSQL server in ${dataDir} stopped while starting:\n${lastLines(logFile, 8)}`,
+          server.spawnError !== undefined
+            ? `The embedded PostgreSQL server could not be run (${server.spawnError.message}).`
+            : `The embedded PostgreSQL server in ${dataDir} stopped while starting:\n${lastLines(logFile, 8)}`,
           `Read ${logFile}. If the data directory is damaged, restore it from a backup or point ACCORD_DATA_DIR at a new folder.`,
         ),
       );

@@ -19,6 +19,7 @@ export type { Database, Queryable, ConnectionTarget } from './database.js';
 export { createDatabase } from './database.js';
 export { readMigrations, migrate, appliedMigrations, compareSchema, type Migration } from './migrate.js';
 export { startEmbedded, type EmbeddedServer } from './embedded.js';
+export { resetDataDir } from './data-dir.js';
 
 export interface Store {
   readonly db: Database;

@@ -2,7 +2,7 @@
  * @module web/problem
  * The one place a Problem becomes an HTTP status and an RFC 9457 problem document (application/problem+json).
  */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem, ProblemKind } from '../core/problem.js';
 
 export const STATUS: Record<ProblemKind, number> = {
@@ -44,7 +44,27 @@ export function problemDocument(problem: Problem, instance?: string): ProblemDoc
   };
 }
 
-export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  const document = problemDocument(problem, reply.request.url.split('?')[0]);
+/** `status` overrides the kind's usual status where HTTP has a more precise one (413, 415). */
+export function sendProblem(reply: FastifyReply, problem: Problem, status?: number): FastifyReply {
+  const document = {
+    ...problemDocument(problem, reply.request.url.split('?')[0]),
+    ...(status === undefined ? {} : { status }),
+  };
   return reply.status(document.status).type('application/problem+json').send(document);
+}
+
+/** Paths that answer in JSON; everything else is a page for people and answers a problem with a page. */
+export const isApiPath = (url: string): boolean => /^\/(api|fhir|health|ready)(\/|$|\?)/.test(url);
+
+/** A problem as the caller expects it: problem+json for the API, an error page (in the site's frame) otherwise. */
+export async function replyWithProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Problem,
+  status?: number,
+  pageContext: Record<string, unknown> = {},
+): Promise<FastifyReply> {
+  if (isApiPath(request.url)) return sendProblem(reply, problem, status);
+  reply.status(status ?? STATUS[problem.kind]);
+  return reply.page('error.njk', { ...pageContext, title: problem.title, detail: problem.fix ?? '' });
 }

@@ -120,4 +120,51 @@ describe('the server edge', () => {
     expect(text).not.toMatch(/9990001234|Smith|hunter2/);
     expect(text).toMatch(/"statusCode":404/);
   });
+
+  it('answers an internal error with a generic problem and a reference, and logs no message that could quote data', async () => {
+    const app = await server();
+    app.get('/api/boom', { config: { access: 'public' } }, () => {
+      throw new Error('invalid input syntax for type integer: "nhs-9990001234"');
+    });
+    logged.length = 0;
+    const response = await app.inject('/api/boom');
+    await app.close();
+    expect(response.statusCode).toBe(500);
+    const body = response.json<{ title: string; detail: string }>();
+    expect(body.title).toBe('Internal error');
+    expect(body.detail).toMatch(/Reference: [0-9a-f-]{36}/);
+    expect(response.body).not.toContain('9990001234');
+    expect(logged.join('')).toMatch(/internal error/);
+    expect(logged.join('')).not.toContain('9990001234');
+  });
+
+  it('uses the same error handling on the sign-in routes: malformed input gets a page naming it, not a raw error', async () => {
+    const app = await server();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
+    await app.close();
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.body).toContain('The request body is not valid JSON.');
+  });
+
+  it('serves the design system assets publicly and lets browsers cache them', async () => {
+    const app = await server();
+    const script = await app.inject('/assets/nhsuk/nhsuk-frontend.min.js');
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['cache-control']).toMatch(/max-age=86400/);
+    expect((await app.inject('/assets/nhsuk/../../package.json')).statusCode).toBe(404);
+    await app.close();
+  });
+
+  it('lists the sign-in API (/api/me) in the OpenAPI document', async () => {
+    const app = await server();
+    const doc = (await app.inject('/api/openapi.json')).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toContain('/api/me');
+    await app.close();
+  });
 });

@@ -10,12 +10,7 @@ import { join } from 'node:path';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DiscoveryRequestOptions } from 'openid-client';
 import type { Clock, LockoutPolicy } from '../access/index.js';
 import { ANONYMOUS, decide, type AccessRule, type Principal } from '../access/principal.js';
@@ -24,7 +19,7 @@ import { packageRoot, packageVersion } from '../core/paths.js';
 import { problem, type Problem } from '../core/problem.js';
 import type { Database } from '../store/database.js';
 import { authPlugin } from './auth/plugin.js';
-import { problemDocument, sendProblem, STATUS } from './problem.js';
+import { isApiPath, replyWithProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
@@ -69,10 +64,55 @@ export interface AppContext extends ServerDeps {
   readonly views: nunjucks.Environment;
 }
 
-/** Paths that answer in JSON; everything else is a page and answers errors with a page. */
-const isApiPath = (url: string) => /^\/(api|fhir|health|ready)(\/|$|\?)/.test(url);
-
 const ONE_MEBIBYTE = 1024 * 1024;
+const FORM_BODY_LIMIT = 64 * 1024;
+const ONE_DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Errors Fastify raises for a bad request, as the problem to show and its status. */
+function knownRequestProblem(error: FastifyError): { problem: Problem; status?: number } | undefined {
+  if (error.validation !== undefined) {
+    return {
+      problem: problem(
+        'bad-input',
+        'The request does not match the API schema.',
+        'Correct the fields listed in `issues` and send it again.',
+        error.validation.map((v) => ({
+          path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
+          message: v.message ?? 'is not valid',
+        })),
+      ),
+    };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        problem: problem(
+          'bad-input',
+          'The request body is too large.',
+          'Send at most 1 MiB of JSON or 64 KiB of form data.',
+        ),
+        status: 413,
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        problem: problem('bad-input', 'This content type is not accepted here.', 'Send JSON or a form.'),
+        status: 415,
+      };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        problem: problem('bad-input', 'The request body is not valid JSON.', 'Send a JSON document.'),
+      };
+    default:
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return {
+          problem: problem('bad-input', 'There is a problem with the request.', error.message),
+          status: error.statusCode,
+        };
+      }
+      return undefined;
+  }
+}
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -98,41 +138,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const context: AppContext = { ...deps, views };
 
   securityHeaders(app, { https: deps.config.publicUrl.protocol === 'https:' });
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
-
-  // Deny by default: a route without an access rule is a programming error, caught at start-up.
-  app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && !route.url.startsWith('/assets/')) {
-      throw new Error(
-        `Route ${route.method.toString()} ${route.url} declares no access rule (config.access)`,
-      );
-    }
-  });
-
-  // Every request starts anonymous; the auth plugin's hook replaces that with a session's user or a token's system.
-  app.decorateRequest('principal', null as never);
-  app.addHook('onRequest', (request, _reply, done) => {
-    request.principal = ANONYMOUS;
-    done();
-  });
-  await app.register(authPlugin, context);
-
-  app.addHook('preHandler', async (request, reply) => {
-    // No route matched: let the not-found handler answer 404 rather than deny a route that does not exist.
-    if (request.is404) return;
-    const rule = request.routeOptions.config.access;
-    if (request.url.startsWith('/assets/') && rule === undefined) return;
-    const decision = rule === undefined ? 'forbidden' : decide(rule, request.principal);
-    if (decision === 'allow') return;
-    if (!isApiPath(request.url) && decision === 'unauthenticated') {
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
-    }
-    const denied: Problem =
-      decision === 'unauthenticated'
-        ? problem('unauthenticated', 'You need to sign in, or send a bearer token, to use this.')
-        : problem('forbidden', 'You do not have permission to use this.');
-    return replyWithProblem(request, reply, denied);
-  });
+  await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
 
   app.decorateReply('page', async function (this, template: string, pageContext: Record<string, unknown>) {
     const body = views.render(template, {
@@ -145,6 +151,70 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return this.type('text/html; charset=utf-8').send(body);
   });
 
+  // The error and not-found handlers come first, so every route registered after — sign-in included — uses them.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const known = knownRequestProblem(error);
+    if (known !== undefined) return replyWithProblem(request, reply, known.problem, known.status);
+    // Not the caller's fault. The message is left out of the log: a database error quotes the values it choked on,
+    // which may be personal data. The type, code and stack frames are enough to find the fault.
+    request.log.error(
+      { err: { type: error.name, code: error.code, stack: error.stack?.split('\n').slice(1).join('\n') } },
+      'internal error',
+    );
+    reply.status(500);
+    return isApiPath(request.url)
+      ? reply.type('application/problem+json').send({
+          type: 'about:blank',
+          title: 'Internal error',
+          status: 500,
+          detail: `Something went wrong on our side. Reference: ${request.id}`,
+          instance: request.url.split('?')[0],
+        })
+      : reply.page('error.njk', {
+          title: 'Sorry, there is a problem with the service',
+          detail: 'Try again later.',
+          reference: request.id,
+        });
+  });
+
+  app.setNotFoundHandler(async (request, reply) =>
+    replyWithProblem(
+      request,
+      reply,
+      problem('not-found', 'Page not found', 'Check the address, or start from the partnership home page.'),
+    ),
+  );
+
+  // Static assets (the NHS.UK design system's CSS, JS and icons, and Accord's own few) are public. They are
+  // registered in their own context, which marks its routes public, before the deny-by-default rule below exists.
+  await app.register(async (assets) => {
+    assets.addHook('onRoute', (route) => {
+      route.config = { ...route.config, access: 'public' };
+    });
+    await assets.register(fastifyStatic, {
+      root: join(nhsukDist, 'nhsuk'),
+      prefix: '/assets/nhsuk/',
+      decorateReply: false,
+      allowedPath: (path) => /\.(css|js|mjs|map|svg|png|ico|woff2?|json)$/.test(path),
+      maxAge: ONE_DAY_MS,
+    });
+    await assets.register(fastifyStatic, {
+      root: join(packageRoot, 'src', 'web', 'assets'),
+      prefix: '/assets/',
+      decorateReply: false,
+    });
+  });
+
+  // Deny by default: from here on, a route without an access rule is a programming error, caught at start-up.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined) {
+      throw new Error(
+        `Route ${route.method.toString()} ${route.url} declares no access rule (config.access)`,
+      );
+    }
+  });
+
+  // Before any route that should appear in the OpenAPI document (sign-in's /api/me included).
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -167,93 +237,30 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   });
 
-  const replyWithProblem = async (request: FastifyRequest, reply: FastifyReply, p: Problem) => {
-    if (isApiPath(request.url)) return sendProblem(reply, p);
-    reply.status(STATUS[p.kind]);
-    return reply.page('error.njk', { title: p.title, detail: p.fix ?? '' });
-  };
+  // Every request starts anonymous; the auth plugin's hook replaces that with a session's user or a token's system.
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.principal = ANONYMOUS;
+    done();
+  });
+  await app.register(authPlugin, context);
 
-  app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    let p: Problem;
-    if (error.validation !== undefined) {
-      p = problem(
-        'bad-input',
-        'The request does not match the API schema.',
-        'Correct the fields listed in `issues` and send it again.',
-        error.validation.map((v) => ({
-          path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
-          message: v.message ?? 'is not valid',
-        })),
-      );
-    } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      reply.status(413);
-      return reply.type('application/problem+json').send({
-        ...problemDocument(problem('bad-input', 'The request body is too large.', 'Send at most 1 MiB.')),
-        status: 413,
-      });
-    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      reply.status(415);
-      return reply.type('application/problem+json').send({
-        ...problemDocument(
-          problem('bad-input', 'This content type is not accepted here.', 'Send JSON or a form.'),
-        ),
-        status: 415,
-      });
-    } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      reply.status(error.statusCode);
-      return isApiPath(request.url)
-        ? reply.type('application/problem+json').send({
-            type: 'about:blank',
-            title: error.message,
-            status: error.statusCode,
-          })
-        : reply.page('error.njk', { title: 'There is a problem with the request', detail: error.message });
-    } else {
-      request.log.error(
-        { err: { type: error.name, message: error.message, stack: error.stack } },
-        'internal error',
-      );
-      reply.status(500);
-      const detail = `Something went wrong on our side. Reference: ${request.id}`;
-      return isApiPath(request.url)
-        ? reply.type('application/problem+json').send({
-            type: 'about:blank',
-            title: 'Internal error',
-            status: 500,
-            detail,
-            instance: request.url.split('?')[0],
-          })
-        : reply.page('error.njk', {
-            title: 'Sorry, there is a problem with the service',
-            detail: 'Try again later.',
-            reference: request.id,
-          });
+  // The access rule, applied as soon as the caller is known: before the body is parsed or validated, so a caller
+  // who may not use a route learns nothing about it, and before any hook a route adds for itself.
+  app.addHook('onRequest', async (request, reply) => {
+    // No route matched: let the not-found handler answer 404 rather than deny a route that does not exist.
+    if (request.is404) return;
+    const rule = request.routeOptions.config.access;
+    const decision = rule === undefined ? 'forbidden' : decide(rule, request.principal);
+    if (decision === 'allow') return;
+    if (!isApiPath(request.url) && decision === 'unauthenticated') {
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
-    return replyWithProblem(request, reply, p);
-  });
-
-  app.setNotFoundHandler(async (request, reply) =>
-    replyWithProblem(
-      request,
-      reply,
-      problem('not-found', 'Page not found', 'Check the address, or start from the partnership home page.'),
-    ),
-  );
-
-  // Static assets: the NHS.UK design system's CSS, JS, fonts and icons, and Accord's own few.
-  await app.register(fastifyStatic, {
-    root: join(nhsukDist, 'nhsuk'),
-    prefix: '/assets/nhsuk/',
-    decorateReply: false,
-    allowedPath: (path) => /\.(css|js|mjs|map|svg|png|ico|woff2?|json)$/.test(path),
-    setHeaders: (res) => {
-      res.setHeader('cache-control', 'public, max-age=86400');
-    },
-  });
-  await app.register(fastifyStatic, {
-    root: join(packageRoot, 'src', 'web', 'assets'),
-    prefix: '/assets/',
-    decorateReply: false,
+    const denied: Problem =
+      decision === 'unauthenticated'
+        ? problem('unauthenticated', 'You need to sign in, or send a bearer token, to use this.')
+        : problem('forbidden', 'You do not have permission to use this.');
+    return replyWithProblem(request, reply, denied);
   });
 
   const stylesheet = designSystemCss();
