@@ -4,14 +4,15 @@
  * too (PostgreSQL must replay its write-ahead log). The test waits on counts, never on time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../src/core/paths.js';
 import { openStore } from '../src/store/index.js';
+import { scratchFolders } from './support/scratch.js';
 
+const newScratch = scratchFolders('accord-crash-');
 interface Run {
   readonly committed: Set<number>;
   readonly writerPid: number;
@@ -58,7 +59,7 @@ async function storedIds(dataDir: string): Promise<Set<number>> {
 
 describe('durability of the embedded store', () => {
   it('keeps every committed row when Accord is killed with SIGKILL mid-write', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'accord-crash-')), 'data');
+    const dataDir = join(newScratch(), 'data');
     const run = await writeThenKill(dataDir, 300, false);
     const stored = await storedIds(dataDir);
     const lost = [...run.committed].filter((id) => !stored.has(id));
@@ -67,7 +68,7 @@ describe('durability of the embedded store', () => {
   });
 
   it('keeps every committed row when Accord and its PostgreSQL are both killed with SIGKILL mid-write', async () => {
-    const dataDir = join(mkdtempSync(join(tmpdir(), 'accord-crash-')), 'data');
+    const dataDir = join(newScratch(), 'data');
     const run = await writeThenKill(dataDir, 300, true);
     const stored = await storedIds(dataDir);
     const lost = [...run.committed].filter((id) => !stored.has(id));

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +91,37 @@ describe('loadPartnership', () => {
     expect(result.ok).toBe(false);
     if (!result.ok)
       expect(result.error.map((i) => i.message)).toContainEqual(expect.stringMatching(/duplicate id/));
+  });
+
+  it('names a file that cannot be read instead of crashing', () => {
+    const dir = copyOf('riverside');
+    rmSync(join(dir, 'mou.yaml'));
+    mkdirSync(join(dir, 'mou.yaml'));
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error).toContainEqual(
+        expect.objectContaining({
+          file: 'mou.yaml',
+          message: expect.stringMatching(/cannot be read \(EISDIR\)/),
+        }),
+      );
+  });
+
+  it('refuses web addresses that are not http(s), since they become links', () => {
+    const dir = copyOf('riverside');
+    const file = join(dir, 'sources.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(
+      file,
+      text.replace(
+        'publisher: Accord test suite',
+        'publisher: Accord test suite\n    url: javascript:alert(1)',
+      ),
+    );
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error.map((i) => i.message)).toContain('must be an http:// or https:// address');
   });
 });

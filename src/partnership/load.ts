@@ -46,13 +46,24 @@ function readFile<K extends PartnershipFileName>(
   dir: string,
   file: K,
   issues: Issue[],
+  hashes: Partial<Record<PartnershipFileName, string>>,
 ): { data: Parsed[K]; locate: (path: readonly PropertyKey[]) => number | undefined } | undefined {
   const fullPath = join(dir, file);
   if (!existsSync(fullPath)) {
     issues.push({ file, message: 'file is missing: every partnership folder needs it (see the schema)' });
     return undefined;
   }
-  const text = readFileSync(fullPath, 'utf8');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(fullPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    issues.push({ file, message: `cannot be read (${code}): it must be a readable file` });
+    return undefined;
+  }
+  // The hash and the parse come from the same bytes, so the recorded hash describes exactly what was loaded.
+  hashes[file] = createHash('sha256').update(bytes).digest('hex');
+  const text = bytes.toString('utf8');
   const counter = new LineCounter();
   const doc = parseDocument(text, {
     version: '1.2',
@@ -94,19 +105,10 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
   }
   const issues: Issue[] = [];
   const files = Object.keys(PartnershipFiles) as PartnershipFileName[];
-  const read = Object.fromEntries(files.map((file) => [file, readFile(dir, file, issues)])) as {
+  const fileHashes: Partial<Record<PartnershipFileName, string>> = {};
+  const read = Object.fromEntries(files.map((file) => [file, readFile(dir, file, issues, fileHashes)])) as {
     [K in PartnershipFileName]: ReturnType<typeof readFile<K>>;
   };
-  const fileHashes = Object.fromEntries(
-    files.map((file) => [
-      file,
-      existsSync(join(dir, file))
-        ? createHash('sha256')
-            .update(readFileSync(join(dir, file)))
-            .digest('hex')
-        : '',
-    ]),
-  ) as Record<PartnershipFileName, string>;
 
   // Files that failed their schema stand in as empty, so the references among the files that passed are still
   // checked now: whoever fixes the folder sees every problem at once.
@@ -137,5 +139,9 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
   });
   if (issues.length + crossIssues.length > 0) return err([...issues, ...crossIssues]);
   if (info === undefined || mou === undefined) throw new Error('unreachable: both files passed their schema');
-  return ok({ partnership: { ...partnership, info, mou }, fileHashes });
+  // Every file was read (otherwise there would be issues), so every hash is present.
+  return ok({
+    partnership: { ...partnership, info, mou },
+    fileHashes: fileHashes as Record<PartnershipFileName, string>,
+  });
 }

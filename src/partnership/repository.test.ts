@@ -33,8 +33,18 @@ describe('partnership repository', () => {
     const first = await syncPartnership(test.db, load(dir), dir);
     expect(first.loadId).toBeDefined();
     expect(first.added).toBeGreaterThan(10);
+    const rowsBefore = await test.db.query(
+      `SELECT xmin::text AS x FROM partnership UNION ALL SELECT xmin::text FROM partnership_entry
+        UNION ALL SELECT xmin::text FROM partnership_load ORDER BY 1`,
+    );
     const again = await syncPartnership(test.db, load(dir), dir);
     expect(again).toMatchObject({ loadId: undefined, added: 0, changed: 0, removed: 0 });
+    // Not one row was written (a row's xmin is the transaction that last wrote it).
+    const rowsAfter = await test.db.query(
+      `SELECT xmin::text AS x FROM partnership UNION ALL SELECT xmin::text FROM partnership_entry
+        UNION ALL SELECT xmin::text FROM partnership_load ORDER BY 1`,
+    );
+    expect(rowsAfter).toEqual(rowsBefore);
     const stored = await readPartnership(test.db, first.partnershipId);
     expect(stored).toEqual(load(dir).partnership);
     expect(await listPartnerships(test.db)).toContainEqual({
@@ -85,5 +95,23 @@ describe('partnership repository', () => {
     const versions = await entryHistory(test.db, partnershipId, 'delegation', delegation.id);
     expect(versions.map((v) => v.version)).toEqual(expect.arrayContaining([versions.length]));
     expect(versions.filter((v) => v.recordedTo === null)).toHaveLength(1);
+  });
+
+  it('does not version entries that only moved within their file', async () => {
+    const dir = riversideCopy();
+    const { partnershipId } = await syncPartnership(test.db, load(dir), dir);
+    const file = join(dir, 'organisations.yaml');
+    const text = readFileSync(file, 'utf8');
+    // Move the last organisation to the top of the list.
+    const lastStart = text.lastIndexOf('\n  - id:') + 1;
+    const last = text.slice(lastStart).trimEnd() + '\n';
+    const listStart = text.indexOf('  - id:');
+    writeFileSync(file, text.slice(0, listStart) + last + text.slice(listStart, lastStart));
+    const report = await syncPartnership(test.db, load(dir), dir);
+    expect(report).toMatchObject({ added: 0, changed: 0, removed: 0 });
+    const stored = await readPartnership(test.db, partnershipId);
+    expect(stored?.organisations.map((o) => o.id)).toEqual(
+      load(dir).partnership.organisations.map((o) => o.id),
+    );
   });
 });

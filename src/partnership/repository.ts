@@ -94,7 +94,8 @@ export async function syncPartnership(
   const id = partnership.info.id;
   return db.transaction(async (tx) => {
     await tx.query(
-      `INSERT INTO partnership (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`,
+      `INSERT INTO partnership (id, name) VALUES ($1, $2)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name WHERE partnership.name IS DISTINCT FROM EXCLUDED.name`,
       [id, partnership.info.name],
     );
     // Serialise loads of the same partnership: two processes starting together must not both add version 2.
@@ -109,8 +110,22 @@ export async function syncPartnership(
     const added = incoming.filter((e) => !byKey.has(`${e.kind}/${e.id}`));
     const changed = incoming.filter((e) => {
       const row = byKey.get(`${e.kind}/${e.id}`);
-      return row !== undefined && (row.content_hash !== e.hash || row.position !== e.position);
+      return row !== undefined && row.content_hash !== e.hash;
     });
+    // An entry that only moved within its file is not a new version of it: its place in the list is updated in
+    // place, so inserting one organisation near the top does not version every organisation below it.
+    const moved = incoming.filter((e) => {
+      const row = byKey.get(`${e.kind}/${e.id}`);
+      return row !== undefined && row.content_hash === e.hash && row.position !== e.position;
+    });
+    if (moved.length > 0) {
+      await tx.query(
+        `UPDATE partnership_entry e SET position = m.position
+           FROM jsonb_to_recordset($2::jsonb) AS m(kind text, entry_id text, position int)
+          WHERE e.partnership_id = $1 AND e.kind = m.kind AND e.entry_id = m.entry_id AND e.recorded_to IS NULL`,
+        [id, JSON.stringify(moved.map((e) => ({ kind: e.kind, entry_id: e.id, position: e.position })))],
+      );
+    }
     const keep = new Set(incoming.map((e) => `${e.kind}/${e.id}`));
     const removed = current.filter((row) => !keep.has(`${row.kind}/${row.entry_id}`));
     const unchanged = incoming.length - added.length - changed.length;

@@ -29,6 +29,9 @@ export const Id = z
     'must be a lowercase id of letters, digits and hyphens (e.g. leeds-city-council)',
   );
 
+/** A web address for people to follow: http(s) only, since it becomes a link (no javascript: or data: URLs). */
+const WebAddress = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' });
+
 /** A reference to an entry of sources.yaml. */
 export const SourceRef = Id;
 
@@ -63,7 +66,7 @@ export const Source = z
     id: Id,
     title: z.string().min(1),
     publisher: z.string().min(1),
-    url: z.url().optional(),
+    url: WebAddress.optional(),
     published: IsoDate.optional(),
     note: z.string().optional(),
   })
@@ -137,7 +140,7 @@ export const Organisation = z
     ...effective,
     /** The organisation that took over its functions when it ended (e.g. a merged CCG). */
     successor: Id.optional(),
-    website: z.url().optional(),
+    website: WebAddress.optional(),
     source: SourceRef,
     note: z.string().optional(),
   })

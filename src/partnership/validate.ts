@@ -24,10 +24,15 @@ export function crossCheck(
   const add = (file: PartnershipFileName, pathParts: (string | number)[], message: string) =>
     issues.push({ file, pathParts, message });
 
-  const ids = <T extends { id: string }>(file: PartnershipFileName, key: string, items: readonly T[]) => {
+  const ids = <T extends { id: string }>(
+    file: PartnershipFileName,
+    key: string | string[],
+    items: readonly T[],
+  ) => {
     const seen = new Map<string, T>();
+    const at = typeof key === 'string' ? [key] : key;
     items.forEach((item, index) => {
-      if (seen.has(item.id)) add(file, [key, index, 'id'], `duplicate id '${item.id}'`);
+      if (seen.has(item.id)) add(file, [...at, index, 'id'], `duplicate id '${item.id}'`);
       seen.set(item.id, item);
     });
     return seen;
@@ -40,7 +45,7 @@ export function crossCheck(
   ids('programmes.yaml', 'programmes', p.programmes);
   const bodies = ids('bodies.yaml', 'bodies', p.bodies);
   ids('delegations.yaml', 'delegations', p.delegations);
-  if (known('mou.yaml')) ids('mou.yaml', 'mou', p.mou.commitments);
+  if (known('mou.yaml')) ids('mou.yaml', ['mou', 'commitments'], p.mou.commitments);
 
   const org = (file: PartnershipFileName, path: (string | number)[], id: string | undefined) => {
     if (id !== undefined && known('organisations.yaml') && !organisations.has(id)) {

@@ -4,6 +4,7 @@ import { packageRoot } from '../core/paths.js';
 import { loadPartnership } from './load.js';
 import type { Partnership } from './schema.js';
 import {
+  londonDay,
   bodyDetail,
   bodySummaries,
   delegationRegister,
@@ -214,5 +215,12 @@ describe('the MoU', () => {
       { id: 'riverside-hospitals', name: 'Riverside Hospitals NHS Trust' },
       { id: 'riverside-minds', name: 'Riverside Minds NHS Foundation Trust' },
     ]);
+  });
+});
+
+describe('londonDay', () => {
+  it('gives the date in England, not UTC: 23:30 UTC in summer is already the next day', () => {
+    expect(londonDay(new Date('2024-07-01T23:30:00Z'))).toBe('2024-07-02');
+    expect(londonDay(new Date('2024-12-01T23:30:00Z'))).toBe('2024-12-01');
   });
 });

@@ -76,6 +76,16 @@ export const BODY_KIND_LABELS: Record<Body['kind'], string> = {
 /** The calendar date (UTC) of an instant, YYYY-MM-DD: how every effective date is written. */
 export const isoDay = (instant: Date): string => instant.toISOString().slice(0, 10);
 
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date where the partnership is, for "what is in force today": at 00:30 BST it is already tomorrow's date. */
+export const londonDay = (instant: Date): string => LONDON_DAY.format(instant);
+
 /**
  * Reads an optional date from a query string. Absent or empty means "no date"; anything else must be a real
  * calendar date written YYYY-MM-DD (2023-02-30 is refused rather than rolled over to March).

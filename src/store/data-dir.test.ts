@@ -1,11 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../core/problem.js';
 import { acquireLock, resetDataDir } from './data-dir.js';
+import { scratchFolders } from '../../test/support/scratch.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'accord-datadir-'));
+const newScratch = scratchFolders('accord-datadir-');
+const scratch = () => newScratch();
 
 describe('the data directory lock', () => {
   it('is taken by one holder at a time, and taken over from a holder that died', () => {

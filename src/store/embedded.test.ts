@@ -1,12 +1,14 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProblemError } from '../core/problem.js';
 import { createDatabase } from './database.js';
 import { startEmbedded } from './embedded.js';
+import { scratchFolders } from '../../test/support/scratch.js';
 
-const scratch = () => join(mkdtempSync(join(tmpdir(), 'accord-embedded-')), 'data');
+const newScratch = scratchFolders('accord-embedded-');
+const scratch = () => join(newScratch(), 'data');
 
 async function problemOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -116,10 +118,12 @@ describe('the socket folder', () => {
     const first = await startEmbedded({ dataDir, accordVersion: 'test' });
     const socketDir = String(first.target.config.host);
     await first.stop();
+    // Another local user makes the folder first, open to all.
+    mkdirSync(socketDir, { mode: 0o777 });
     chmodSync(socketDir, 0o777);
     expect(await problemOf(startEmbedded({ dataDir, accordVersion: 'test' }))).toMatch(
       /not private to Accord/,
     );
-    chmodSync(socketDir, 0o700);
+    rmSync(socketDir, { recursive: true, force: true });
   });
 });

@@ -355,6 +355,7 @@ async function startServer(
         await done;
         clearTimeout(escalate);
       }
+      rmSync(socketDir, { recursive: true, force: true }); // PostgreSQL removed its socket; the folder is ours
       rmSync(join(dataDir, 'accord.pid'), { force: true });
     },
   };

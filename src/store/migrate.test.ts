@@ -78,6 +78,7 @@ describe('migrate', () => {
     test = await createEmptyDatabase();
     const known = readMigrations(migrationsDir);
     const [a, b] = await Promise.all([migrate(test.db, known), migrate(test.db, known)]);
+    expect(a.ok && b.ok).toBe(true);
     const appliedByEither = [...(a.ok ? a.value.applied : []), ...(b.ok ? b.value.applied : [])].sort();
     expect(appliedByEither).toEqual(known.map((m) => m.version));
   });

@@ -8,6 +8,7 @@
  * render it.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { systemClock } from '../../access/index.js';
 import { problem, type Problem } from '../../core/problem.js';
 import type { Partnership } from '../../partnership/index.js';
 import {
@@ -15,7 +16,7 @@ import {
   bodySummaries,
   delegationRegister,
   inForceOn,
-  isoDay,
+  londonDay,
   mouView,
   organisationDetail,
   parseOptionalDate,
@@ -34,7 +35,8 @@ const PUBLIC = { access: 'public' } as const;
 
 export async function partnershipPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const current = () => currentPartnership(ctx);
-  const today = () => isoDay(new Date());
+  const clock = ctx.clock ?? systemClock;
+  const today = () => londonDay(clock());
 
   /** The context every partnership page shares: header, navigation, breadcrumbs, source titles for citations. */
   const pageContext = (
