@@ -49,6 +49,10 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
   },
   { name: 'ACCORD_OIDC_CLIENT_ID', meaning: 'OpenID Connect client id' },
   { name: 'ACCORD_OIDC_CLIENT_SECRET', meaning: 'OpenID Connect client secret' },
+  {
+    name: 'ACCORD_NEW_PASSWORD',
+    meaning: 'for `accord user add` only: the new password (else read from stdin)',
+  },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
