@@ -4,7 +4,7 @@
  * (DEMO_PASSWORD). Seeded only by `accord demo` (npm start), never by `accord serve`.
  */
 import type { Organisation, Partnership } from '../partnership/index.js';
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import { hashPassword } from './passwords.js';
 import type { Role } from './principal.js';
 
@@ -126,9 +126,26 @@ export async function seedDemoUsers(db: Database, partnership: Partnership): Pro
 export async function disableDemoUsers(db: Database): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string }>(
-      "UPDATE app_user SET active = false WHERE username LIKE 'demo.%' AND active RETURNING id",
+      'UPDATE app_user SET active = false WHERE starts_with(username, $1) AND active RETURNING id',
+      [DEMO_PREFIX],
     );
     await tx.query('DELETE FROM session WHERE user_id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
     return rows.length;
   });
+}
+
+/**
+ * The usernames of the demo users that can sign in now, in the order of the demo's people (empty outside a demo):
+ * what the sign-in page offers, with DEMO_PASSWORD.
+ */
+export async function activeDemoUsernames(db: Queryable): Promise<string[]> {
+  const active = new Set(
+    (
+      await db.query<{ username: string }>(
+        'SELECT username FROM app_user WHERE starts_with(username, $1) AND active AND password_hash IS NOT NULL',
+        [DEMO_PREFIX],
+      )
+    ).map((row) => row.username),
+  );
+  return PEOPLE.map((person) => person.username).filter((username) => active.has(username));
 }

@@ -23,8 +23,6 @@ export {
   setRoles,
   deactivateUser,
   oidcSubject,
-  isRole,
-  ROLES,
   type NewUser,
   type User,
 } from './users.js';
@@ -70,6 +68,7 @@ export {
   seedDemoUsers,
   demoUsersFor,
   disableDemoUsers,
+  activeDemoUsernames,
   DEMO_PASSWORD,
   DEMO_PREFIX,
   type DemoUser,

@@ -5,13 +5,13 @@
  *
  * Nothing here tells anyone whether a username exists. Failures are counted per username typed (by its sha-256),
  * real or not, so an unknown username locks out like a real one; an unknown username is checked against a decoy
- * hash, so it takes as long as a real one; and every failure gets the same answer.
+ * hash, so it takes as long as a real one (as does an over-long password); and every failure gets the same answer.
  */
 import type { Database } from '../store/database.js';
 import { MINUTE, systemClock, type Clock } from './clock.js';
-import { decoyHash, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.js';
+import { decoyHash, hashPassword, needsRehash, passwordTooLong, verifyPassword } from './passwords.js';
 import { sha256Hex } from './sessions.js';
-import { findUserByUsername, type User } from './users.js';
+import { findUserById, findUserByUsername, type User } from './users.js';
 
 export interface LockoutPolicy {
   /** Failures that lock the username. */
@@ -38,26 +38,57 @@ interface ThrottleRow {
 
 const normalise = (username: string) => username.trim().toLowerCase();
 
+const isLocked = (lockedUntil: Date | null | undefined, now: Date): lockedUntil is Date =>
+  lockedUntil != null && lockedUntil.getTime() > now.getTime();
+
 /**
- * Checks a username and password. The throttle row is locked for the attempt, so parallel guesses at one username
- * are counted one after another and cannot slip past the limit together.
+ * Checks a username and password. The slow part, scrypt, runs outside any transaction, so sign-ins never hold a
+ * pooled connection or a row lock while hashing. The attempt then counts in a short transaction that locks the
+ * username's throttle row and checks the lock again: parallel guesses at one username are counted one after another,
+ * so they cannot slip past the limit together, and a right password that arrives after the lock has landed is refused
+ * like any other attempt while locked.
  */
 export async function attemptSignIn(
   db: Database,
   username: string,
   password: string,
-  options: { clock?: Clock; policy?: LockoutPolicy } = {},
+  options: {
+    clock?: Clock;
+    policy?: LockoutPolicy;
+    /** Checks a password against a hash; tests pass a spy to see when and against what it runs. */
+    verify?: (password: string, hash: string) => Promise<boolean>;
+  } = {},
 ): Promise<SignInOutcome> {
   const clock = options.clock ?? systemClock;
+  const verify = options.verify ?? verifyPassword;
   const policy = options.policy ?? DEFAULT_LOCKOUT;
   const key = sha256Hex(normalise(username));
-  return db.transaction(async (tx) => {
+
+  // 1. Already locked? Then nothing more is done (and nothing is hashed).
+  const started = clock();
+  // Forget usernames whose failures and lock are over, so mistyped names do not pile up.
+  await db.query(
+    "DELETE FROM sign_in_throttle WHERE coalesce(locked_until, window_started_at + $2 * interval '1 millisecond') < $1 AND username_hash <> $3",
+    [started, policy.windowMs, key],
+  );
+  const [before] = await db.query<Pick<ThrottleRow, 'locked_until'>>(
+    'SELECT locked_until FROM sign_in_throttle WHERE username_hash = $1',
+    [key],
+  );
+  if (isLocked(before?.locked_until, started)) return { kind: 'locked', until: before.locked_until };
+
+  // 2. The password, outside any transaction. An unknown username, a person without a password and an over-long
+  // password are all checked against the decoy hash, so every refusal costs the same scrypt work.
+  const user = normalise(username) === '' ? undefined : await findUserByUsername(db, username);
+  const usable = user?.active === true && user.passwordHash !== null ? user : undefined;
+  const tooLong = passwordTooLong(password);
+  const stored = usable !== undefined && !tooLong ? usable.passwordHash : null;
+  const verified = await verify(tooLong ? '' : password, stored ?? (await decoyHash()));
+  const matches = stored !== null && verified;
+
+  // 3. Count the attempt, with the throttle row locked.
+  const outcome = await db.transaction(async (tx): Promise<SignInOutcome> => {
     const now = clock();
-    // Forget usernames whose failures and lock are over, so mistyped names do not pile up.
-    await tx.query(
-      "DELETE FROM sign_in_throttle WHERE coalesce(locked_until, window_started_at + $2 * interval '1 millisecond') < $1 AND username_hash <> $3",
-      [now, policy.windowMs, key],
-    );
     await tx.query(
       `INSERT INTO sign_in_throttle (username_hash, failed_count, window_started_at)
        VALUES ($1, 0, $2) ON CONFLICT (username_hash) DO NOTHING`,
@@ -67,19 +98,16 @@ export async function attemptSignIn(
       'SELECT failed_count, window_started_at, locked_until FROM sign_in_throttle WHERE username_hash = $1 FOR UPDATE',
       [key],
     );
-    if (throttle?.locked_until != null && throttle.locked_until.getTime() > now.getTime()) {
-      return { kind: 'locked', until: throttle.locked_until };
-    }
+    // Parallel attempts may have locked the username while this one was hashing.
+    if (isLocked(throttle?.locked_until, now)) return { kind: 'locked', until: throttle.locked_until };
 
-    const user = normalise(username) === '' ? undefined : await findUserByUsername(tx, username);
-    const usable = user?.active === true && user.passwordHash !== null ? user : undefined;
-    // Over-long passwords are refused without hashing, but only after the same work as any other refusal.
-    const matches =
-      password.length <= PASSWORD_MAX_LENGTH &&
-      (await verifyPassword(password, usable?.passwordHash ?? (await decoyHash())));
-    if (usable !== undefined && matches) {
-      await tx.query('DELETE FROM sign_in_throttle WHERE username_hash = $1', [key]);
-      return { kind: 'signed-in', user: usable };
+    if (matches && usable !== undefined) {
+      // The person must still be active with the password just checked (not deactivated or changed meanwhile).
+      const current = await findUserById(tx, usable.id);
+      if (current?.active === true && current.passwordHash === usable.passwordHash) {
+        await tx.query('DELETE FROM sign_in_throttle WHERE username_hash = $1', [key]);
+        return { kind: 'signed-in', user: current };
+      }
     }
 
     const windowOpen =
@@ -103,9 +131,37 @@ export async function attemptSignIn(
     );
     return { kind: 'refused', attemptsLeft: policy.maxFailures - failures };
   });
+
+  // 4. A hash made with weaker parameters than today's is replaced now, while the password is at hand.
+  if (outcome.kind === 'signed-in' && outcome.user.passwordHash !== null) {
+    await upgradeHash(db, outcome.user.id, outcome.user.passwordHash, password);
+  }
+  return outcome;
 }
 
-/** Lifts a lock early (e.g. an administrator has confirmed who is trying to sign in). */
-export async function clearLockout(db: Database, username: string): Promise<void> {
-  await db.query('DELETE FROM sign_in_throttle WHERE username_hash = $1', [sha256Hex(normalise(username))]);
+async function upgradeHash(db: Database, userId: string, stored: string, password: string): Promise<void> {
+  if (!needsRehash(stored)) return;
+  const fresh = await hashPassword(password);
+  // Only if nobody has changed the hash meanwhile.
+  await db.query('UPDATE app_user SET password_hash = $3 WHERE id = $1 AND password_hash = $2', [
+    userId,
+    stored,
+    fresh,
+  ]);
+}
+
+/**
+ * Lifts a lock early (e.g. an administrator has confirmed who is trying to sign in), and forgets the username's
+ * failures. Returns when the lock would have ended, or undefined when the username was not locked.
+ */
+export async function clearLockout(
+  db: Database,
+  username: string,
+  clock: Clock = systemClock,
+): Promise<Date | undefined> {
+  const [row] = await db.query<Pick<ThrottleRow, 'locked_until'>>(
+    'DELETE FROM sign_in_throttle WHERE username_hash = $1 RETURNING locked_until',
+    [sha256Hex(normalise(username))],
+  );
+  return isLocked(row?.locked_until, clock()) ? row.locked_until : undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, passwordProblem, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, passwordProblem, passwordTooLong, verifyPassword } from './passwords.js';
 
 describe('passwords', () => {
   it('never stores the plaintext, and verifies the right password only', async () => {
@@ -35,5 +35,15 @@ describe('passwords', () => {
     expect(passwordProblem(' padded password ')).toMatch(/spaces/);
     expect(passwordProblem('x'.repeat(300))).toMatch(/at most 256/);
     expect(passwordProblem('a long enough passphrase')).toBeUndefined();
+  });
+
+  it('counts length in code points, the same when choosing a password and when signing in with it', () => {
+    const emoji = '🔐'; // two UTF-16 units, one character
+    expect(passwordProblem(emoji.repeat(200))).toBeUndefined();
+    expect(passwordTooLong(emoji.repeat(256))).toBe(false);
+    expect(passwordTooLong(emoji.repeat(257))).toBe(true);
+    expect(passwordProblem(emoji.repeat(257))).toMatch(/at most 256/);
+    expect(passwordProblem(emoji.repeat(11))).toMatch(/at least 12/);
+    expect(passwordTooLong('x'.repeat(100_000))).toBe(true);
   });
 });

@@ -2,7 +2,8 @@
  * @module access/passwords
  * Password hashing with scrypt (node:crypto), in a PHC-style string that carries its own parameters and salt:
  * `$scrypt$ln=15,r=8,p=1$<salt>$<hash>`. Because the parameters travel with each hash, they can be raised later
- * without breaking the hashes already stored (see `needsRehash`).
+ * without breaking the hashes already stored: a hash made with weaker ones (`needsRehash`) is replaced by a fresh one
+ * when its owner next signs in with the right password (see `attemptSignIn`).
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
@@ -83,7 +84,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === parsed.key.length && timingSafeEqual(key, parsed.key);
 }
 
-/** True when `stored` was made with weaker parameters than `parameters`, so it should be replaced at next sign-in. */
+/**
+ * True when `stored` was made with weaker parameters than `parameters`, so it should be replaced (`attemptSignIn`
+ * does so on a successful sign-in, the one time the password is at hand).
+ */
 export function needsRehash(stored: string, parameters: ScryptParameters = DEFAULT_PARAMETERS): boolean {
   const parsed = parseHash(stored);
   return (
@@ -101,12 +105,25 @@ export function decoyHash(): Promise<string> {
   return decoy;
 }
 
+/**
+ * A password's length as a person counts characters: in code points, so an accented letter or an emoji is one (not
+ * the two UTF-16 units of `String.length`). The one measure for both choosing a password and signing in with it.
+ */
+const passwordLength = (password: string): number => Array.from(password).length;
+
+/** True when a password is longer than `passwordProblem` accepts (so no stored hash can be of it). */
+export function passwordTooLong(password: string): boolean {
+  // A code point is one or two UTF-16 units, so beyond twice the maximum the answer is known without splitting what
+  // may be a very long string.
+  return password.length > 2 * PASSWORD_MAX_LENGTH || passwordLength(password) > PASSWORD_MAX_LENGTH;
+}
+
 /** Checks a password someone chose; undefined when it is acceptable, else what is wrong. */
 export function passwordProblem(password: string): string | undefined {
-  // Counted in code points, as a person counts characters (an accented letter or emoji is one).
-  const length = Array.from(password).length;
-  if (length < PASSWORD_MIN_LENGTH) return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
-  if (length > PASSWORD_MAX_LENGTH) return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
+  if (passwordLength(password) < PASSWORD_MIN_LENGTH) {
+    return `must be at least ${PASSWORD_MIN_LENGTH} characters long`;
+  }
+  if (passwordTooLong(password)) return `must be at most ${PASSWORD_MAX_LENGTH} characters long`;
   if (password.trim() !== password) return 'must not start or end with spaces';
   return undefined;
 }

@@ -24,6 +24,10 @@ export type PartnershipRole = keyof typeof PARTNERSHIP_ROLES;
 
 export type Role = NationalRole | PartnershipRole;
 
+export const ROLES = [...Object.keys(NATIONAL_ROLES), ...Object.keys(PARTNERSHIP_ROLES)] as Role[];
+
+export const isRole = (text: string): text is Role => (ROLES as string[]).includes(text);
+
 export type Principal =
   | { readonly kind: 'anonymous' }
   | {

@@ -7,8 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
 import { HOUR, MINUTE, systemClock, type Clock } from './clock.js';
-import type { Principal } from './principal.js';
-import { isRole } from './users.js';
+import { isRole, type Principal } from './principal.js';
 
 export const IDLE_TIMEOUT_MS = 30 * MINUTE;
 export const ABSOLUTE_TIMEOUT_MS = 12 * HOUR;
@@ -122,7 +121,7 @@ export async function revokeSession(db: Queryable, sessionId: string): Promise<v
   await db.query('DELETE FROM session WHERE id = $1', [sessionId]);
 }
 
-/** Ends every session of a person (e.g. when their password or roles change). */
+/** Ends every session of a person: when they are deactivated (`deactivateUser`). */
 export async function revokeUserSessions(db: Queryable, userId: string): Promise<void> {
   await db.query('DELETE FROM session WHERE user_id = $1', [userId]);
 }

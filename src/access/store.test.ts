@@ -5,11 +5,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { loadPartnership } from '../partnership/index.js';
+import type { Database } from '../store/database.js';
 import { DAY, MINUTE, type Clock } from './clock.js';
 import { csrfTokensMatch, preSessionCsrfToken, serverKey, sessionCsrfToken } from './csrf.js';
-import { DEMO_PASSWORD, demoUsersFor, disableDemoUsers, seedDemoUsers } from './demo-users.js';
-import { attemptSignIn } from './lockout.js';
-import { hashPassword } from './passwords.js';
+import {
+  activeDemoUsernames,
+  DEMO_PASSWORD,
+  demoUsersFor,
+  disableDemoUsers,
+  seedDemoUsers,
+} from './demo-users.js';
+import { attemptSignIn, DEFAULT_LOCKOUT } from './lockout.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import type { Role } from './principal.js';
 import {
   ABSOLUTE_TIMEOUT_MS,
   createSession,
@@ -18,7 +26,7 @@ import {
   revokeSession,
 } from './sessions.js';
 import { createToken, resolveToken, revokeToken } from './tokens.js';
-import { createUser, findUserByUsername } from './users.js';
+import { createUser, deactivateUser, findUserByUsername, setRoles, type NewUser } from './users.js';
 
 function movableClock(start = new Date('2025-03-01T09:00:00Z')) {
   let now = start.getTime();
@@ -26,8 +34,42 @@ function movableClock(start = new Date('2025-03-01T09:00:00Z')) {
   return { clock, advance: (ms: number) => (now += ms) };
 }
 
+/** `db`, timing how long its transactions stay open. */
+/** A Database that says whether a transaction is open, and a password check that notes it each time it runs. */
+function watchedSignIn(db: Database) {
+  let open = 0;
+  const checks: { insideTransaction: boolean; hash: string }[] = [];
+  const watched: Database = {
+    query: (text, params) => db.query(text, params),
+    async transaction(work) {
+      open++;
+      try {
+        return await db.transaction(work);
+      } finally {
+        open--;
+      }
+    },
+    ping: () => db.ping(),
+    close: () => db.close(),
+    description: db.description,
+  };
+  const verify = (password: string, hash: string) => {
+    checks.push({ insideTransaction: open > 0, hash });
+    return verifyPassword(password, hash);
+  };
+  return { db: watched, verify, checks };
+}
+
 let test: TestDatabase;
 let passwordHash: string;
+const person = (username: string, extra: Partial<NewUser> = {}): NewUser => ({
+  username,
+  displayName: username,
+  organisation: 'riverside-icb',
+  roles: ['officer'],
+  passwordHash,
+  ...extra,
+});
 beforeAll(async () => {
   test = await createTestDatabase();
   passwordHash = await hashPassword('a long enough passphrase');
@@ -86,6 +128,48 @@ describe('users', () => {
       new Set(['riverside-icb']),
     );
     expect(!bad.ok && bad.error.title).toMatch(/'elsewhere' is not an organisation/);
+  });
+
+  it("refuses a username starting with the demo users' prefix, which `accord serve` would deactivate", async () => {
+    for (const username of ['demo.smith', 'Demo.Jones', ' DEMO.x ']) {
+      const refused = await createUser(test.db, person(username));
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) {
+        expect(refused.error.kind).toBe('bad-input');
+        expect(refused.error.issues).toEqual([
+          { path: 'username', message: "must not start with 'demo.', which marks the demo's users" },
+        ]);
+      }
+    }
+    expect(await test.db.query("SELECT 1 FROM app_user WHERE username LIKE 'demo%'")).toEqual([]);
+    expect((await createUser(test.db, person('demonstrator'))).ok).toBe(true);
+    expect(await disableDemoUsers(test.db)).toBe(0);
+    expect((await findUserByUsername(test.db, 'demonstrator'))?.active).toBe(true);
+  });
+
+  it('replaces roles in one transaction: a failure part-way leaves the old roles', async () => {
+    const created = await createUser(test.db, person('role.changer', { roles: ['officer', 'analyst'] }));
+    if (!created.ok) throw new Error('setup');
+    const { token } = await createSession(test.db, created.value.id);
+    await setRoles(test.db, created.value.id, ['finance', 'finance']);
+    // The session stays, and shows the new roles at once.
+    expect((await resolveSession(test.db, token))?.principal.roles).toEqual(['finance']);
+    // The database refuses the second role; the delete before it must not stand.
+    await expect(setRoles(test.db, created.value.id, ['public', 'R9999' as Role])).rejects.toThrow();
+    expect((await findUserByUsername(test.db, 'role.changer'))?.roles).toEqual(['finance']);
+  });
+
+  it('deactivates a person and ends every session of theirs', async () => {
+    const created = await createUser(test.db, person('leaving.user'));
+    if (!created.ok) throw new Error('setup');
+    const sessions = [
+      await createSession(test.db, created.value.id),
+      await createSession(test.db, created.value.id),
+    ];
+    await deactivateUser(test.db, created.value.id);
+    expect((await findUserByUsername(test.db, 'leaving.user'))?.active).toBe(false);
+    expect(await test.db.query('SELECT 1 FROM session WHERE user_id = $1', [created.value.id])).toEqual([]);
+    for (const { token } of sessions) expect(await resolveSession(test.db, token)).toBeUndefined();
   });
 });
 
@@ -179,6 +263,74 @@ describe('lock-out', () => {
       unknown.push(await attemptSignIn(test.db, 'nobody.here', 'wrong', { clock }));
     }
     expect(unknown).toEqual(known);
+  });
+
+  it('hashes outside any transaction, so a sign-in holds a connection only briefly', async () => {
+    await createUser(test.db, person('slow.hash'));
+    const { clock } = movableClock();
+    const watched = watchedSignIn(test.db);
+    const options = { clock, verify: watched.verify };
+    expect((await attemptSignIn(watched.db, 'slow.hash', 'wrong', options)).kind).toBe('refused');
+    expect((await attemptSignIn(watched.db, 'slow.hash', 'a long enough passphrase', options)).kind).toBe(
+      'signed-in',
+    );
+    expect(watched.checks).toHaveLength(2);
+    expect(watched.checks.every((check) => !check.insideTransaction)).toBe(true);
+  });
+
+  it('counts parallel guesses one after another: no more than the limit get an answer', async () => {
+    await createUser(test.db, person('parallel.user'));
+    const { clock } = movableClock();
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () => attemptSignIn(test.db, 'parallel.user', 'wrong guess', { clock })),
+    );
+    const kinds = outcomes.map((o) => o.kind).sort();
+    expect(kinds).toEqual([...Array<string>(6).fill('locked'), ...Array<string>(4).fill('refused')]);
+    expect((await attemptSignIn(test.db, 'parallel.user', 'a long enough passphrase', { clock })).kind).toBe(
+      'locked',
+    );
+  });
+
+  it('signs in with a password of 200 emoji, which `user add` accepts', async () => {
+    const password = '🔐'.repeat(200);
+    await createUser(test.db, person('emoji.person', { passwordHash: await hashPassword(password) }));
+    const { clock } = movableClock();
+    expect((await attemptSignIn(test.db, 'emoji.person', password, { clock })).kind).toBe('signed-in');
+  });
+
+  it('refuses an over-long password after as much work as any other refusal', async () => {
+    const tooLong = 'x'.repeat(257);
+    // Even were it the stored password: nobody can have chosen it.
+    await createUser(test.db, person('long.password', { passwordHash: await hashPassword(tooLong) }));
+    const { clock } = movableClock();
+    const policy = { ...DEFAULT_LOCKOUT, maxFailures: 1000 };
+    const watched = watchedSignIn(test.db);
+    const options = { clock, policy, verify: watched.verify };
+    expect((await attemptSignIn(watched.db, 'long.password', tooLong, options)).kind).toBe('refused');
+    expect((await attemptSignIn(watched.db, 'no.such.person', 'wrong', options)).kind).toBe('refused');
+    // Both refusals ran one full scrypt check, against the same decoy hash: neither time nor work tells them apart.
+    expect(watched.checks).toHaveLength(2);
+    expect(watched.checks[0]?.hash).toBe(watched.checks[1]?.hash);
+    expect(watched.checks[0]?.hash).not.toBe(
+      (await findUserByUsername(test.db, 'long.password'))?.passwordHash,
+    );
+  });
+
+  it('replaces a hash made with weaker parameters when its owner signs in', async () => {
+    const weak = await hashPassword('a long enough passphrase', { ln: 10, r: 8, p: 1 });
+    await createUser(test.db, person('old.hash', { passwordHash: weak }));
+    const { clock } = movableClock();
+    expect((await attemptSignIn(test.db, 'old.hash', 'a wrong passphrase', { clock })).kind).toBe('refused');
+    expect((await findUserByUsername(test.db, 'old.hash'))?.passwordHash).toBe(weak);
+    expect((await attemptSignIn(test.db, 'old.hash', 'a long enough passphrase', { clock })).kind).toBe(
+      'signed-in',
+    );
+    const upgraded = (await findUserByUsername(test.db, 'old.hash'))?.passwordHash ?? '';
+    expect(upgraded).toMatch(/^\$scrypt\$ln=15,r=8,p=1\$/);
+    expect(await verifyPassword('a long enough passphrase', upgraded)).toBe(true);
+    expect((await attemptSignIn(test.db, 'old.hash', 'a long enough passphrase', { clock })).kind).toBe(
+      'signed-in',
+    );
   });
 });
 
@@ -287,7 +439,10 @@ describe('demo users', () => {
     const { clock } = movableClock();
     expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('signed-in');
 
+    expect(await activeDemoUsernames(test.db)).toEqual(first.map((u) => u.username));
+
     expect(await disableDemoUsers(test.db)).toBe(8);
+    expect(await activeDemoUsernames(test.db)).toEqual([]);
     expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('refused');
   });
 });

@@ -7,11 +7,9 @@ import { z } from 'zod';
 import { problem, type Issue, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { Database, Queryable } from '../store/database.js';
-import { NATIONAL_ROLES, PARTNERSHIP_ROLES, type Role } from './principal.js';
-
-export const ROLES = [...Object.keys(NATIONAL_ROLES), ...Object.keys(PARTNERSHIP_ROLES)] as Role[];
-
-export const isRole = (text: string): text is Role => (ROLES as string[]).includes(text);
+import { DEMO_PREFIX } from './demo-users.js';
+import { isRole, ROLES, type Role } from './principal.js';
+import { revokeUserSessions } from './sessions.js';
 
 /** Lowercase letters, digits and . _ @ -, 2–64 characters: the same rule as the database's CHECK. */
 export const Username = z
@@ -111,7 +109,9 @@ export function issuesOf(error: z.ZodError): Issue[] {
 
 /**
  * Adds a person. `knownOrganisations`, when given, is the partnership's organisation ids: a person must act for one
- * of them. Refuses a username that is taken.
+ * of them. Refuses a username that is taken, and one starting with DEMO_PREFIX: those are the demo's users, which
+ * `accord serve` deactivates and the sign-in page advertises with the public demo password (only `seedDemoUsers`
+ * makes them).
  */
 export async function createUser(
   db: Database,
@@ -125,6 +125,16 @@ export async function createUser(
     );
   }
   const user = parsed.data;
+  if (user.username.startsWith(DEMO_PREFIX)) {
+    return err(
+      problem('bad-input', 'The user is not valid.', 'Choose another username.', [
+        {
+          path: 'username',
+          message: `must not start with '${DEMO_PREFIX}', which marks the demo's users`,
+        },
+      ]),
+    );
+  }
   if (knownOrganisations !== undefined && !knownOrganisations.has(user.organisation)) {
     return err(
       problem(
@@ -173,17 +183,25 @@ export async function createUser(
   });
 }
 
-/** Replaces a person's roles. */
-export async function setRoles(db: Queryable, userId: string, roles: readonly Role[]): Promise<void> {
-  await db.query('DELETE FROM user_role WHERE user_id = $1', [userId]);
-  await db.query('INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[])', [
-    userId,
-    [...new Set(roles)],
-  ]);
+/**
+ * Replaces a person's roles. Their sessions carry on: a session reads the person's roles afresh on every request
+ * (`resolveSession`), so the change applies at once.
+ */
+export async function setRoles(db: Database, userId: string, roles: readonly Role[]): Promise<void> {
+  // One transaction: a failure part-way never leaves the person with no roles.
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM user_role WHERE user_id = $1', [userId]);
+    await tx.query('INSERT INTO user_role (user_id, role) SELECT $1, unnest($2::text[])', [
+      userId,
+      [...new Set(roles)],
+    ]);
+  });
 }
 
 /** Stops a person signing in, and ends their sessions at once. */
-export async function deactivateUser(db: Queryable, userId: string): Promise<void> {
-  await db.query('UPDATE app_user SET active = false WHERE id = $1', [userId]);
-  await db.query('DELETE FROM session WHERE user_id = $1', [userId]);
+export async function deactivateUser(db: Database, userId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('UPDATE app_user SET active = false WHERE id = $1', [userId]);
+    await revokeUserSessions(tx, userId);
+  });
 }

@@ -38,6 +38,14 @@ describe('accord CLI', () => {
     }
   });
 
+  it('lists a group of commands (accord token --help), and exits 2 for the bare group name', async () => {
+    const io = capture();
+    expect(await main(['token', '--help'])).toBe(EXIT.ok);
+    expect(io.out()).toMatch(/accord token create[\s\S]*accord token revoke/);
+    expect(await main(['partnership'])).toBe(EXIT.usage);
+    expect(io.err()).toMatch(/accord partnership validate/);
+  });
+
   it('exits 2 on an unknown command, an unknown option or a missing argument', async () => {
     capture();
     expect(await main(['frobnicate'])).toBe(EXIT.usage);

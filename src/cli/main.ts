@@ -4,14 +4,14 @@
  * output and an exit code. Exit codes: 0 success; 1 the work found problems or failed (messages say which);
  * 2 the command line itself was wrong.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
 import { migrationsDir, packageVersion } from '../core/paths.js';
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
-import { migrate, openStore, readMigrations } from '../store/index.js';
+import { migrate, openStore, readMigrations, resetDataDir } from '../store/index.js';
 import { startAccord } from './serve.js';
 import {
   knownOrganisations,
@@ -20,6 +20,8 @@ import {
   tokenRevoke,
   userAdd,
   withStore,
+  userDeactivate,
+  userUnlock,
 } from './commands/access.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -94,7 +96,8 @@ const commands: Record<string, Command> = {
     usage: 'accord demo [--reset]',
     details:
       'Like `accord serve`, plus the demo steps (seeded demo users; later, the synthetic population).\n' +
-      '--reset deletes the embedded data directory first and starts afresh (refused when DATABASE_URL is set).',
+      "--reset empties the embedded data directory first and starts afresh: only Accord's own files are deleted,\n" +
+      'and a folder that is not an Accord data directory is refused (so is DATABASE_URL).',
     options: { reset: { type: 'boolean', default: false } },
     positionals: 0,
     async run(values) {
@@ -107,8 +110,9 @@ const commands: Record<string, Command> = {
           );
           return EXIT.usage;
         }
-        rmSync(config.dataDir, { recursive: true, force: true });
-        out(`accord: removed ${config.dataDir}`);
+        const reset = resetDataDir(config.dataDir);
+        if (!reset.ok) throw new ProblemError(reset.error);
+        out(`accord: emptied ${config.dataDir}`);
       }
       return serveUntilSignalled(true);
     },
@@ -218,27 +222,61 @@ const commands: Record<string, Command> = {
     },
   },
   'user add': {
-    summary: 'add a person who signs in with a username and password',
+    summary: 'add a person who signs in with a password or through OpenID Connect',
     usage:
-      'accord user add --username <u> --org <organisation-id> --role <role> [--role <role>…] [--name <name>]',
+      'accord user add --username <u> --org <organisation-id> --role <role> [--role <role>…] [--name <name>] [--oidc-subject <issuer>#<sub>]',
     details:
       'Adds a person acting for an organisation of the partnership, holding the given roles (R8000, R8008, R0001,\n' +
       'board-member, officer, analyst, finance, public). The password is read from ACCORD_NEW_PASSWORD or stdin\n' +
-      '(typed without echo at a terminal), never from an argument; it must be at least 12 characters.',
+      '(typed without echo at a terminal), never from an argument; it must be at least 12 characters.\n' +
+      'With --oidc-subject the person signs in only through OpenID Connect, as the subject <sub> of the provider\n' +
+      "whose issuer URL is <issuer> (as in its ID tokens' iss claim), and no password is read.",
     options: {
       username: { type: 'string' },
       org: { type: 'string' },
       role: { type: 'string', multiple: true },
       name: { type: 'string' },
+      'oidc-subject': { type: 'string' },
     },
     positionals: 0,
     async run(values) {
       const config = configOrExit();
       if (typeof config === 'number') return config;
-      const password = await readNewPassword(process.env);
+      const password =
+        typeof values['oidc-subject'] === 'string' ? undefined : await readNewPassword(process.env);
       return withStore(config, async (db) =>
         userAdd(db, values, password, await knownOrganisations(db, config.partnershipDir), { out, fail }),
       );
+    },
+  },
+  'user unlock': {
+    summary: 'let a locked-out username sign in again at once',
+    usage: 'accord user unlock <username>',
+    details:
+      'After too many wrong passwords, signing in with a username is paused for a while. This lifts the pause now\n' +
+      '(once you have confirmed who was trying) and forgets the failed attempts.',
+    options: {},
+    positionals: 1,
+    async run(_values, [username]) {
+      if (username === undefined) return EXIT.usage;
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      return withStore(config, (db) => userUnlock(db, username, { out, fail }));
+    },
+  },
+  'user deactivate': {
+    summary: 'stop a person signing in, and end their sessions',
+    usage: 'accord user deactivate <username>',
+    details:
+      'The person can no longer sign in (with a password or through OpenID Connect), and any session they have\n' +
+      'ends at once. Their record stays, so what they did remains attributed to them.',
+    options: {},
+    positionals: 1,
+    async run(_values, [username]) {
+      if (username === undefined) return EXIT.usage;
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      return withStore(config, (db) => userDeactivate(db, username, { out, fail }));
     },
   },
 };
@@ -278,6 +316,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     (candidate) => candidate in commands,
   );
   const command = name === undefined ? undefined : commands[name];
+  const group = Object.keys(commands).filter((candidate) => candidate.startsWith(`${words[0] ?? ''} `));
+  if (command === undefined && group.length > 0) {
+    // `accord token`, `accord partnership --help`: list the group's commands.
+    const wanted = argv.includes('--help') || argv.includes('-h');
+    const lines = group.map((g) => `  accord ${g.padEnd(22)}${commands[g]?.summary ?? ''}`);
+    (wanted ? out : fail)([`Usage: accord ${words[0] ?? ''} <command> [options]`, '', ...lines].join('\n'));
+    return wanted ? EXIT.ok : EXIT.usage;
+  }
   if (name === undefined || command === undefined) {
     fail(`accord: unknown command '${argv.join(' ')}'\n`);
     fail(help());

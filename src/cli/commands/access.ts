@@ -1,14 +1,19 @@
 /**
  * @module cli/commands/access
- * `accord token create|revoke` and `accord user add`: the administrator's way to let partner systems and people in.
- * Secrets travel safely: a token's secret is printed once and never stored; a new password is read from stdin or
- * ACCORD_NEW_PASSWORD, never from an argument (arguments show in `ps` and in shell history).
+ * `accord token create|revoke` and `accord user add|unlock|deactivate`: the administrator's way to let partner
+ * systems and people in, and to let them back in or keep them out. Secrets travel safely: a token's secret is printed
+ * once and never stored; a new password is read from stdin or ACCORD_NEW_PASSWORD, never from an argument (arguments
+ * show in `ps` and in shell history).
  */
 import {
+  clearLockout,
   createToken,
   createUser,
+  deactivateUser,
+  findUserByUsername,
   hashPassword,
   isRole,
+  oidcSubject,
   passwordProblem,
   revokeToken,
   ROLES,
@@ -112,10 +117,34 @@ export async function tokenRevoke(db: Database, id: string, io: Output): Promise
   return 0;
 }
 
+/**
+ * `--oidc-subject` as given: '<issuer>#<sub>', the issuer being the provider's issuer URL exactly as its ID tokens
+ * carry it (the `iss` claim) and sub the person's subject there. Undefined when it does not read so.
+ */
+export function parseOidcSubject(text: string): string | undefined {
+  const hash = text.indexOf('#');
+  if (hash < 0) return undefined;
+  const issuer = text.slice(0, hash);
+  const sub = text.slice(hash + 1);
+  if (sub === '' || sub.length > 255 || /\s/.test(text)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  return oidcSubject(issuer, sub);
+}
+
+/**
+ * Adds a person. With `--oidc-subject` they sign in only through OpenID Connect and `password` is undefined (none is
+ * read); otherwise `password` is the one they will sign in with.
+ */
 export async function userAdd(
   db: Database,
   values: Record<string, unknown>,
-  password: string,
+  password: string | undefined,
   organisations: ReadonlySet<string>,
   io: Output,
 ): Promise<number> {
@@ -125,10 +154,22 @@ export async function userAdd(
     io.fail(`accord user add: unknown role(s) ${unknown.join(', ')}; the roles are ${ROLES.join(', ')}`);
     return 2;
   }
-  const weak = passwordProblem(password);
-  if (weak !== undefined) {
-    io.fail(`accord user add: the password ${weak}`);
-    return 1;
+  const subjectValue = values['oidc-subject'];
+  let subject: string | undefined;
+  if (typeof subjectValue === 'string') {
+    subject = parseOidcSubject(subjectValue);
+    if (subject === undefined) {
+      io.fail(
+        `accord user add: --oidc-subject must read '<issuer>#<sub>' (e.g. https://login.example.org#248289761001), not '${subjectValue}'`,
+      );
+      return 2;
+    }
+  } else {
+    const weak = password === undefined ? 'is missing' : passwordProblem(password);
+    if (weak !== undefined) {
+      io.fail(`accord user add: the password ${weak}`);
+      return 1;
+    }
   }
   const username = typeof values.username === 'string' ? values.username : '';
   const created = await createUser(
@@ -138,14 +179,52 @@ export async function userAdd(
       displayName: typeof values.name === 'string' ? values.name : username,
       organisation: typeof values.org === 'string' ? values.org : '',
       roles,
-      passwordHash: await hashPassword(password),
+      ...(subject === undefined ? {} : { oidcSubject: subject }),
+      ...(subject === undefined && password !== undefined
+        ? { passwordHash: await hashPassword(password) }
+        : {}),
     },
     organisations,
   );
   if (!created.ok) throw new ProblemError(created.error);
+  const user = created.value;
   io.out(
-    `Added ${created.value.username} (${created.value.organisation}; ${created.value.roles.join(', ')}).`,
+    `Added ${user.username} (${user.organisation}; ${user.roles.join(', ')}), who signs in ${
+      subject === undefined ? 'with a password' : `through OpenID Connect as ${subject}`
+    }.`,
   );
+  return 0;
+}
+
+/** `accord user unlock <username>`: lifts a lock-out after too many wrong passwords, and forgets the failures. */
+export async function userUnlock(db: Database, username: string, io: Output): Promise<number> {
+  const lockedUntil = await clearLockout(db, username);
+  io.out(
+    lockedUntil === undefined
+      ? `Signing in as ${username.trim().toLowerCase()} was not paused; any failed attempts are forgotten.`
+      : `Signing in as ${username.trim().toLowerCase()} is no longer paused (it was until ${lockedUntil.toISOString()}).`,
+  );
+  return 0;
+}
+
+/** `accord user deactivate <username>`: the person can no longer sign in, and their sessions end at once. */
+export async function userDeactivate(db: Database, username: string, io: Output): Promise<number> {
+  const user = await findUserByUsername(db, username);
+  if (user === undefined) {
+    throw new ProblemError(
+      problem(
+        'not-found',
+        `There is no user '${username}'.`,
+        'Check the username (it is not case-sensitive).',
+      ),
+    );
+  }
+  if (!user.active) {
+    io.out(`${user.username} was already deactivated.`);
+    return 0;
+  }
+  await deactivateUser(db, user.id);
+  io.out(`${user.username} is deactivated: they can no longer sign in, and their sessions have ended.`);
   return 0;
 }
 

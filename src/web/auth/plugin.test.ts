@@ -7,34 +7,38 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { MINUTE, type Clock } from '../../access/clock.js';
-import { DEMO_PASSWORD, seedDemoUsers } from '../../access/demo-users.js';
+import { DEMO_PASSWORD, DEMO_PREFIX, demoUsersFor, seedDemoUsers } from '../../access/demo-users.js';
+import type { LockoutPolicy } from '../../access/lockout.js';
 import { createToken, revokeToken } from '../../access/tokens.js';
 import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
+import { duration, safeNext } from './plugin.js';
 
 const FIXTURE = 'test/fixtures/partnerships/riverside';
+
+function loadedPartnership() {
+  const loaded = loadPartnership(FIXTURE);
+  if (!loaded.ok) throw new Error('the riverside fixture does not load');
+  return loaded.value.partnership;
+}
 
 let test: TestDatabase;
 let app: FastifyInstance;
 let now = new Date('2025-03-03T10:00:00Z').getTime();
 const clock: Clock = () => new Date(now);
 const advance = (ms: number) => (now += ms);
-const logLines: string[] = [];
-/** Every secret the tests handle, to check none of them reaches the log. */
-const secrets = new Set<string>([DEMO_PASSWORD, 'wrong-password-123']);
+let partnershipId: string;
 
-beforeAll(async () => {
-  test = await createTestDatabase();
-  const loaded = loadPartnership(FIXTURE);
-  if (!loaded.ok) throw new Error('the riverside fixture does not load');
-  await syncPartnership(test.db, loaded.value, FIXTURE);
-  await seedDemoUsers(test.db, loaded.value.partnership);
-  app = await buildServer({
+/** A server on the test database, with its own clock, log and (optionally) lock-out policy. */
+function buildApp(options: { clock: Clock; logLines?: string[]; lockout?: LockoutPolicy }) {
+  const logLines = options.logLines ?? [];
+  return buildServer({
     db: test.db,
     config: { logLevel: 'trace', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.value.partnership.info.id,
+    partnershipId,
     schemaCurrent: async () => true,
-    clock,
+    clock: options.clock,
+    ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
     logStream: new Writable({
       write(chunk: Buffer, _encoding, done) {
         logLines.push(chunk.toString());
@@ -42,6 +46,16 @@ beforeAll(async () => {
       },
     }),
   });
+}
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const loaded = loadPartnership(FIXTURE);
+  if (!loaded.ok) throw new Error('the riverside fixture does not load');
+  await syncPartnership(test.db, loaded.value, FIXTURE);
+  await seedDemoUsers(test.db, loaded.value.partnership);
+  partnershipId = loaded.value.partnership.info.id;
+  app = await buildApp({ clock });
   // Routes that need a role, to see the access rule applied to people and systems.
   app.get('/api/test/privacy', { config: { access: { signedIn: true, anyRole: ['R0001'] } } }, async () => ({
     ok: true,
@@ -68,6 +82,9 @@ function cookieValue(response: LightMyRequestResponse, name: string): string | u
   return line?.slice(name.length + 1).split(';')[0];
 }
 
+/** Every secret a test handles, to check none of them reaches the log. */
+const secrets = new Set<string>();
+
 function csrfOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (match?.[1] === undefined) throw new Error('no CSRF token in the page');
@@ -76,8 +93,8 @@ function csrfOf(html: string): string {
 }
 
 /** Opens the sign-in form: the pre-session cookie and the form's token. */
-async function openSignIn(): Promise<{ cookie: string; csrf: string }> {
-  const page = await app.inject({ method: 'GET', url: '/sign-in' });
+async function openSignIn(on = app): Promise<{ cookie: string; csrf: string }> {
+  const page = await on.inject({ method: 'GET', url: '/sign-in' });
   expect(page.statusCode).toBe(200);
   const value = cookieValue(page, 'accord_csrf');
   if (value === undefined) throw new Error('no pre-session cookie');
@@ -85,9 +102,9 @@ async function openSignIn(): Promise<{ cookie: string; csrf: string }> {
   return { cookie: `accord_csrf=${value}`, csrf: csrfOf(page.body) };
 }
 
-async function postSignIn(username: string, password: string, extra: Record<string, string> = {}) {
-  const { cookie, csrf } = await openSignIn();
-  return app.inject({
+async function postSignIn(username: string, password: string, extra: Record<string, string> = {}, on = app) {
+  const { cookie, csrf } = await openSignIn(on);
+  return on.inject({
     method: 'POST',
     url: '/sign-in',
     headers: { cookie },
@@ -95,14 +112,24 @@ async function postSignIn(username: string, password: string, extra: Record<stri
   });
 }
 
-/** Signs in and returns the session cookie header to send. */
-async function signIn(username: string): Promise<string> {
-  const response = await postSignIn(username, DEMO_PASSWORD);
-  expect(response.statusCode).toBe(303);
+/** The session cookie header a sign-in response sets. */
+function sessionCookieOf(response: LightMyRequestResponse): string {
   const token = cookieValue(response, 'accord_session');
   if (token === undefined) throw new Error('no session cookie');
   secrets.add(token);
   return `accord_session=${token}`;
+}
+
+/** Signs in and returns the session cookie header to send. */
+async function signIn(username: string, on = app): Promise<string> {
+  const response = await postSignIn(username, DEMO_PASSWORD, {}, on);
+  expect(response.statusCode).toBe(303);
+  return sessionCookieOf(response);
+}
+
+/** The CSRF token of a signed-in session's forms (from its sign-out page). */
+async function sessionCsrf(cookie: string, on = app): Promise<string> {
+  return csrfOf((await on.inject({ method: 'GET', url: '/sign-out', headers: { cookie } })).body);
 }
 
 const errorSummary = (html: string) =>
@@ -118,7 +145,8 @@ describe('sign-in page', () => {
     expect(page.body).toContain('autocomplete="username"');
     expect(page.body).toContain('autocomplete="current-password"');
     expect(page.body).toContain('name="next" value="/account"');
-    expect(page.body).toContain('accord-demo'); // demo users exist, so the page says how to use them
+    // Demo users exist, so the page says how to use them.
+    expect(page.body).toContain(`with the password <code>${DEMO_PASSWORD}</code>`);
     const cookie = setCookies(page).find((c) => c.startsWith('accord_csrf='));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
@@ -147,9 +175,80 @@ describe('sign-in page', () => {
     expect(account.body).toContain('Clinical Practitioner Access Role (R8000)');
   });
 
+  it('lists the demo users that can sign in, from the demo data, and none outside a demo', async () => {
+    const usernames = demoUsersFor(loadedPartnership()).map((u) => u.username);
+    const listed = async () => {
+      const body = (await app.inject({ method: 'GET', url: '/sign-in' })).body;
+      return [...body.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    };
+    try {
+      expect(await listed()).toEqual([...usernames, DEMO_PASSWORD]);
+      await test.db.query("UPDATE app_user SET active = false WHERE username = 'demo.public'");
+      expect(await listed()).toEqual([...usernames.filter((u) => u !== 'demo.public'), DEMO_PASSWORD]);
+      await test.db.query('UPDATE app_user SET active = false WHERE starts_with(username, $1)', [
+        DEMO_PREFIX,
+      ]);
+      const page = await app.inject({ method: 'GET', url: '/sign-in' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain(DEMO_PASSWORD);
+      expect(page.body).not.toContain('This is a demo');
+    } finally {
+      await test.db.query('UPDATE app_user SET active = true WHERE starts_with(username, $1)', [DEMO_PREFIX]);
+    }
+  });
+
   it('goes only to a local path after signing in', async () => {
     const response = await postSignIn('demo.officer', DEMO_PASSWORD, { next: '//evil.example/x' });
     expect(response.headers.location).toBe('/account');
+  });
+
+  it('goes to /account, not another site, when next only becomes // once normalised', async () => {
+    for (const next of [
+      '/.//evil.example/x',
+      '/..//evil.example/x',
+      '/%2e//evil.example/x',
+      '/%5c/evil.example',
+    ]) {
+      const response = await postSignIn('demo.officer', DEMO_PASSWORD, { next });
+      expect(response.statusCode).toBe(303);
+      expect(response.headers.location).toBe('/account');
+    }
+  });
+
+  it('says how long the lock-out lasts from the policy in force', async () => {
+    const other = await buildApp({
+      clock: () => new Date('2025-05-01T10:00:00Z'),
+      lockout: { maxFailures: 3, windowMs: 10 * MINUTE, lockMs: 5 * MINUTE },
+    });
+    try {
+      const refused = await postSignIn('policy.tester', 'wrong-password-123', {}, other);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.body).toContain(
+        'after 2 more wrong tries, signing in with this username is paused for 5 minutes',
+      );
+      expect(refused.body).not.toContain('15 minutes');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('signing in again ends the session the browser had (no session fixation)', async () => {
+    const first = await signIn('demo.privacy');
+    const again = await app.inject({
+      method: 'POST',
+      url: '/sign-in',
+      headers: { cookie: first },
+      payload: { _csrf: await sessionCsrf(first), username: 'demo.privacy', password: DEMO_PASSWORD },
+    });
+    expect(again.statusCode).toBe(303);
+    const second = sessionCookieOf(again);
+    expect(second).not.toBe(first);
+    const old = await app.inject({ method: 'GET', url: '/account', headers: { cookie: first } });
+    expect(old.statusCode).toBe(303);
+    expect(old.headers.location).toBe('/sign-in?next=%2Faccount');
+    expect(
+      (await app.inject({ method: 'GET', url: '/account', headers: { cookie: second } })).statusCode,
+    ).toBe(200);
   });
 
   it('shows an error summary for a wrong password, the same whether or not the user exists', async () => {
@@ -224,6 +323,7 @@ describe('CSRF', () => {
 
   it('leaves a request to no route to the not-found answer', async () => {
     const response = await app.inject({ method: 'POST', url: '/api/no-such-route', payload: { a: 1 } });
+    expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('This form has expired');
   });
 
@@ -246,6 +346,32 @@ describe('CSRF', () => {
     expect(
       (await app.inject({ method: 'GET', url: '/account', headers: { cookie: session } })).statusCode,
     ).toBe(200);
+  });
+});
+
+describe('CSRF once signed in', () => {
+  it("refuses a pre-session token from a signed-in browser: only the session's token will do", async () => {
+    const session = await signIn('demo.board');
+    const { cookie: preSession, csrf: preSessionToken } = await openSignIn();
+    const both = `${session}; ${preSession}`;
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/sign-out',
+      headers: { cookie: both },
+      payload: { _csrf: preSessionToken },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('This form has expired, or was not sent from an Accord page.');
+    expect(
+      (await app.inject({ method: 'GET', url: '/account', headers: { cookie: session } })).statusCode,
+    ).toBe(200);
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/sign-out',
+      headers: { cookie: both },
+      payload: { _csrf: await sessionCsrf(session) },
+    });
+    expect(accepted.statusCode).toBe(200);
   });
 });
 
@@ -387,13 +513,98 @@ describe('bearer tokens', () => {
 });
 
 describe('logs', () => {
-  it('hold no username, password, token or cookie value', () => {
-    const log = logLines.join('');
-    expect(log).toContain('"event":"sign-in"'); // the log did capture the sign-ins
-    for (const secret of secrets) expect(log).not.toContain(secret);
-    for (const username of ['demo.clinician', 'demo.finance', 'no.such.person', 'nobody.else', 'Amara']) {
-      expect(log).not.toContain(username);
+  it('hold no username, password, token or cookie value', async () => {
+    // Its own server, log and clock: what it checks is what it did.
+    const clock: Clock = () => new Date('2025-06-02T09:00:00Z');
+    const logLines: string[] = [];
+    const logged = await buildApp({ clock, logLines });
+    try {
+      secrets.clear();
+      secrets.add(DEMO_PASSWORD).add('wrong-password-123');
+      const session = await signIn('demo.clinician', logged);
+      expect((await postSignIn('demo.finance', 'wrong-password-123', {}, logged)).statusCode).toBe(401);
+      expect((await postSignIn('no.such.person', 'wrong-password-123', {}, logged)).statusCode).toBe(401);
+      const signOut = await logged.inject({
+        method: 'POST',
+        url: '/sign-out',
+        headers: { cookie: session },
+        payload: { _csrf: await sessionCsrf(session, logged) },
+      });
+      expect(signOut.statusCode).toBe(200);
+      const created = await createToken(
+        test.db,
+        { organisation: 'riverside-icb', scopes: ['partnership:read'] },
+        { clock },
+      );
+      if (!created.ok) throw new Error(created.error.title);
+      secrets.add(created.value.token);
+      const authorization = `Bearer ${created.value.token}`;
+      expect(
+        (await logged.inject({ method: 'GET', url: '/api/me', headers: { authorization } })).statusCode,
+      ).toBe(200);
+      await revokeToken(test.db, created.value.id, clock);
+      expect(
+        (await logged.inject({ method: 'GET', url: '/api/me', headers: { authorization } })).statusCode,
+      ).toBe(401);
+
+      const log = logLines.join('');
+      // The log did capture what happened.
+      for (const event of ['"event":"sign-in"', '"event":"sign-out"', '"event":"token-refused"']) {
+        expect(log).toContain(event);
+      }
+      for (const secret of secrets) expect(log).not.toContain(secret);
+      for (const username of ['demo.clinician', 'demo.finance', 'no.such.person', 'Amara']) {
+        expect(log).not.toContain(username);
+      }
+      expect(log).not.toMatch(/accord_session=|accord_csrf=|Bearer /);
+    } finally {
+      await logged.close();
     }
-    expect(log).not.toMatch(/accord_session=|accord_csrf=|Bearer /);
+  });
+});
+
+describe('safeNext', () => {
+  it('keeps local paths', () => {
+    expect(safeNext('/account')).toBe('/account');
+    expect(safeNext('/partnership/bodies?x=1')).toBe('/partnership/bodies?x=1');
+    expect(safeNext('/a/../account')).toBe('/account');
+  });
+
+  it('refuses anything that would leave the site, before or after normalisation', () => {
+    for (const next of [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example/',
+      'evil.example',
+      '/.//evil.example/x',
+      '/..//evil.example',
+      '/%2e//evil.example',
+      '/%2E%2E//evil.example',
+      '/a/..//evil.example',
+      '/./%2fevil.example',
+      '/%2f%2fevil.example',
+      '/%5c/evil.example',
+      '/%5Cevil.example',
+      '/.%5c/evil.example',
+      '/%2e/%5cevil.example',
+      '/x\nSet-Cookie: a=b',
+    ]) {
+      expect(safeNext(next), next).toBeUndefined();
+    }
+  });
+
+  it('refuses loops back into signing in', () => {
+    expect(safeNext('/sign-in')).toBeUndefined();
+    expect(safeNext('/./sign-out')).toBeUndefined();
+    expect(safeNext('/auth/oidc/login')).toBeUndefined();
+  });
+});
+
+describe('duration', () => {
+  it('says a lock-out length in words', () => {
+    expect(duration(15 * MINUTE)).toBe('15 minutes');
+    expect(duration(MINUTE)).toBe('1 minute');
+    expect(duration(60 * MINUTE)).toBe('1 hour');
+    expect(duration(90_000)).toBe('90 seconds');
   });
 });

@@ -6,8 +6,9 @@
  *   it a partner system. A token that is wrong, revoked or expired is refused with 401 there and then, never quietly
  *   treated as anonymous (which would hide the mistake from the partner).
  * - Every POST/PUT/PATCH/DELETE not made with a bearer token must carry a CSRF token (form field `_csrf`, or header
- *   `x-csrf-token`): the session's, or before sign-in the one bound to the `accord_csrf` cookie. Bearer calls are
- *   exempt because a browser never adds that header by itself, so another site cannot forge one.
+ *   `x-csrf-token`): with a session, that session's and no other; before sign-in, the one bound to the `accord_csrf`
+ *   cookie. Bearer calls are exempt because a browser never adds that header by itself, so another site cannot forge
+ *   one.
  * - Routes: /sign-in, /sign-out, /account, /api/me, and /auth/oidc/* when OpenID Connect is configured.
  *
  * Logs never name who signed in or tried to: only outcomes are logged, never usernames, passwords, tokens or cookies.
@@ -15,11 +16,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
+  activeDemoUsernames,
   ANONYMOUS,
   attemptSignIn,
   createOidcSignIn,
   createSession,
   csrfTokensMatch,
+  DEFAULT_LOCKOUT,
+  DEMO_PASSWORD,
+  HOUR,
+  MINUTE,
   NATIONAL_ROLES,
   newPreSessionValue,
   PARTNERSHIP_ROLES,
@@ -66,6 +72,8 @@ export function safeNext(next: unknown): string | undefined {
   if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return undefined;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
   if (/[\u0000-\u001f\u007f\\]/.test(next)) return undefined;
+  // A backslash, even percent-encoded, is never part of an Accord path, and some clients decode it into a slash.
+  if (/%5c/i.test(next)) return undefined;
   const base = 'http://accord.invalid';
   let url: URL;
   try {
@@ -75,6 +83,9 @@ export function safeNext(next: unknown): string | undefined {
   }
   if (url.origin !== base) return undefined;
   const path = `${url.pathname}${url.search}`;
+  // Checked again after normalisation, which turns '/.//x', '/..//x' and '/%2e//x' into '//x' (another host, to a
+  // browser); an encoded slash ('/%2f/x') is one decoding away from the same.
+  if (/^\/(\/|\\|%2f)/i.test(path)) return undefined;
   if (/^\/(sign-in|sign-out|auth\/)/.test(path)) return undefined; // no loops back into signing in
   return path;
 }
@@ -85,6 +96,17 @@ const field = (body: unknown, name: string): unknown =>
 const londonTime = (date: Date) =>
   date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
+/** A lock-out's length in words: '15 minutes', '1 hour', '90 seconds'. */
+export function duration(ms: number): string {
+  const [amount, unit] =
+    ms % HOUR === 0
+      ? [ms / HOUR, 'hour']
+      : ms % MINUTE === 0
+        ? [ms / MINUTE, 'minute']
+        : [Math.ceil(ms / 1000), 'second'];
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`;
+}
+
 const roleName = (role: Role): string =>
   role in NATIONAL_ROLES
     ? NATIONAL_ROLES[role as keyof typeof NATIONAL_ROLES]
@@ -93,6 +115,7 @@ const roleName = (role: Role): string =>
 export const authPlugin = fp(
   async (app: FastifyInstance, ctx: AppContext) => {
     const clock = ctx.clock ?? systemClock;
+    const lockout = ctx.lockout ?? DEFAULT_LOCKOUT;
     const csrfKey = await serverKey(ctx.db, 'csrf-pre-session');
     /** The session behind each request, for the CSRF check and sign-out; kept off the request object's API. */
     const sessions = new WeakMap<FastifyRequest, ResolvedSession>();
@@ -194,13 +217,16 @@ export const authPlugin = fp(
       if (typeof body === 'object' && body !== null && '_csrf' in body) {
         delete (body as Record<string, unknown>)._csrf;
       }
+      // Once there is a session only its token will do: a pre-session token (from a form opened before signing in,
+      // or a cookie planted by someone else) does not vouch for what the signed-in person meant to send.
       const session = sessions.get(request);
       const preSession = parseCookies(request.headers.cookie).get(CSRF_COOKIE);
       const valid =
-        (session !== undefined && csrfTokensMatch(sessionCsrfToken(session.csrfSecret), presented)) ||
-        (preSession !== undefined &&
-          PRE_SESSION_PATTERN.test(preSession) &&
-          csrfTokensMatch(preSessionCsrfToken(csrfKey, preSession), presented));
+        session !== undefined
+          ? csrfTokensMatch(sessionCsrfToken(session.csrfSecret), presented)
+          : preSession !== undefined &&
+            PRE_SESSION_PATTERN.test(preSession) &&
+            csrfTokensMatch(preSessionCsrfToken(csrfKey, preSession), presented);
       if (valid) return;
       request.log.info({ event: 'csrf-refused' }, 'request without a valid CSRF token refused');
       return refuse(
@@ -215,9 +241,11 @@ export const authPlugin = fp(
     });
 
     // 3. Routes.
-    const hasDemoUsers = async () =>
-      (await ctx.db.query("SELECT 1 FROM app_user WHERE username LIKE 'demo.%' AND active LIMIT 1")).length >
-      0;
+    /** The demo's users and their password, when this is a demo (some demo user can sign in). */
+    const demoSignIn = async () => {
+      const usernames = await activeDemoUsernames(ctx.db);
+      return usernames.length === 0 ? undefined : { usernames, password: DEMO_PASSWORD };
+    };
 
     const renderSignIn = async (
       request: FastifyRequest,
@@ -237,7 +265,7 @@ export const authPlugin = fp(
         errors,
         errorList,
         oidc: oidc !== undefined,
-        demo: await hasDemoUsers(),
+        demo: await demoSignIn(),
       });
     };
 
@@ -267,10 +295,7 @@ export const authPlugin = fp(
         });
       }
 
-      const outcome = await attemptSignIn(ctx.db, username, password, {
-        clock,
-        ...(ctx.lockout === undefined ? {} : { policy: ctx.lockout }),
-      });
+      const outcome = await attemptSignIn(ctx.db, username, password, { clock, policy: lockout });
       request.log.info({ event: 'sign-in', outcome: outcome.kind }, 'password sign-in');
       switch (outcome.kind) {
         case 'signed-in':
@@ -284,7 +309,7 @@ export const authPlugin = fp(
               username:
                 'The username or password is not right. Check them and try again' +
                 (outcome.attemptsLeft <= 2
-                  ? `: after ${outcome.attemptsLeft} more wrong ${outcome.attemptsLeft === 1 ? 'try' : 'tries'}, signing in with this username is paused for 15 minutes`
+                  ? `: after ${outcome.attemptsLeft} more wrong ${outcome.attemptsLeft === 1 ? 'try' : 'tries'}, signing in with this username is paused for ${duration(lockout.lockMs)}`
                   : ''),
             },
           });
