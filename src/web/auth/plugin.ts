@@ -1,6 +1,6 @@
 /**
  * @module web/auth/plugin
- * Who is calling, for every request, and the sign-in pages.
+ * Who is calling, for every request, and whether a form really came from an Accord page; then the auth routes.
  *
  * - A session cookie (`accord_session`) makes the caller the signed-in person; an `Authorization: Bearer` token makes
  *   it a partner system. A token that is wrong, revoked or expired is refused with 401 there and then, never quietly
