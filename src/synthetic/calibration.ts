@@ -1,0 +1,658 @@
+/**
+ * @module synthetic/calibration
+ * The calibration tables the synthetic population generator samples from: a partnership's `calibration/` folder of
+ * CSV files derived from real statistics (by scripts/derive-calibration.ts for West Yorkshire and Harrogate), each
+ * row naming its source. This module reads them, checks every cell against its schema and the tables against each
+ * other, and returns them typed — or every problem found, each with its file, line, column and message. Bad input is
+ * reported, never thrown, so whoever edits a table can fix every fault in one pass.
+ *
+ * Tables (columns and units are described in the folder's README.md):
+ *   lsoa.csv                     one row per LSOA: district, place, MSOA, IMD rank/decile/quintile, rural-urban class
+ *   population-lsoa.csv          persons per LSOA
+ *   age-structure.csv            persons by single year of age (0…89, 90+) per place and national IMD decile
+ *   sex-ratio.csv                female share by district and age band
+ *   prevalence-place.csv         recorded disease prevalence (%) by place and disease group
+ *   prevalence-imd-gradient.csv  prevalence (%) by national IMD decile per disease group, and its ratio to the average
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Issue } from '../core/problem.js';
+import { err, ok, type Result } from '../core/result.js';
+import { loadPartnership } from '../partnership/load.js';
+import { Id, OnsCode } from '../partnership/schema.js';
+import { parseCsv } from './csv.js';
+
+export const CALIBRATION_FILES = {
+  lsoa: 'lsoa.csv',
+  population: 'population-lsoa.csv',
+  ageStructure: 'age-structure.csv',
+  sexRatio: 'sex-ratio.csv',
+  prevalencePlace: 'prevalence-place.csv',
+  imdGradient: 'prevalence-imd-gradient.csv',
+} as const;
+
+/** Single years of age 0…89, then 90 and over: the ONS small-area estimates' ages. */
+export const AGE_COLUMNS: readonly string[] = [
+  ...Array.from({ length: 90 }, (_, age) => `age_${age}`),
+  'age_90plus',
+];
+
+/** LSOAs in England ranked by the IoD 2019: rank 1 is the most deprived. */
+export const ENGLAND_LSOAS_2019 = 32844;
+
+// --- Cells --------------------------------------------------------------------------------------------------------
+// Every cell arrives as text; these turn it into a checked value with a message that says what is wrong.
+
+const wholeNumber = z
+  .string()
+  .regex(/^-?\d+$/, 'must be a whole number')
+  .transform(Number);
+const decimalNumber = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a number such as 12.5')
+  .transform(Number);
+
+const Count = wholeNumber.pipe(z.number().min(0, 'must not be negative: it is a count of people'));
+const Share = decimalNumber.pipe(
+  z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1'),
+);
+const Percent = decimalNumber.pipe(
+  z
+    .number()
+    .min(0, 'must be a percentage between 0 and 100')
+    .max(100, 'must be a percentage between 0 and 100'),
+);
+const Ratio = decimalNumber.pipe(z.number().min(0, 'must not be negative: it is a ratio of prevalences'));
+const Decile = wholeNumber.pipe(
+  z.number().min(1, 'must be a decile, 1 to 10').max(10, 'must be a decile, 1 to 10'),
+);
+const Quintile = wholeNumber.pipe(
+  z.number().min(1, 'must be a quintile, 1 to 5').max(5, 'must be a quintile, 1 to 5'),
+);
+const ImdRank = wholeNumber.pipe(
+  z
+    .number()
+    .min(1, `must be a national rank, 1 to ${ENGLAND_LSOAS_2019}`)
+    .max(ENGLAND_LSOAS_2019, `must be a national rank, 1 to ${ENGLAND_LSOAS_2019}`),
+);
+const Age = wholeNumber.pipe(
+  z.number().min(0, 'must be an age in years').max(120, 'must be an age in years'),
+);
+const LsoaCode = z.string().regex(/^E01\d{6}$/, 'must be a 2011 LSOA code such as E01011229');
+const MsoaCode = z.string().regex(/^E02\d{6}$/, 'must be a 2011 MSOA code such as E02002330');
+const Text = z.string().min(1, 'must not be empty');
+const DiseaseGroup = z
+  .string()
+  .regex(/^[A-Z]+(-[A-Z]+)?$/, 'must be a QOF disease group code such as DM or CVD-PP');
+/** One or more source ids (sources.yaml), separated by spaces. */
+const Sources = z
+  .string()
+  .transform((text) => text.split(' ').filter((part) => part !== ''))
+  .pipe(z.array(Id).min(1, 'must name at least one source id from sources.yaml'));
+
+// --- Rows ---------------------------------------------------------------------------------------------------------
+
+export const LsoaRow = z
+  .object({
+    lsoa11_code: LsoaCode,
+    lsoa11_name: Text,
+    lad19_code: OnsCode,
+    lad19_name: Text,
+    place: Id,
+    msoa11_code: MsoaCode,
+    imd_rank: ImdRank,
+    imd_decile: Decile,
+    imd_quintile: Quintile,
+    ruc11_code: z.string().regex(/^[A-F][12]$/, 'must be a 2011 rural-urban class code such as A1 or E2'),
+    ruc11_name: Text,
+    source: Sources,
+  })
+  // A transform, not a refinement: it runs only once every cell has passed, so one bad cell gives one issue.
+  .transform((row, ctx) => {
+    const decile = Math.ceil((row.imd_rank * 10) / ENGLAND_LSOAS_2019);
+    if (row.imd_decile !== decile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['imd_decile'],
+        message: `must be ${decile}, the national decile of rank ${row.imd_rank}`,
+      });
+    }
+    if (row.imd_quintile !== Math.ceil(row.imd_decile / 2)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['imd_quintile'],
+        message: `must be ${Math.ceil(row.imd_decile / 2)}, the quintile of decile ${row.imd_decile}`,
+      });
+    }
+    return {
+      lsoa11: row.lsoa11_code,
+      name: row.lsoa11_name,
+      lad19: row.lad19_code,
+      lad19Name: row.lad19_name,
+      place: row.place,
+      msoa11: row.msoa11_code,
+      imdRank: row.imd_rank,
+      imdDecile: row.imd_decile,
+      imdQuintile: row.imd_quintile,
+      ruralUrbanCode: row.ruc11_code,
+      ruralUrban: row.ruc11_name,
+      sources: row.source,
+    };
+  });
+
+export const PopulationRow = z
+  .object({
+    lsoa11_code: LsoaCode,
+    total: Count,
+    source: Sources,
+  })
+  .transform((row) => ({ lsoa11: row.lsoa11_code, total: row.total, sources: row.source }));
+
+/**
+ * Ages by place and national IMD decile, rather than by LSOA: the generator places residents in an LSOA by its total,
+ * then gives them an age from the structure of LSOAs like it (same place, same deprivation).
+ */
+export const AgeStructureRow = z
+  .object({
+    place: Id,
+    imd_decile: Decile,
+    total: Count,
+    ...Object.fromEntries(AGE_COLUMNS.map((column) => [column, Count])),
+    source: Sources,
+  })
+  .transform((row) => {
+    const cells = row as unknown as Record<string, number>;
+    return {
+      place: row.place,
+      imdDecile: row.imd_decile,
+      total: row.total,
+      /** Persons by single year of age; the last entry is 90 and over. */
+      ages: AGE_COLUMNS.map((column) => cells[column] ?? 0),
+      sources: row.source,
+    };
+  });
+
+export const SexRatioRow = z
+  .object({
+    lad_code: OnsCode,
+    lad_name: Text,
+    place: Id,
+    age_band: Text,
+    age_from: Age,
+    /** Empty for the open-ended last band. */
+    age_to: z.union([z.literal('').transform(() => undefined), Age]),
+    females: Count,
+    males: Count,
+    female_share: Share,
+    source: Sources,
+  })
+  // A transform, not a refinement: it runs only once every cell has passed, so one bad cell gives one issue.
+  .transform((row, ctx) => {
+    if (row.age_to !== undefined && row.age_to < row.age_from) {
+      ctx.addIssue({ code: 'custom', path: ['age_to'], message: 'must not be below age_from' });
+    }
+    const people = row.females + row.males;
+    if (people > 0 && Math.abs(row.female_share - row.females / people) > 5e-6) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['female_share'],
+        message: `must be females / (females + males) = ${(row.females / people).toFixed(6)}`,
+      });
+    }
+    return {
+      lad: row.lad_code,
+      ladName: row.lad_name,
+      place: row.place,
+      ageBand: row.age_band,
+      ageFrom: row.age_from,
+      ageTo: row.age_to,
+      females: row.females,
+      males: row.males,
+      femaleShare: row.female_share,
+      sources: row.source,
+    };
+  });
+
+export const PrevalencePlaceRow = z
+  .object({
+    place: Id,
+    disease_group: DiseaseGroup,
+    year: z.string().regex(/^\d{4}-\d{2}$/, 'must be a financial year such as 2019-20'),
+    ccg_ods_codes: z
+      .string()
+      .transform((text) => text.split(' ').filter((part) => part !== ''))
+      .pipe(
+        z.array(z.string().regex(/^[A-Z0-9]{3}$/, 'must be CCG ODS codes such as 15F, separated by spaces')),
+      ),
+    register: Count,
+    denominator: Count,
+    denominator_label: Text,
+    prevalence_pct: Percent,
+    source: Sources,
+  })
+  // A transform, not a refinement: it runs only once every cell has passed, so one bad cell gives one issue.
+  .transform((row, ctx) => {
+    if (row.register > row.denominator) {
+      ctx.addIssue({ code: 'custom', path: ['register'], message: 'must not exceed the denominator' });
+    } else if (
+      row.denominator > 0 &&
+      Math.abs(row.prevalence_pct - (row.register / row.denominator) * 100) > 5e-5 + 1e-9
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prevalence_pct'],
+        message: `must be register / denominator × 100 = ${((row.register / row.denominator) * 100).toFixed(4)}`,
+      });
+    }
+    return {
+      place: row.place,
+      disease: row.disease_group,
+      year: row.year,
+      ccgs: row.ccg_ods_codes,
+      register: row.register,
+      denominator: row.denominator,
+      denominatorLabel: row.denominator_label,
+      prevalencePct: row.prevalence_pct,
+      sources: row.source,
+    };
+  });
+
+export const ImdGradientRow = z
+  .object({
+    disease_group: DiseaseGroup,
+    imd_decile: Decile,
+    register: Count,
+    list_size: Count,
+    prevalence_pct: Percent,
+    england_prevalence_pct: Percent,
+    ratio_to_england: Ratio,
+    source: Sources,
+  })
+  // A transform, not a refinement: it runs only once every cell has passed, so one bad cell gives one issue.
+  .transform((row, ctx) => {
+    // Both figures are rounded to 4 decimals, so allow for that when checking one against the other.
+    if (
+      row.england_prevalence_pct > 0 &&
+      Math.abs(row.ratio_to_england * row.england_prevalence_pct - row.prevalence_pct) > 1e-3
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ratio_to_england'],
+        message: `must be prevalence_pct / england_prevalence_pct = ${(row.prevalence_pct / row.england_prevalence_pct).toFixed(4)}`,
+      });
+    }
+    return {
+      disease: row.disease_group,
+      imdDecile: row.imd_decile,
+      register: row.register,
+      listSize: row.list_size,
+      prevalencePct: row.prevalence_pct,
+      englandPrevalencePct: row.england_prevalence_pct,
+      ratioToEngland: row.ratio_to_england,
+      sources: row.source,
+    };
+  });
+
+export type LsoaEntry = z.output<typeof LsoaRow>;
+export type LsoaPopulation = z.output<typeof PopulationRow>;
+export type AgeStructure = z.output<typeof AgeStructureRow>;
+export type SexRatio = z.output<typeof SexRatioRow>;
+export type PlacePrevalence = z.output<typeof PrevalencePlaceRow>;
+export type ImdGradient = z.output<typeof ImdGradientRow>;
+
+export interface Calibration {
+  readonly lsoas: readonly LsoaEntry[];
+  readonly population: readonly LsoaPopulation[];
+  readonly ageStructure: readonly AgeStructure[];
+  readonly sexRatio: readonly SexRatio[];
+  readonly prevalence: readonly PlacePrevalence[];
+  readonly imdGradient: readonly ImdGradient[];
+}
+
+/** What the tables refer to outside themselves: the partnership's source ids and place ids. */
+export interface CalibrationContext {
+  readonly sourceIds: ReadonlySet<string>;
+  readonly placeIds: ReadonlySet<string>;
+}
+
+// --- Reading ------------------------------------------------------------------------------------------------------
+
+interface Located<T> {
+  readonly line: number;
+  readonly value: T;
+}
+
+/** A table's rows that passed their schema; `complete` is false when some rows did not (they are reported). */
+interface Table<T> {
+  readonly rows: readonly Located<T>[];
+  readonly complete: boolean;
+}
+
+/** The columns a row schema expects, in file order. */
+function columnsOf(schema: z.ZodType): string[] {
+  let inner: unknown = schema;
+  // Unwrap .superRefine/.transform (pipes) down to the object schema.
+  while (inner instanceof z.ZodPipe) inner = inner.in;
+  if (!(inner instanceof z.ZodObject)) throw new Error('unreachable: row schemas are objects');
+  return Object.keys(inner.shape);
+}
+
+function readTable<S extends z.ZodType<unknown, Record<string, string>>>(
+  dir: string,
+  file: string,
+  schema: S,
+  issues: Issue[],
+): Table<z.output<S>> | undefined {
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    issues.push({ file, message: 'file is missing: every calibration folder needs it (see its README.md)' });
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    issues.push({ file, message: `cannot be read (${code}): it must be a readable file` });
+    return undefined;
+  }
+  const parsed = parseCsv(text, file);
+  if (!parsed.ok) {
+    issues.push(...parsed.error);
+    return undefined;
+  }
+  const [header, ...records] = parsed.value;
+  if (header === undefined) {
+    issues.push({ file, message: 'is empty: it needs a header line and rows' });
+    return undefined;
+  }
+  const expected = columnsOf(schema);
+  const names = header.fields.map((name) => name.trim());
+  const missing = expected.filter((name) => !names.includes(name));
+  const unknown = names.filter((name) => !expected.includes(name));
+  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
+  if (missing.length + unknown.length + repeated.length > 0) {
+    const parts = [
+      missing.length > 0 ? `missing column(s) ${missing.join(', ')}` : '',
+      unknown.length > 0 ? `unknown column(s) ${unknown.join(', ')}` : '',
+      repeated.length > 0 ? `repeated column(s) ${repeated.join(', ')}` : '',
+    ].filter((part) => part !== '');
+    issues.push({ file, line: header.line, message: `header: ${parts.join('; ')}` });
+    return undefined;
+  }
+  const rows: Located<z.output<S>>[] = [];
+  let complete = true;
+  for (const record of records) {
+    if (record.fields.length !== names.length) {
+      issues.push({
+        file,
+        line: record.line,
+        message: `has ${record.fields.length} fields, the header has ${names.length}`,
+      });
+      complete = false;
+      continue;
+    }
+    const cells = Object.fromEntries(names.map((name, i) => [name, (record.fields[i] ?? '').trim()]));
+    const result = schema.safeParse(cells);
+    if (!result.success) {
+      for (const problem of result.error.issues) {
+        const column = problem.path[0];
+        issues.push({
+          file,
+          line: record.line,
+          ...(column === undefined ? {} : { path: String(column) }),
+          message: problem.message,
+        });
+      }
+      complete = false;
+      continue;
+    }
+    rows.push({ line: record.line, value: result.data });
+  }
+  return { rows, complete };
+}
+
+function contextFromPartnership(dir: string): Result<CalibrationContext, Issue[]> {
+  const partnershipDir = resolve(dir, '..');
+  const loaded = loadPartnership(partnershipDir);
+  if (!loaded.ok) return err(loaded.error);
+  const { sources, places } = loaded.value.partnership;
+  return ok({
+    sourceIds: new Set(sources.map((source) => source.id)),
+    placeIds: new Set(places.map((place) => place.id)),
+  });
+}
+
+/**
+ * Reads and checks a calibration folder. `context` gives the source ids and place ids the rows may refer to; by
+ * default they are read from the partnership folder that holds `dir` (its sources.yaml and places.yaml).
+ */
+export function loadCalibration(dir: string, context?: CalibrationContext): Result<Calibration, Issue[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    return err([{ file: dir, message: 'is not a folder: give the path of a calibration folder' }]);
+  }
+  let known = context;
+  if (known === undefined) {
+    const fromPartnership = contextFromPartnership(dir);
+    if (!fromPartnership.ok) return err(fromPartnership.error);
+    known = fromPartnership.value;
+  }
+  const issues: Issue[] = [];
+  const F = CALIBRATION_FILES;
+  const lsoas = readTable(dir, F.lsoa, LsoaRow, issues);
+  const population = readTable(dir, F.population, PopulationRow, issues);
+  const ageStructure = readTable(dir, F.ageStructure, AgeStructureRow, issues);
+  const sexRatio = readTable(dir, F.sexRatio, SexRatioRow, issues);
+  const prevalence = readTable(dir, F.prevalencePlace, PrevalencePlaceRow, issues);
+  const imdGradient = readTable(dir, F.imdGradient, ImdGradientRow, issues);
+
+  const { sourceIds, placeIds } = known;
+  const checkSources = (file: string, table: Table<{ sources: readonly string[] }> | undefined) => {
+    for (const { line, value } of table?.rows ?? []) {
+      for (const id of value.sources) {
+        if (!sourceIds.has(id)) {
+          issues.push({
+            file,
+            line,
+            path: 'source',
+            message: `unknown source ${id}: add it to sources.yaml`,
+          });
+        }
+      }
+    }
+  };
+  const checkPlaces = (file: string, table: Table<{ place: string }> | undefined) => {
+    for (const { line, value } of table?.rows ?? []) {
+      if (!placeIds.has(value.place)) {
+        issues.push({
+          file,
+          line,
+          path: 'place',
+          message: `unknown place ${value.place}: not in places.yaml`,
+        });
+      }
+    }
+  };
+  /** Reports every row whose key was already seen, naming the line of the first. */
+  const checkUnique = <T>(
+    file: string,
+    table: Table<T> | undefined,
+    column: string,
+    key: (row: T) => string,
+    what: string,
+  ) => {
+    const first = new Map<string, number>();
+    for (const { line, value } of table?.rows ?? []) {
+      const k = key(value);
+      const earlier = first.get(k);
+      if (earlier === undefined) first.set(k, line);
+      else
+        issues.push({
+          file,
+          line,
+          path: column,
+          message: `duplicate ${what} ${k}: first on line ${earlier}`,
+        });
+    }
+  };
+
+  checkSources(F.lsoa, lsoas);
+  checkSources(F.population, population);
+  checkSources(F.ageStructure, ageStructure);
+  checkSources(F.sexRatio, sexRatio);
+  checkSources(F.prevalencePlace, prevalence);
+  checkSources(F.imdGradient, imdGradient);
+  checkPlaces(F.lsoa, lsoas);
+  checkPlaces(F.ageStructure, ageStructure);
+  checkPlaces(F.sexRatio, sexRatio);
+  checkPlaces(F.prevalencePlace, prevalence);
+  checkUnique(F.lsoa, lsoas, 'lsoa11_code', (row) => row.lsoa11, 'LSOA');
+  checkUnique(F.population, population, 'lsoa11_code', (row) => row.lsoa11, 'LSOA');
+  checkUnique(
+    F.ageStructure,
+    ageStructure,
+    'imd_decile',
+    (row) => `${row.place} ${row.imdDecile}`,
+    'place and decile',
+  );
+  checkUnique(
+    F.sexRatio,
+    sexRatio,
+    'age_band',
+    (row) => `${row.lad} ${row.ageBand}`,
+    'district and age band',
+  );
+  checkUnique(
+    F.prevalencePlace,
+    prevalence,
+    'disease_group',
+    (row) => `${row.place} ${row.disease}`,
+    'place and disease',
+  );
+  checkUnique(
+    F.imdGradient,
+    imdGradient,
+    'imd_decile',
+    (row) => `${row.disease} ${row.imdDecile}`,
+    'disease and decile',
+  );
+
+  // Each age structure's ages add up to its total.
+  for (const { line, value } of ageStructure?.rows ?? []) {
+    const sum = value.ages.reduce((a, b) => a + b, 0);
+    if (sum !== value.total) {
+      issues.push({
+        file: F.ageStructure,
+        line,
+        path: 'total',
+        message: `must equal the sum of the age columns (${sum})`,
+      });
+    }
+  }
+  const issuesBeforeCoverage = issues.length;
+  // Only between complete tables: a row that failed its schema is reported already, not again as missing.
+  if (lsoas?.complete === true && population?.complete === true) {
+    const listed = new Set(lsoas.rows.map((row) => row.value.lsoa11));
+    const counted = new Set(population.rows.map((row) => row.value.lsoa11));
+    for (const { line, value } of population.rows) {
+      if (!listed.has(value.lsoa11)) {
+        issues.push({
+          file: F.population,
+          line,
+          path: 'lsoa11_code',
+          message: `${value.lsoa11} is not in ${F.lsoa}`,
+        });
+      }
+    }
+    for (const { line, value } of lsoas.rows) {
+      if (!counted.has(value.lsoa11)) {
+        issues.push({
+          file: F.lsoa,
+          line,
+          path: 'lsoa11_code',
+          message: `${value.lsoa11} has no row in ${F.population}`,
+        });
+      }
+    }
+  }
+  // Each age structure counts exactly the people of the LSOAs of its place and decile — checked only once the LSOA
+  // tables agree, so one missing LSOA is reported once, not again as a wrong total.
+  if (
+    issues.length === issuesBeforeCoverage &&
+    lsoas?.complete === true &&
+    population?.complete === true &&
+    ageStructure?.complete === true
+  ) {
+    const cellOf = new Map(
+      lsoas.rows.map((row) => [row.value.lsoa11, `${row.value.place} ${row.value.imdDecile}`]),
+    );
+    const expected = new Map<string, number>();
+    for (const { value } of population.rows) {
+      const cell = cellOf.get(value.lsoa11);
+      if (cell !== undefined) expected.set(cell, (expected.get(cell) ?? 0) + value.total);
+    }
+    const seen = new Set<string>();
+    for (const { line, value } of ageStructure.rows) {
+      const cell = `${value.place} ${value.imdDecile}`;
+      seen.add(cell);
+      const want = expected.get(cell) ?? 0;
+      if (want !== value.total) {
+        issues.push({
+          file: F.ageStructure,
+          line,
+          path: 'total',
+          message: `must equal the population of the LSOAs of ${value.place} in decile ${value.imdDecile} (${want})`,
+        });
+      }
+    }
+    for (const cell of expected.keys()) {
+      if (!seen.has(cell)) {
+        issues.push({
+          file: F.ageStructure,
+          message: `no row for ${cell.replace(' ', ', decile ')}, which has LSOAs`,
+        });
+      }
+    }
+  }
+  // The gradient has all ten deciles of every disease, all sharing one England figure.
+  const byDisease = new Map<string, Located<ImdGradient>[]>();
+  for (const row of imdGradient?.rows ?? []) {
+    byDisease.set(row.value.disease, [...(byDisease.get(row.value.disease) ?? []), row]);
+  }
+  for (const [disease, rows] of byDisease) {
+    const [firstRow] = rows;
+    if (firstRow === undefined) continue;
+    const deciles = new Set(rows.map((row) => row.value.imdDecile));
+    const absent = Array.from({ length: 10 }, (_, i) => i + 1).filter((d) => !deciles.has(d));
+    if (absent.length > 0 && imdGradient?.complete === true) {
+      issues.push({
+        file: F.imdGradient,
+        line: firstRow.line,
+        path: 'imd_decile',
+        message: `${disease} has no row for decile(s) ${absent.join(', ')}: every disease needs deciles 1 to 10`,
+      });
+    }
+    for (const { line, value } of rows) {
+      if (value.englandPrevalencePct !== firstRow.value.englandPrevalencePct) {
+        issues.push({
+          file: F.imdGradient,
+          line,
+          path: 'england_prevalence_pct',
+          message: `must be the same for every decile of ${disease} (${firstRow.value.englandPrevalencePct} on line ${firstRow.line})`,
+        });
+      }
+    }
+  }
+
+  if (issues.length > 0) return err(issues);
+  const values = <T>(table: Table<T> | undefined): T[] => (table?.rows ?? []).map((row) => row.value);
+  return ok({
+    lsoas: values(lsoas),
+    population: values(population),
+    ageStructure: values(ageStructure),
+    sexRatio: values(sexRatio),
+    prevalence: values(prevalence),
+    imdGradient: values(imdGradient),
+  });
+}
