@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     // Arrows point inwards: domain parts never import the HTTP or CLI edges, and only src/store knows the SQL driver.
-    files: ['src/core/**', 'src/partnership/**', 'src/access/**', 'src/synthetic/**'],
+    files: ['src/core/**', 'src/partnership/**', 'src/access/**', 'src/synthetic/**', 'src/identity/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },
   {
