@@ -13,6 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document } from 'yaml';
+import { formatIssue } from '../src/core/problem.js';
+import { parseCsv } from '../src/synthetic/csv.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultCsv = resolve(repoRoot, '../shared/data/gp/gp_practices_wyh_epraccur2023.csv');
@@ -35,47 +37,6 @@ const PLACE_IDS: ReadonlyMap<string, string> = new Map([
   ['Leeds', 'leeds'],
   ['Wakefield', 'wakefield'],
 ]);
-
-/** Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
 
 /** Upper-case, single space before the inward code (the last three characters): "LS1  4AP" → "LS1 4AP". */
 export function normalisePostcode(raw: string): string {
@@ -107,7 +68,9 @@ interface PracticeOut {
 function main(): void {
   const csvPath = resolve(process.argv[2] ?? defaultCsv);
   const outPath = resolve(process.argv[3] ?? defaultOut);
-  const [header, ...records] = parseCsv(readFileSync(csvPath, 'utf8'));
+  const parsed = parseCsv(readFileSync(csvPath, 'utf8'), csvPath);
+  if (!parsed.ok) throw new Error(parsed.error.map(formatIssue).join('\n'));
+  const [header, ...records] = parsed.value.map((record) => [...record.fields]);
   if (header === undefined) throw new Error(`${csvPath} is empty`);
   const col = (name: string): number => {
     const index = header.indexOf(name);

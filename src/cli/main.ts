@@ -11,7 +11,7 @@ import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
 import { migrationsDir, packageVersion } from '../core/paths.js';
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
-import { migrate, openStore, readMigrations, resetDataDir } from '../store/index.js';
+import { migrate, openStore, readMigrations, resetDataDir, type Database } from '../store/index.js';
 import { startAccord } from './serve.js';
 import {
   knownOrganisations,
@@ -78,6 +78,13 @@ async function serveUntilSignalled(demo: boolean): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** Runs a short command on the configured store (sharing a running demo's server), or stops on bad settings. */
+async function onStore(work: (db: Database, config: Config) => Promise<number>): Promise<number> {
+  const config = configOrExit();
+  if (typeof config === 'number') return config;
+  return withStore(config, (db) => work(db, config));
 }
 
 const commands: Record<string, Command> = {
@@ -200,9 +207,7 @@ const commands: Record<string, Command> = {
     },
     positionals: 0,
     async run(values) {
-      const config = configOrExit();
-      if (typeof config === 'number') return config;
-      return withStore(config, async (db) =>
+      return onStore(async (db, config) =>
         tokenCreate(db, values, await knownOrganisations(db, config.partnershipDir), { out, fail }),
       );
     },
@@ -216,9 +221,7 @@ const commands: Record<string, Command> = {
     positionals: 1,
     async run(_values, [id]) {
       if (id === undefined) return EXIT.usage;
-      const config = configOrExit();
-      if (typeof config === 'number') return config;
-      return withStore(config, (db) => tokenRevoke(db, id, { out, fail }));
+      return onStore((db) => tokenRevoke(db, id, { out, fail }));
     },
   },
   'user add': {
@@ -259,9 +262,7 @@ const commands: Record<string, Command> = {
     positionals: 1,
     async run(_values, [username]) {
       if (username === undefined) return EXIT.usage;
-      const config = configOrExit();
-      if (typeof config === 'number') return config;
-      return withStore(config, (db) => userUnlock(db, username, { out, fail }));
+      return onStore((db) => userUnlock(db, username, { out, fail }));
     },
   },
   'user deactivate': {
@@ -274,9 +275,7 @@ const commands: Record<string, Command> = {
     positionals: 1,
     async run(_values, [username]) {
       if (username === undefined) return EXIT.usage;
-      const config = configOrExit();
-      if (typeof config === 'number') return config;
-      return withStore(config, (db) => userDeactivate(db, username, { out, fail }));
+      return onStore((db) => userDeactivate(db, username, { out, fail }));
     },
   },
 };
