@@ -1,6 +1,7 @@
 /**
  * @module synthetic
- * The synthetic population: the calibration tables it is sampled from (and, later, the generator itself).
+ * The synthetic population: the calibration tables it is sampled from, seeded random streams, constant-time samplers,
+ * and the demography of residents (where they live, their age and sex). Later: life courses and partner feeds.
  */
 export {
   AGE_COLUMNS,
@@ -11,8 +12,12 @@ export {
   type CalibrationContext,
   type ImdGradient,
   type LsoaEntry,
+  type AgeStructure,
   type LsoaPopulation,
   type PlacePrevalence,
   type SexRatio,
 } from './calibration.js';
 export { formatCsv, formatCsvField, parseCsv, type CsvRecord } from './csv.js';
+export { createRandom, type Random } from './random.js';
+export { buildAlias, drawAlias, type AliasTable } from './alias.js';
+export { compileDemography, type Demography, type ResidentDemography, type Sex } from './demography.js';

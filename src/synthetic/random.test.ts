@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from './random.js';
+
+const take = (seed: number, stream: string, n: number) => {
+  const random = createRandom(seed, stream);
+  return Array.from({ length: n }, () => random.next());
+};
+
+describe('createRandom', () => {
+  it('gives the same numbers for the same seed and stream, and different ones otherwise', () => {
+    expect(take(42, 'resident/1', 5)).toEqual(take(42, 'resident/1', 5));
+    expect(take(42, 'resident/1', 5)).not.toEqual(take(42, 'resident/2', 5));
+    expect(take(42, 'resident/1', 5)).not.toEqual(take(43, 'resident/1', 5));
+  });
+
+  it('pins its output, so a change to the generator cannot pass unnoticed (it would change every population)', () => {
+    expect(take(1, 'pin', 3).map((x) => x.toFixed(10))).toEqual([
+      '0.1538370615',
+      '0.9036603544',
+      '0.8422468959',
+    ]);
+  });
+
+  it('is uniform enough: 10 equal bins of 100,000 draws each hold 10% ± 0.5%', () => {
+    const random = createRandom(7, 'uniformity');
+    const bins = new Array<number>(10).fill(0);
+    for (let i = 0; i < 100_000; i++) {
+      const x = random.next();
+      expect(x >= 0 && x < 1).toBe(true);
+      bins[Math.floor(x * 10)]! += 1;
+    }
+    for (const count of bins) expect(Math.abs(count / 100_000 - 0.1)).toBeLessThan(0.005);
+    expect(() => random.int(0)).toThrow();
+  });
+});
