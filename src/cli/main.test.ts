@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultPartnershipDir, packageRoot } from '../core/paths.js';
@@ -80,5 +82,21 @@ describe('accord CLI', () => {
     expect(io.err()).toMatch(/PORT: 'eighty' is not a port number/);
     expect(io.err()).toMatch(/DATABASE_URL: must be a connection string like postgresql:/);
     vi.unstubAllEnvs();
+  });
+
+  it('generates residents, and names the problem when the scale is wrong', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'accord-cli-generate-')), 'out');
+    let io = capture();
+    expect(await main(['generate', '--out', out])).toBe(EXIT.usage);
+    expect(io.err()).toMatch(/--scale and --out are required/);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['generate', '--scale', 'lots', '--out', out])).toBe(EXIT.failed);
+    expect(io.err()).toMatch(/scale must be a number above 0/);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['generate', '--scale', '0.001', '--seed', '5', '--out', out])).toBe(EXIT.ok);
+    expect(io.out()).toMatch(/2,564 residents in 1 chunk\(s\)/);
+    rmSync(out, { recursive: true, force: true });
   });
 });

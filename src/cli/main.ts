@@ -8,10 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
-import { migrationsDir, packageVersion } from '../core/paths.js';
+import { defaultPartnershipDir, migrationsDir, packageVersion } from '../core/paths.js';
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
 import { migrate, openStore, readMigrations, resetDataDir, type Database } from '../store/index.js';
+import { generateResidents, loadCalibration } from '../synthetic/index.js';
 import { startAccord } from './serve.js';
 import {
   knownOrganisations,
@@ -147,6 +148,65 @@ const commands: Record<string, Command> = {
       } finally {
         await store.close();
       }
+    },
+  },
+  generate: {
+    summary: 'generate the synthetic residents of a partnership (the ground truth, as CSV chunks)',
+    usage: 'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--force]',
+    details:
+      'Draws the residents of the partnership at the given scale (1.0 = its real population) from its calibration\n' +
+      'tables: a test-range NHS number, sex, date of birth, LSOA, place and deprivation decile each. The same seed and\n' +
+      'scale give byte-identical files; an interrupted run picks up where it stopped. A folder holding other files\n' +
+      'is refused unless --force. (Life courses, names and partner feeds come in later releases.)',
+    options: {
+      scale: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      partnership: { type: 'string' },
+      force: { type: 'boolean', default: false },
+    },
+    positionals: 0,
+    async run(values) {
+      const scale = Number(values.scale);
+      const seed = Number(values.seed);
+      if (typeof values.out !== 'string' || values.scale === undefined) {
+        fail('accord generate: --scale and --out are required (e.g. --scale 0.01 --out ./synthetic)');
+        return EXIT.usage;
+      }
+      const dir = typeof values.partnership === 'string' ? values.partnership : defaultPartnershipDir;
+      const partnership = loadPartnership(dir);
+      if (!partnership.ok) {
+        for (const issue of partnership.error) fail(formatIssue(issue));
+        fail(`accord generate: the partnership in ${dir} has problems; fix them first`);
+        return EXIT.failed;
+      }
+      const calibration = loadCalibration(join(dir, 'calibration'));
+      if (!calibration.ok) {
+        for (const issue of calibration.error) fail(formatIssue(issue));
+        fail(
+          `accord generate: the calibration tables in ${join(dir, 'calibration')} have problems; nothing was written`,
+        );
+        return EXIT.failed;
+      }
+      const report = generateResidents({
+        calibration: calibration.value,
+        partnershipId: partnership.value.partnership.info.id,
+        scale,
+        seed,
+        outDir: values.out,
+        force: values.force === true,
+        onProgress: (done, total) =>
+          process.stderr.write(
+            `\raccord generate: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} residents`,
+          ),
+      });
+      process.stderr.write('\n');
+      if (!report.ok) throw new ProblemError(report.error);
+      out(
+        `accord generate: ${report.value.residents.toLocaleString('en-GB')} residents in ${report.value.chunks} chunk(s) in ${values.out}` +
+          (report.value.reused > 0 ? ` (${report.value.reused} kept from an earlier run)` : ''),
+      );
+      return EXIT.ok;
     },
   },
   'partnership schema': {

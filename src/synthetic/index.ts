@@ -21,3 +21,9 @@ export { formatCsv, formatCsvField, parseCsv, type CsvRecord } from './csv.js';
 export { createRandom, type Random } from './random.js';
 export { buildAlias, drawAlias, type AliasTable } from './alias.js';
 export { compileDemography, type Demography, type ResidentDemography, type Sex } from './demography.js';
+export {
+  generateResidents,
+  RESIDENTS_PER_CHUNK,
+  type GenerateOptions,
+  type GenerateReport,
+} from './generate.js';
