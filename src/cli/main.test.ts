@@ -95,8 +95,11 @@ describe('accord CLI', () => {
     expect(io.err()).toMatch(/scale must be a number above 0/);
     vi.restoreAllMocks();
     io = capture();
-    expect(await main(['generate', '--scale', '0.001', '--seed', '5', '--out', out])).toBe(EXIT.ok);
+    expect(await main(['generate', '--scale', '0.001', '--seed', '5', '--out', out, '--report'])).toBe(
+      EXIT.ok,
+    );
     expect(io.out()).toMatch(/2,564 residents in 1 chunk\(s\)/);
+    expect(io.out()).toMatch(/^place\s+leeds\s+\d+\.\d\d%\s+\d+\.\d\d%\s+[+-]\d+\.\d\d points$/m);
     rmSync(out, { recursive: true, force: true });
   });
 });

@@ -12,7 +12,13 @@ import { defaultPartnershipDir, migrationsDir, packageVersion } from '../core/pa
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
 import { migrate, openStore, readMigrations, resetDataDir, type Database } from '../store/index.js';
-import { generateResidents, loadCalibration } from '../synthetic/index.js';
+import {
+  fidelityReport,
+  formatFidelity,
+  generateResidents,
+  loadCalibration,
+  readGeneratedResidents,
+} from '../synthetic/index.js';
 import { startAccord } from './serve.js';
 import {
   knownOrganisations,
@@ -152,18 +158,21 @@ const commands: Record<string, Command> = {
   },
   generate: {
     summary: 'generate the synthetic residents of a partnership (the ground truth, as CSV chunks)',
-    usage: 'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--force]',
+    usage: 'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--force] [--report]',
     details:
       'Draws the residents of the partnership at the given scale (1.0 = its real population) from its calibration\n' +
       'tables: a test-range NHS number, sex, date of birth, LSOA, place and deprivation decile each. The same seed and\n' +
       'scale give byte-identical files; an interrupted run picks up where it stopped. A folder holding other files\n' +
-      'is refused unless --force. (Life courses, names and partner feeds come in later releases.)',
+      'is refused unless --force. --report then compares the population with the calibration targets (shares by\n' +
+      'place, deprivation quintile, age band, and the female share by age band).\n' +
+      '(Life courses, names and partner feeds come in later releases.)',
     options: {
       scale: { type: 'string' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string' },
       partnership: { type: 'string' },
       force: { type: 'boolean', default: false },
+      report: { type: 'boolean', default: false },
     },
     positionals: 0,
     async run(values) {
@@ -206,6 +215,9 @@ const commands: Record<string, Command> = {
         `accord generate: ${report.value.residents.toLocaleString('en-GB')} residents in ${report.value.chunks} chunk(s) in ${values.out}` +
           (report.value.reused > 0 ? ` (${report.value.reused} kept from an earlier run)` : ''),
       );
+      if (values.report === true) {
+        out(formatFidelity(fidelityReport(calibration.value, readGeneratedResidents(values.out))));
+      }
       return EXIT.ok;
     },
   },

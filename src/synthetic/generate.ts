@@ -22,8 +22,9 @@ import { problem, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import { TEST_RANGE_CAPACITY, testRangeNhsNumber } from '../identity/nhs-number.js';
 import type { Calibration } from './calibration.js';
-import { formatCsv } from './csv.js';
+import { formatCsv, parseCsv } from './csv.js';
 import { compileDemography } from './demography.js';
+import type { GeneratedResident } from './fidelity.js';
 import { createRandom } from './random.js';
 
 export const RESIDENTS_PER_CHUNK = 50_000;
@@ -221,4 +222,33 @@ function validStemsShuffled(seed: number): Uint32Array {
     stems[j] = swap;
   }
   return stems;
+}
+
+/** Reads back the residents of a generated folder (for the fidelity report), with their age on the reference date. */
+export function* readGeneratedResidents(outDir: string): Generator<GeneratedResident> {
+  const manifest = readManifest(outDir);
+  if (manifest === undefined) throw new Error(`${outDir} holds no generated population (no ${MANIFEST})`);
+  const reference = manifest.referenceDate;
+  const files = readdirSync(outDir)
+    .filter((name) => /^residents-\d{5}\.csv$/.test(name))
+    .sort();
+  for (const name of files) {
+    const parsed = parseCsv(readFileSync(join(outDir, name), 'utf8'), name);
+    if (!parsed.ok) throw new Error(`${name} is not valid CSV: ${parsed.error[0]?.message ?? ''}`);
+    for (const record of parsed.value.slice(1)) {
+      const [, , sex, birth = '', , , place = '', decile = ''] = record.fields;
+      yield {
+        place,
+        imdDecile: Number(decile),
+        age: ageOn(birth, reference),
+        sex: sex === 'female' ? 'female' : 'male',
+      };
+    }
+  }
+}
+
+/** Age in completed years on `date` (both YYYY-MM-DD). */
+function ageOn(birth: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(birth.slice(0, 4));
+  return date.slice(5) < birth.slice(5) ? years - 1 : years;
 }

@@ -23,7 +23,9 @@ export { buildAlias, drawAlias, type AliasTable } from './alias.js';
 export { compileDemography, type Demography, type ResidentDemography, type Sex } from './demography.js';
 export {
   generateResidents,
+  readGeneratedResidents,
   RESIDENTS_PER_CHUNK,
   type GenerateOptions,
   type GenerateReport,
 } from './generate.js';
+export { fidelityReport, formatFidelity, type FidelityRow, type GeneratedResident } from './fidelity.js';
