@@ -65,6 +65,19 @@ interface Manifest {
   readonly referenceDate: string;
 }
 
+/** The columns of a residents chunk, written and read back by name from this one list. */
+const RESIDENT_COLUMNS = [
+  'person_id',
+  'nhs_number',
+  'sex',
+  'date_of_birth',
+  'lsoa11_code',
+  'lad19_code',
+  'place',
+  'imd_decile',
+] as const;
+const column = (name: (typeof RESIDENT_COLUMNS)[number]) => RESIDENT_COLUMNS.indexOf(name);
+
 const chunkName = (index: number) => `residents-${String(index).padStart(5, '0')}.csv`;
 
 /** Checks the request before anything is written; names the problem and the fix. */
@@ -175,18 +188,7 @@ export function generateResidents(options: GenerateOptions): Result<GenerateRepo
     if (resuming && existsSync(file)) {
       reused++;
     } else {
-      const rows: string[][] = [
-        [
-          'person_id',
-          'nhs_number',
-          'sex',
-          'date_of_birth',
-          'lsoa11_code',
-          'lad19_code',
-          'place',
-          'imd_decile',
-        ],
-      ];
+      const rows: string[][] = [[...RESIDENT_COLUMNS]];
       for (let i = first; i < last; i++) {
         const random = createRandom(options.seed, `resident/${i}`);
         const person = demography.value.draw(random);
@@ -236,12 +238,12 @@ export function* readGeneratedResidents(outDir: string): Generator<GeneratedResi
     const parsed = parseCsv(readFileSync(join(outDir, name), 'utf8'), name);
     if (!parsed.ok) throw new Error(`${name} is not valid CSV: ${parsed.error[0]?.message ?? ''}`);
     for (const record of parsed.value.slice(1)) {
-      const [, , sex, birth = '', , , place = '', decile = ''] = record.fields;
+      const field = (name: (typeof RESIDENT_COLUMNS)[number]) => record.fields[column(name)] ?? '';
       yield {
-        place,
-        imdDecile: Number(decile),
-        age: ageOn(birth, reference),
-        sex: sex === 'female' ? 'female' : 'male',
+        place: field('place'),
+        imdDecile: Number(field('imd_decile')),
+        age: ageOn(field('date_of_birth'), reference),
+        sex: field('sex') === 'female' ? 'female' : 'male',
       };
     }
   }
