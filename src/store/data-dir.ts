@@ -222,8 +222,8 @@ export function serverUser(): ServerUser | undefined {
 }
 
 /**
- * As root only: the server user must be able to reach its cluster inside the data directory, so the directory and
- * each ancestor get the traverse (x) bit for others if they lack it — traverse only: nothing becomes listable or
+ * As root only: the server user must be able to reach its cluster inside the data directory (and its binaries inside
+ * Accord's own folder), so the directory and each ancestor get the traverse (x) bit for others if they lack it — traverse only: nothing becomes listable or
  * readable. (Run Accord as an ordinary user to avoid this.)
  */
 export function ensureTraversable(dir: string): void {

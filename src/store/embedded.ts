@@ -23,7 +23,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { arch, platform, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { problem, ProblemError } from '../core/problem.js';
 import { withClient, type ConnectionTarget } from './database.js';
@@ -235,7 +235,12 @@ async function startServer(
   options: EmbeddedOptions,
 ): Promise<EmbeddedServer> {
   const state = inspectDataDir(dataDir, major);
-  if (owner !== undefined) ensureTraversable(dataDir);
+  if (owner !== undefined) {
+    // The server user must reach both its cluster and its own binaries, which sit inside Accord's folder (perhaps in
+    // a private temporary directory, as a CI clone does).
+    ensureTraversable(dataDir);
+    ensureTraversable(dirname(binaries.postgres));
+  }
   if (state === 'new') initialise(binaries, dataDir, owner);
   writeMarkerIfMissing(dataDir, options.accordVersion);
 
