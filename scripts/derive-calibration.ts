@@ -13,6 +13,7 @@
  *   sex-ratio.csv                Census 2021 female share by district and age band
  *   prevalence-place.csv         QOF 2019-20 recorded prevalence by place and disease group
  *   prevalence-imd-gradient.csv  modelled QOF 2019-20 prevalence by national IMD decile (England), and its ratio to England
+ *   practices.csv                GP practices open on 1 January 2021: postcode, post town, district, place, PCN, list size
  * Rows are sorted and numbers written with fixed decimals, so running the script twice gives identical files. The
  * script stops with an error on anything unexpected in the inputs rather than writing a doubtful table.
  */
@@ -38,6 +39,10 @@ const SRC = {
   census2021: 'ons-census-2021-ts009',
   qof: 'nhs-digital-qof-2019-20',
   hocModelled: 'hoc-library-qof-modelled-prevalence-2019-20',
+  epraccur: 'nhs-ods-epraccur',
+  epcn: 'nhs-digital-epcn',
+  gpList: 'nhs-digital-gp-registered-patients-2021-01',
+  postTowns: 'royal-mail-post-towns',
 } as const;
 
 /** LSOAs ranked in the IoD 2019 (all of England). Decile d holds ranks (d-1)·N/10 < rank ≤ d·N/10. */
@@ -56,6 +61,96 @@ const CCG_PLACE: ReadonlyMap<string, string> = new Map([
 const QOF_YEAR = '2019-20';
 /** The House of Commons Library writes CVDPP for QOF's CVD-PP. */
 const DISEASE_ALIASES: ReadonlyMap<string, string> = new Map([['CVDPP', 'CVD-PP']]);
+
+/**
+ * GP practices are taken as they were on 1 January 2021, the date of their list sizes (NHS Digital's "Patients
+ * Registered at a GP Practice, January 2021" counts patients on the first of the month): open on that day by their
+ * ODS open and close dates. The extract's status is of 2023 (A active, C closed, D dormant) and says nothing about 2021
+ * by itself.
+ */
+const PRACTICES_AS_OF = '20210101';
+/** The extract's 2023 sub-ICB locations stand for the same places as the 2021 CCGs (X2C4Y is Kirklees: 03A + 03J). */
+const SUB_ICB_PLACE: ReadonlyMap<string, string> = new Map([
+  ['36J', 'bradford-district-and-craven'],
+  ['02T', 'calderdale'],
+  ['X2C4Y', 'kirklees'],
+  ['15F', 'leeds'],
+  ['03R', 'wakefield'],
+  ['42D', 'harrogate'], // North Yorkshire: only its practices in the HG postcode area are Harrogate's (below)
+]);
+/** The CCG whose practices are Harrogate's only when in the HG postcode area, and the district that makes them. */
+const NORTH_YORKSHIRE_CCG = '42D';
+const HARROGATE = { area: 'HG', lad: 'E07000165' };
+/**
+ * Bradford District and Craven has two districts, and no postcode-to-district lookup is in the shared data. A practice
+ * there is in Craven if its postcode district is BD23 (post town Skipton) or BD24 (Settle), or if its ODS code begins
+ * B82: the old practice codes carry the prefix of the health authority area that first listed them, B82 being North
+ * Yorkshire's (every 42D practice in the extract has it) and B83 Bradford's (every other 36J practice with an old code
+ * has it). The prefix catches Cross Hills (BD20 7LG), since BD20 straddles the boundary (Silsden and Steeton, also
+ * BD20, are in Bradford). Otherwise the practice is in Bradford. A B83 practice in BD23 or BD24, or a B82 practice
+ * outside BD20, BD23 and BD24, would contradict the rule, and stops the script.
+ */
+const CRAVEN = {
+  place: 'bradford-district-and-craven',
+  lad: 'E07000163',
+  otherLad: 'E08000032',
+  postcodeDistricts: new Set(['BD23', 'BD24']),
+  odsPrefix: 'B82',
+  otherOdsPrefix: 'B83',
+};
+/**
+ * Royal Mail post towns: the town of most of each postcode area, and the districts whose post town differs (as listed
+ * per district in Wikipedia's postcode-area articles, citing Royal Mail's Address Management Guide). A practice in an
+ * area or district not listed stops the script.
+ */
+const POST_TOWN_OF_AREA: ReadonlyMap<string, string> = new Map([
+  ['BD', 'BRADFORD'],
+  ['HD', 'HUDDERSFIELD'],
+  ['HG', 'HARROGATE'],
+  ['HX', 'HALIFAX'],
+  ['LS', 'LEEDS'],
+  ['WF', 'WAKEFIELD'],
+]);
+const POST_TOWN_OF_DISTRICT: ReadonlyMap<string, string> = new Map([
+  ['BD16', 'BINGLEY'],
+  ['BD17', 'SHIPLEY'],
+  ['BD18', 'SHIPLEY'],
+  ['BD19', 'CLECKHEATON'],
+  ['BD20', 'KEIGHLEY'],
+  ['BD21', 'KEIGHLEY'],
+  ['BD22', 'KEIGHLEY'],
+  ['BD23', 'SKIPTON'],
+  ['BD24', 'SETTLE'],
+  ['HD6', 'BRIGHOUSE'],
+  ['HD9', 'HOLMFIRTH'],
+  ['HG4', 'RIPON'],
+  ['HG5', 'KNARESBOROUGH'],
+  ['HX5', 'ELLAND'],
+  ['HX6', 'SOWERBY BRIDGE'],
+  ['HX7', 'HEBDEN BRIDGE'],
+  ['LS21', 'OTLEY'],
+  ['LS22', 'WETHERBY'],
+  ['LS23', 'WETHERBY'],
+  ['LS24', 'TADCASTER'],
+  ['LS28', 'PUDSEY'],
+  ['LS29', 'ILKLEY'],
+  ['OL14', 'TODMORDEN'],
+  ['WF5', 'OSSETT'],
+  ['WF6', 'NORMANTON'],
+  ['WF7', 'PONTEFRACT'],
+  ['WF8', 'PONTEFRACT'],
+  ['WF9', 'PONTEFRACT'],
+  ['WF10', 'CASTLEFORD'],
+  ['WF11', 'KNOTTINGLEY'],
+  ['WF12', 'DEWSBURY'],
+  ['WF13', 'DEWSBURY'],
+  ['WF14', 'MIRFIELD'],
+  ['WF15', 'LIVERSEDGE'],
+  ['WF16', 'HECKMONDWIKE'],
+  ['WF17', 'BATLEY'],
+]);
+/** A full UK postcode: outward code (area, district), a space, inward code (sector digit, two unit letters). */
+const POSTCODE = /^([A-Z]{1,2})(\d[A-Z\d]?) (\d[ABD-HJLNP-UW-Z]{2})$/;
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -450,6 +545,147 @@ function main(): void {
     }
   }
   write(outDir, 'prevalence-imd-gradient.csv', gradRows);
+
+  // --- practices.csv ---------------------------------------------------------------------------------------
+  const gpPath = data('gp/gp_practices_wyh_epraccur2023.csv');
+  const placeById = new Map(places.map((place) => [place.id, place]));
+  const residents = new Map<string, number>();
+  for (const code of lsoaCodes) {
+    const place = placeOfLad.get(lad19.get(code)!.lad)!;
+    residents.set(place, (residents.get(place) ?? 0) + population.get(code)!.reduce((a, b) => a + b, 0));
+  }
+  const pcnNames = new Map<string, { name: string; place: string }>();
+  const seenPractices = new Set<string>();
+  const withoutList: string[] = [];
+  const outside: string[] = [];
+  const practiceRows: string[][] = [];
+  for (const r of readTable(gpPath)) {
+    const where = `${gpPath}: line ${r.line}`;
+    const code = r.get('practice_code');
+    if (!/^[A-Z]\d{5}$/.test(code)) fail(`${where}: "${code}" is not a GP practice ODS code`);
+    if (seenPractices.has(code)) fail(`${where}: ${code} appears twice`);
+    seenPractices.add(code);
+    const opened = r.get('open_date');
+    const closed = r.get('close_date');
+    const status = r.get('status_code');
+    for (const date of closed === '' ? [opened] : [opened, closed]) {
+      if (!/^(19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/.test(date))
+        fail(`${where}: "${date}" is not a date YYYYMMDD`);
+      // Whether a practice is open on its opening or closing day would matter only if one fell on the date.
+      if (date === PRACTICES_AS_OF) fail(`${where}: ${code} opens or closes on ${PRACTICES_AS_OF}`);
+    }
+    if ((status === 'C') !== (closed !== '') || !['A', 'C', 'D'].includes(status))
+      fail(`${where}: status ${status} does not fit close date "${closed}"`);
+    const open = opened < PRACTICES_AS_OF && (closed === '' || closed > PRACTICES_AS_OF);
+    const listText = r.get('registered_patients_2021_01');
+    if (!open) {
+      if (listText !== '') fail(`${where}: ${code} has a January 2021 list size but was not open then`);
+      continue;
+    }
+    if (listText === '') {
+      // Open by its dates but not counted in January 2021: accepted only for a practice closed since (its patients
+      // had moved to another practice before its code was closed); an active or dormant one would be a gap.
+      if (status !== 'C') fail(`${where}: ${code} was open on ${PRACTICES_AS_OF} but has no list size`);
+      withoutList.push(code);
+      continue;
+    }
+    const patients = integer(listText, where);
+    if (patients <= 0) fail(`${where}: list size ${patients}`);
+
+    const postcode = r.get('postcode');
+    const parts =
+      POSTCODE.exec(postcode) ?? fail(`${where}: "${postcode}" is not a postcode such as LS1 4AP`);
+    const area = parts[1]!;
+    const district = `${area}${parts[2]!}`;
+    const ccg = r.get('ccg_code_2021_01');
+    const subIcb = r.get('commissioner_sub_icb_2023');
+    const place = CCG_PLACE.get(ccg) ?? fail(`${where}: CCG "${ccg}" stands for no place`);
+    if (SUB_ICB_PLACE.get(subIcb) !== place)
+      fail(`${where}: sub-ICB ${subIcb} (2023) is not of the place of CCG ${ccg} (2021)`);
+    if (ccg === NORTH_YORKSHIRE_CCG && area !== HARROGATE.area) {
+      outside.push(`${code} (${district})`);
+      continue;
+    }
+    const placeEntry = placeById.get(place) ?? fail(`${where}: unknown place ${place}`);
+    // The extract's own place label must agree: "Leeds", or "Harrogate (NHS Humber & North Yorkshire ICB, …)".
+    const label = r.get('place');
+    if (label !== placeEntry.name && !label.startsWith(`${placeEntry.name} (`))
+      fail(`${where}: the extract puts ${code} in "${label}", the CCG in ${placeEntry.name}`);
+
+    let lad: string;
+    if (ccg === NORTH_YORKSHIRE_CCG) lad = HARROGATE.lad;
+    else if (place === CRAVEN.place) {
+      const craven = CRAVEN.postcodeDistricts.has(district) || code.startsWith(CRAVEN.odsPrefix);
+      if (CRAVEN.postcodeDistricts.has(district) && code.startsWith(CRAVEN.otherOdsPrefix))
+        fail(`${where}: ${code} is in ${district} (Craven) but has Bradford's code prefix`);
+      if (code.startsWith(CRAVEN.odsPrefix) && !['BD20', ...CRAVEN.postcodeDistricts].includes(district))
+        fail(`${where}: ${code} has North Yorkshire's code prefix but is in ${district}`);
+      lad = craven ? CRAVEN.lad : CRAVEN.otherLad;
+    } else if (placeEntry.localAuthorityCodes.length === 1) lad = placeEntry.localAuthorityCodes[0]!;
+    else fail(`${where}: no rule gives the district of a practice in ${place}`);
+    if (placeOfLad.get(lad) !== place) fail(`${where}: district ${lad} is not in ${place}`);
+
+    const postTown =
+      POST_TOWN_OF_DISTRICT.get(district) ??
+      POST_TOWN_OF_AREA.get(area) ??
+      fail(`${where}: no post town for ${district}: add it to POST_TOWN_OF_DISTRICT`);
+    const pcnCode = r.get('pcn_code_2020');
+    const pcnName = r.get('pcn_name_2020').replace(/\s+/g, ' ');
+    if (pcnCode === '' ? pcnName !== '' : !/^U\d{5}$/.test(pcnCode) || pcnName === '')
+      fail(`${where}: PCN "${pcnCode}" "${pcnName}" is not a PCN code with its name, or both empty`);
+    if (pcnCode !== '') {
+      const first = pcnNames.get(pcnCode) ?? { name: pcnName, place };
+      if (first.name !== pcnName || first.place !== place)
+        fail(`${where}: PCN ${pcnCode} has two names or two places`);
+      pcnNames.set(pcnCode, first);
+    }
+    practiceRows.push([
+      code,
+      r.get('practice_name').replace(/\s+/g, ' '),
+      postcode,
+      district,
+      postTown,
+      lad,
+      ladNames.get(lad) ?? fail(`${lad}: no name`),
+      place,
+      ccg,
+      pcnCode,
+      pcnName,
+      String(patients),
+      [SRC.epraccur, ...(pcnCode === '' ? [] : [SRC.epcn]), SRC.gpList, SRC.postTowns].join(' '),
+    ]);
+  }
+  practiceRows.sort((a, b) => byText(a[0]!, b[0]!));
+  write(outDir, 'practices.csv', [
+    [
+      'practice_code',
+      'practice_name',
+      'postcode',
+      'postcode_district',
+      'post_town',
+      'lad19_code',
+      'lad19_name',
+      'place',
+      'ccg21_code',
+      'pcn_code',
+      'pcn_name',
+      'registered_patients',
+      'source',
+    ],
+    ...practiceRows,
+  ]);
+  console.log(
+    `  open on ${PRACTICES_AS_OF} but not counted then (closed since): ${withoutList.sort().join(' ')}`,
+  );
+  console.log(`  outside the places (North Yorkshire CCG outside HG): ${outside.sort().join(' ') || 'none'}`);
+  for (const place of places) {
+    const rows = practiceRows.filter((row) => row[7] === place.id);
+    const patients = rows.reduce((sum, row) => sum + Number(row[11]), 0);
+    const people = residents.get(place.id) ?? 0;
+    console.log(
+      `  ${place.id}: ${rows.length} practices, ${patients} patients, ${people} residents (${fixed(patients / people, 4)})`,
+    );
+  }
 }
 
 main();

@@ -12,13 +12,8 @@ import { defaultPartnershipDir, migrationsDir, packageVersion } from '../core/pa
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
 import { migrate, openStore, readMigrations, resetDataDir, type Database } from '../store/index.js';
-import {
-  fidelityReport,
-  formatFidelity,
-  generateResidents,
-  loadCalibration,
-  readGeneratedResidents,
-} from '../synthetic/index.js';
+import { formatFidelity, generatePopulation, readFidelity } from '../synthetic/index.js';
+import { progressBar } from './progress.js';
 import { startAccord } from './serve.js';
 import {
   knownOrganisations,
@@ -157,20 +152,24 @@ const commands: Record<string, Command> = {
     },
   },
   generate: {
-    summary: 'generate the synthetic residents of a partnership (the ground truth, as CSV chunks)',
-    usage: 'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--force] [--report]',
+    summary:
+      'generate the synthetic population of a partnership, with life courses 2015-2025 (ground truth, Parquet)',
+    usage:
+      'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--workers <n>] [--force] [--report]',
     details:
       'Draws the residents of the partnership at the given scale (1.0 = its real population) from its calibration\n' +
-      'tables: a test-range NHS number, sex, date of birth, LSOA, place and deprivation decile each. The same seed and\n' +
-      'scale give byte-identical files; an interrupted run picks up where it stopped. A folder holding other files\n' +
-      'is refused unless --force. --report then compares the population with the calibration targets (shares by\n' +
-      'place, deprivation quintile, age band, and the female share by age band).\n' +
-      '(Life courses, names and partner feeds come in later releases.)',
+      'tables, and lives them through 2015-2025: names, ethnicity, addresses and moves, GP registration, conditions\n' +
+      'with SNOMED CT codes, smoking and BMI, immunisations, contacts with every partner, carers, deaths with cause.\n' +
+      'Writes Parquet files (persons, addresses, registrations, carers, events, per chunk; codes and organisations)\n' +
+      'and a manifest. The same seed and scale give identical files; an interrupted run picks up where it stopped.\n' +
+      'A folder holding other files is refused unless --force. --report then compares the population with the\n' +
+      'calibration targets: demography, prevalence by condition, place and deprivation quintile, and mortality.',
     options: {
       scale: { type: 'string' },
       seed: { type: 'string', default: '1' },
       out: { type: 'string' },
       partnership: { type: 'string' },
+      workers: { type: 'string' },
       force: { type: 'boolean', default: false },
       report: { type: 'boolean', default: false },
     },
@@ -182,6 +181,11 @@ const commands: Record<string, Command> = {
         fail('accord generate: --scale and --out are required (e.g. --scale 0.01 --out ./synthetic)');
         return EXIT.usage;
       }
+      const workers = values.workers === undefined ? undefined : Number(values.workers);
+      if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+        fail('accord generate: --workers must be a whole number, 1 or more');
+        return EXIT.usage;
+      }
       const dir = typeof values.partnership === 'string' ? values.partnership : defaultPartnershipDir;
       const partnership = loadPartnership(dir);
       if (!partnership.ok) {
@@ -189,34 +193,32 @@ const commands: Record<string, Command> = {
         fail(`accord generate: the partnership in ${dir} has problems; fix them first`);
         return EXIT.failed;
       }
-      const calibration = loadCalibration(join(dir, 'calibration'));
-      if (!calibration.ok) {
-        for (const issue of calibration.error) fail(formatIssue(issue));
-        fail(
-          `accord generate: the calibration tables in ${join(dir, 'calibration')} have problems; nothing was written`,
-        );
-        return EXIT.failed;
-      }
-      const report = generateResidents({
-        calibration: calibration.value,
+      const bar = progressBar('accord generate', 'residents');
+      const report = await generatePopulation({
+        partnershipDir: dir,
         partnershipId: partnership.value.partnership.info.id,
         scale,
         seed,
         outDir: values.out,
+        workers,
         force: values.force === true,
-        onProgress: (done, total) =>
-          process.stderr.write(
-            `\raccord generate: ${done.toLocaleString('en-GB')} of ${total.toLocaleString('en-GB')} residents`,
-          ),
+        onProgress: bar.update,
       });
-      process.stderr.write('\n');
+      bar.end();
       if (!report.ok) throw new ProblemError(report.error);
+      const r = report.value;
       out(
-        `accord generate: ${report.value.residents.toLocaleString('en-GB')} residents in ${report.value.chunks} chunk(s) in ${values.out}` +
-          (report.value.reused > 0 ? ` (${report.value.reused} kept from an earlier run)` : ''),
+        `accord generate: ${r.residents.toLocaleString('en-GB')} residents (${r.persons.toLocaleString('en-GB')} people in 2015-2025), ` +
+          `${r.events.toLocaleString('en-GB')} events, in ${r.chunks} chunk(s) in ${values.out}` +
+          (r.reused > 0 ? ` (${r.reused} kept from an earlier run)` : '') +
+          (r.nhsNumberRange === 'synthetic'
+            ? '\nNHS numbers: more than the test range holds, so 990 000 000 0 - 999 999 999 9 (never issued to patients) is used.'
+            : ''),
       );
       if (values.report === true) {
-        out(formatFidelity(fidelityReport(calibration.value, readGeneratedResidents(values.out))));
+        const fidelity = await readFidelity(values.out, dir);
+        if (!fidelity.ok) throw new ProblemError(fidelity.error);
+        out(formatFidelity(fidelity.value));
       }
       return EXIT.ok;
     },

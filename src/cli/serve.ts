@@ -12,6 +12,7 @@ import { problem, ProblemError } from '../core/problem.js';
 import { loadPartnership, syncPartnership, type SyncReport } from '../partnership/index.js';
 import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
 import { buildServer } from '../web/server.js';
+import { ensureDemoPopulation } from './demo-population.js';
 
 export interface Running {
   readonly app: FastifyInstance;
@@ -23,8 +24,10 @@ export interface Running {
 
 export interface ServeOptions {
   readonly config: Config;
-  /** Steps only the demo takes (seed demo users, later the synthetic population). */
+  /** Steps only the demo takes (seed demo users, generate the synthetic population on first start). */
   readonly demo: boolean;
+  /** Skip the demo's synthetic population (tests of the server that do not need it). Default: generate it. */
+  readonly demoPopulation?: boolean;
   readonly log: (message: string) => void;
 }
 
@@ -116,11 +119,22 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       const disabled = await disableDemoUsers(store.db);
       if (disabled > 0) log(`disabled ${disabled} demo user(s): this is not a demo`);
     } else {
-      // Later issues add their demo steps here (the synthetic population).
       const demoUsers = await seedDemoUsers(store.db, files.partnership);
       log(
         `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
       );
+      if (options.demoPopulation !== false) {
+        const population = await ensureDemoPopulation(
+          config.dataDir,
+          config.partnershipDir,
+          report.partnershipId,
+          log,
+        );
+        log(
+          `demo: synthetic population of ${population.residents.toLocaleString('en-GB')} residents in ${population.dir}` +
+            (population.generated ? '' : ' (kept from an earlier start)'),
+        );
+      }
     }
     const known = readMigrations(migrationsDir);
     const app = await buildServer({

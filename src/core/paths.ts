@@ -30,3 +30,4 @@ export const packageVersion: string = (
 export const migrationsDir = join(packageRoot, 'migrations');
 export const partnershipsDir = join(packageRoot, 'partnerships');
 export const defaultPartnershipDir = join(partnershipsDir, 'west-yorkshire-and-harrogate');
+export const referenceDir = join(packageRoot, 'reference');

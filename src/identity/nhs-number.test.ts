@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   checkDigit,
   formatNhsNumber,
+  isSyntheticRangeNhsNumber,
   isTestRangeNhsNumber,
   isValidNhsNumber,
+  nhsNumberOfStem,
   nhsNumberProblem,
+  SYNTHETIC_RANGE_CAPACITY,
   TEST_RANGE_CAPACITY,
   testRangeNhsNumber,
 } from './nhs-number.js';
@@ -55,5 +58,18 @@ describe('NHS number', () => {
     }
     expect(count).toBe(TEST_RANGE_CAPACITY);
     expect(isTestRangeNhsNumber('9434765919')).toBe(false);
+  });
+});
+
+describe('the synthetic range', () => {
+  it('holds 9,090,909 valid numbers, all beginning 99, the test range among them', () => {
+    let valid = 0;
+    for (let stem = 990_000_000; stem <= 999_999_999; stem += 1) {
+      if (nhsNumberOfStem(stem) !== undefined) valid++;
+    }
+    expect(valid).toBe(SYNTHETIC_RANGE_CAPACITY);
+    expect(isSyntheticRangeNhsNumber(nhsNumberOfStem(990_000_001) ?? '')).toBe(true);
+    expect(nhsNumberOfStem(999_000_001)).toBe(testRangeNhsNumber(1));
+    expect(isSyntheticRangeNhsNumber('9434765919')).toBe(false);
   });
 });

@@ -61,3 +61,25 @@ export function testRangeNhsNumber(stem: number): string | undefined {
 
 /** How many valid NHS numbers the test range holds: 10/11 of its 1,000,000 stems (a test counts them). */
 export const TEST_RANGE_CAPACITY = 909_091;
+
+/**
+ * The wider range the synthetic population falls back on when the test range is too small for it: 990 000 000 0 –
+ * 999 999 999 9. No number beginning 9 is issued to patients — England and Wales issue 3xx, 4xx, 6xx and 7xx; the
+ * 320–399 block goes to Northern Ireland and 010–311 are Scotland's CHI numbers — and NHS England's own test patients
+ * use numbers beginning 9. Only 999 is formally reserved for test data, so a generation that needs more than the
+ * test range says so in its manifest, and the demo stays inside the test range.
+ */
+export const isSyntheticRangeNhsNumber = (text: string): boolean =>
+  /^99\d{8}$/.test(normaliseNhsNumber(text));
+
+/** How many valid NHS numbers 990 000 000 0 – 999 999 999 9 holds (about 10/11 of its 10,000,000 stems; a test counts them). */
+export const SYNTHETIC_RANGE_CAPACITY = 9_090_909;
+
+/** The number with the given nine-digit stem (e.g. 990123456 → 990 123 456 + check digit), or undefined. */
+export function nhsNumberOfStem(stem: number): string | undefined {
+  if (!Number.isInteger(stem) || stem < 0 || stem > 999_999_999)
+    throw new Error('stem must be a whole number of at most nine digits');
+  const firstNine = String(stem).padStart(9, '0');
+  const digit = checkDigit(firstNine);
+  return digit === undefined ? undefined : `${firstNine}${digit}`;
+}

@@ -5,10 +5,10 @@
  * only, so whoever edits the files can fix them all in one pass.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { pathText, readYamlFile, type CheckedYaml } from '../core/input-file.js';
 import type { Issue } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import { PartnershipFiles, type Partnership, type PartnershipFileName } from './schema.js';
@@ -22,81 +22,19 @@ export interface LoadedPartnership {
 
 type Parsed = { [K in PartnershipFileName]: z.infer<(typeof PartnershipFiles)[K]> };
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
-    )
-    .join('');
-}
-
-/** The line of the YAML node at `path`, or of its nearest ancestor that exists. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node: unknown = doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range !== undefined && node.range !== null) {
-      return counter.linePos(node.range[0]).line;
-    }
-  }
-  return undefined;
-}
-
 /** Parses and schema-checks one file; `undefined` data means the file had problems (recorded in `issues`). */
 function readFile<K extends PartnershipFileName>(
   dir: string,
   file: K,
   issues: Issue[],
   hashes: Partial<Record<PartnershipFileName, string>>,
-): { data: Parsed[K]; locate: (path: readonly PropertyKey[]) => number | undefined } | undefined {
-  const fullPath = join(dir, file);
-  if (!existsSync(fullPath)) {
-    issues.push({ file, message: 'file is missing: every partnership folder needs it (see the schema)' });
-    return undefined;
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(fullPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    issues.push({ file, message: `cannot be read (${code}): it must be a readable file` });
-    return undefined;
-  }
+): CheckedYaml<Parsed[K]> | undefined {
+  const missing = 'file is missing: every partnership folder needs it (see the schema)';
+  const read = readYamlFile(join(dir, file), file, PartnershipFiles[file], missing, issues);
+  if (read === undefined) return undefined;
   // The hash and the parse come from the same bytes, so the recorded hash describes exactly what was loaded.
-  hashes[file] = createHash('sha256').update(bytes).digest('hex');
-  const text = bytes.toString('utf8');
-  const counter = new LineCounter();
-  const doc = parseDocument(text, {
-    version: '1.2',
-    lineCounter: counter,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      issues.push({
-        file,
-        line: counter.linePos(error.pos[0]).line,
-        message: `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`,
-      });
-    }
-    return undefined;
-  }
-  const schema = PartnershipFiles[file];
-  const parsed = schema.safeParse(doc.toJS());
-  const locate = (path: readonly PropertyKey[]) => lineOf(doc, counter, path);
-  if (!parsed.success) {
-    for (const problem of parsed.error.issues) {
-      const line = locate(problem.path);
-      issues.push({
-        file,
-        ...(line === undefined ? {} : { line }),
-        path: pathText(problem.path),
-        message: problem.message,
-      });
-    }
-    return undefined;
-  }
-  return { data: parsed.data as Parsed[K], locate };
+  hashes[file] = createHash('sha256').update(read.bytes).digest('hex');
+  return { data: read.data as Parsed[K], locate: read.locate };
 }
 
 export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]> {

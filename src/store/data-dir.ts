@@ -21,7 +21,8 @@ import { err, ok, type Result } from '../core/result.js';
 export const DATA_DIR_FORMAT = 1;
 
 /** What Accord itself puts in a data directory: all that `reset` may delete. */
-const OWN_ENTRIES = ['pg', 'pg.initialising', 'accord.json', 'accord.pid', 'postgres.log'];
+// `synthetic` holds the demo's generated population (cli/demo-population.ts).
+const OWN_ENTRIES = ['pg', 'pg.initialising', 'accord.json', 'accord.pid', 'postgres.log', 'synthetic'];
 
 interface Marker {
   readonly format: number;

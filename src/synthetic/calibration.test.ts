@@ -7,7 +7,9 @@ import type { Issue } from '../core/problem.js';
 import { loadPartnership } from '../partnership/load.js';
 import {
   CALIBRATION_FILES,
+  LIST_SIZE_TOLERANCE,
   loadCalibration,
+  UK_POSTCODE,
   type Calibration,
   type CalibrationContext,
 } from './calibration.js';
@@ -119,6 +121,7 @@ describe('the West Yorkshire and Harrogate calibration tables', () => {
       calibration.sexRatio,
       calibration.prevalence,
       calibration.imdGradient,
+      calibration.practices,
     ];
     for (const rows of tables) {
       expect(rows.length).toBeGreaterThan(0);
@@ -152,6 +155,65 @@ describe('the West Yorkshire and Harrogate calibration tables', () => {
     }
     expect(new Set(calibration.imdGradient.map((row) => row.disease))).toEqual(diseases);
     expect(calibration.imdGradient).toHaveLength(21 * 10);
+  });
+
+  it('lists the 302 practices open on 1 January 2021 with a list then, each in a district of its place', () => {
+    const perPlace = new Map<string, number>();
+    for (const row of calibration.practices) perPlace.set(row.place, (perPlace.get(row.place) ?? 0) + 1);
+    expect(Object.fromEntries(perPlace)).toEqual({
+      'bradford-district-and-craven': 71,
+      calderdale: 22,
+      harrogate: 15,
+      kirklees: 65,
+      leeds: 93,
+      wakefield: 36,
+    });
+    expect(calibration.practices.reduce((sum, row) => sum + row.registeredPatients, 0)).toBe(2742821);
+    const placeOf = new Map(calibration.lsoas.map((row) => [row.lad19, row.place]));
+    for (const row of calibration.practices) {
+      expect(placeOf.get(row.lad19)).toBe(row.place);
+      expect(row.postcode).toMatch(UK_POSTCODE);
+      expect(row.postcode.startsWith(`${row.postcodeDistrict} `)).toBe(true);
+    }
+    // Craven's practices: Settle, Skipton (two) and Cross Hills, whose BD20 is shared with Bradford's Silsden.
+    const craven = calibration.practices.filter((row) => row.lad19 === 'E07000163');
+    expect(craven.map((row) => [row.practice, row.postcodeDistrict, row.postTown])).toEqual([
+      ['B82007', 'BD24', 'SETTLE'],
+      ['B82020', 'BD20', 'KEIGHLEY'],
+      ['B82028', 'BD23', 'SKIPTON'],
+      ['B82053', 'BD23', 'SKIPTON'],
+    ]);
+    // Harrogate's are North Yorkshire CCG's practices in the HG postcode area.
+    for (const row of calibration.practices.filter((r) => r.place === 'harrogate')) {
+      expect([row.ccg, row.postcodeDistrict.slice(0, 2)]).toEqual(['42D', 'HG']);
+    }
+  });
+
+  it("has each place's registered patients within the stated tolerance of its residents (lists exceed residents by 7%)", () => {
+    const placeOf = new Map(calibration.lsoas.map((row) => [row.lsoa11, row.place]));
+    const residents = new Map<string, number>();
+    for (const row of calibration.population) {
+      const place = placeOf.get(row.lsoa11)!;
+      residents.set(place, (residents.get(place) ?? 0) + row.total);
+    }
+    const ratios = Object.fromEntries(
+      partnership.places.map((place) => {
+        const patients = calibration.practices
+          .filter((row) => row.place === place.id)
+          .reduce((sum, row) => sum + row.registeredPatients, 0);
+        return [place.id, Number((patients / residents.get(place.id)!).toFixed(3))];
+      }),
+    );
+    expect(ratios).toEqual({
+      'bradford-district-and-craven': 1.075,
+      calderdale: 1.049,
+      harrogate: 0.918,
+      kirklees: 1.013,
+      leeds: 1.123,
+      wakefield: 1.092,
+    });
+    for (const ratio of Object.values(ratios))
+      expect(Math.abs(ratio - 1)).toBeLessThanOrEqual(LIST_SIZE_TOLERANCE);
   });
 
   it('shows diabetes, COPD and severe mental illness more common in the most deprived decile than the least', () => {
@@ -223,12 +285,29 @@ function fitAgeStructure(dir: string): void {
   writeFileSync(join(dir, F.ageStructure), formatCsv([header, ...rows]));
 }
 
+/** Keeps two practices of the first LSOA's district, their lists sharing out the residents of the LSOAs left. */
+function fitPractices(dir: string): void {
+  const F = CALIBRATION_FILES;
+  const [lsoaHeader, ...lsoas] = readRecords(dir, F.lsoa);
+  const lad = lsoas[0]![lsoaHeader!.indexOf('lad19_code')]!;
+  const people = readRecords(dir, F.population)
+    .slice(1)
+    .reduce((sum, record) => sum + Number(record[1]), 0);
+  const [header, ...practices] = readRecords(dir, F.practices);
+  const list = header!.indexOf('registered_patients');
+  const kept = practices.filter((record) => record[header!.indexOf('lad19_code')] === lad).slice(0, 2);
+  kept[0]![list] = String(Math.floor(people / 2));
+  kept[1]![list] = String(people - Math.floor(people / 2));
+  writeFileSync(join(dir, F.practices), formatCsv([header!, ...kept]));
+}
+
 /** A small but consistent copy: 5 LSOAs, the sex ratio and prevalence of one district and place, two diseases. */
 function smallCopy(): string {
   const dir = copyOfCalibration();
   shorten(dir, CALIBRATION_FILES.lsoa, 5);
   shorten(dir, CALIBRATION_FILES.population, 5);
   fitAgeStructure(dir);
+  fitPractices(dir);
   shorten(dir, CALIBRATION_FILES.sexRatio, 4);
   shorten(dir, CALIBRATION_FILES.prevalencePlace, 3);
   shorten(dir, CALIBRATION_FILES.imdGradient, 20);
@@ -370,6 +449,56 @@ describe('loadCalibration with bad input', () => {
     ]);
     expect(issues[0]!.message).toMatch(/never closed/);
     expect(issues[1]!.message).toMatch(/missing column\(s\) ratio_to_england; unknown column\(s\) ratio/);
+  });
+
+  it('checks the practices: each cell, the district of their place, and their lists against the residents', () => {
+    const F = CALIBRATION_FILES;
+    const dir = smallCopy();
+    plant(dir, F.practices, 2, 'postcode_district', 'ZZ9'); // not the outward code of the postcode
+    plant(dir, F.practices, 3, 'pcn_code', ''); // a PCN name without a code
+    const issues = issuesOf(dir);
+    expect(where(issues)).toEqual([
+      [F.practices, 2, 'postcode_district'],
+      [F.practices, 3, 'pcn_name'],
+    ]);
+    expect(issues[0]!.message).toMatch(/must be [A-Z]{2}\d+, the outward code of the postcode/);
+
+    const elsewhere = smallCopy();
+    plant(elsewhere, F.practices, 2, 'place', 'leeds'); // a Bradford practice put in Leeds
+    plant(elsewhere, F.practices, 3, 'lad19_code', 'E08000035'); // and one in a district with no LSOA here
+    expect(issuesOf(elsewhere)).toEqual([
+      expect.objectContaining({
+        line: 2,
+        path: 'place',
+        message: expect.stringMatching(/must be bradford-district-and-craven/),
+      }),
+      expect.objectContaining({
+        line: 3,
+        path: 'lad19_code',
+        message: expect.stringMatching(/no LSOA .* E08000035/),
+      }),
+    ]);
+
+    const moved = smallCopy();
+    plant(moved, F.practices, 2, 'lad19_code', 'E08000035');
+    plant(moved, F.practices, 3, 'lad19_code', 'E08000035');
+    expect(issuesOf(moved).map((issue) => issue.message)).toContainEqual(
+      expect.stringMatching(/^no practice in district E08000032 .*: its residents need practices/),
+    );
+
+    const inflated = smallCopy();
+    const list = readRecords(inflated, F.practices)[1]![11]!;
+    plant(inflated, F.practices, 2, 'registered_patients', String(Number(list) * 2));
+    expect(issuesOf(inflated)).toEqual([
+      {
+        file: F.practices,
+        line: 2,
+        path: 'registered_patients',
+        message: expect.stringMatching(
+          /have \d+ registered patients against \d+ residents \(1\.5\d\d\): more than 15% apart/,
+        ),
+      },
+    ]);
   });
 
   it('reports a folder that does not exist without throwing', () => {

@@ -13,15 +13,24 @@
  *   sex-ratio.csv                female share by district and age band
  *   prevalence-place.csv         recorded disease prevalence (%) by place and disease group
  *   prevalence-imd-gradient.csv  prevalence (%) by national IMD decile per disease group, and its ratio to the average
+ *   practices.csv                GP practices: postcode, post town, district, place, PCN and registered patients
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Issue } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import { loadPartnership } from '../partnership/load.js';
 import { Id, OnsCode } from '../partnership/schema.js';
-import { parseCsv } from './csv.js';
+import {
+  checkSources,
+  checkUnique,
+  readTable,
+  valuesOf,
+  type Located,
+  type RowSchema,
+  type Table,
+} from './csv-table.js';
 
 export const CALIBRATION_FILES = {
   lsoa: 'lsoa.csv',
@@ -30,6 +39,7 @@ export const CALIBRATION_FILES = {
   sexRatio: 'sex-ratio.csv',
   prevalencePlace: 'prevalence-place.csv',
   imdGradient: 'prevalence-imd-gradient.csv',
+  practices: 'practices.csv',
 } as const;
 
 /** Single years of age 0…89, then 90 and over: the ONS small-area estimates' ages. */
@@ -40,6 +50,20 @@ export const AGE_COLUMNS: readonly string[] = [
 
 /** LSOAs in England ranked by the IoD 2019: rank 1 is the most deprived. */
 export const ENGLAND_LSOAS_2019 = 32844;
+
+/**
+ * A full UK postcode in its printed form: outward code (area letters, district digit(s), perhaps a letter), one space,
+ * inward code (sector digit, two unit letters; the unit letters never include C, I, K, M, O or V).
+ */
+export const UK_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$/;
+
+/**
+ * How far a place's registered patients may stray from its residents before the practices table is reported as
+ * doubtful: 15% either way. Lists normally exceed residents (people stay registered after moving away, students
+ * register where they study); over the six WY&H places the January 2021 lists exceed the mid-2020 residents by 7%,
+ * from 8% below (Harrogate) to 12% above (Leeds). A missing or misplaced group of practices moves a place further.
+ */
+export const LIST_SIZE_TOLERANCE = 0.15;
 
 // --- Cells --------------------------------------------------------------------------------------------------------
 // Every cell arrives as text; these turn it into a checked value with a message that says what is wrong.
@@ -82,6 +106,16 @@ const Age = wholeNumber.pipe(
 const LsoaCode = z.string().regex(/^E01\d{6}$/, 'must be a 2011 LSOA code such as E01011229');
 const MsoaCode = z.string().regex(/^E02\d{6}$/, 'must be a 2011 MSOA code such as E02002330');
 const Text = z.string().min(1, 'must not be empty');
+const PracticeCode = z.string().regex(/^[A-Z]\d{5}$/, 'must be a GP practice ODS code such as B86001');
+const Postcode = z
+  .string()
+  .regex(UK_POSTCODE, 'must be a full postcode such as LS1 4AP, in capitals with one space');
+const PostcodeDistrict = z
+  .string()
+  .regex(/^[A-Z]{1,2}\d[A-Z\d]?$/, 'must be a postcode district (outward code) such as LS6');
+const PostTown = z
+  .string()
+  .regex(/^[A-Z][A-Z' -]*[A-Z]$/, 'must be a post town in capitals such as LEEDS or SOWERBY BRIDGE');
 const DiseaseGroup = z
   .string()
   .regex(/^[A-Z]+(-[A-Z]+)?$/, 'must be a QOF disease group code such as DM or CVD-PP');
@@ -294,12 +328,66 @@ export const ImdGradientRow = z
     };
   });
 
+export const PracticeRow = z
+  .object({
+    practice_code: PracticeCode,
+    practice_name: Text,
+    postcode: Postcode,
+    postcode_district: PostcodeDistrict,
+    post_town: PostTown,
+    lad19_code: OnsCode,
+    lad19_name: Text,
+    place: Id,
+    ccg21_code: z.string().regex(/^[A-Z0-9]{3}$/, 'must be a CCG ODS code such as 15F'),
+    /** Empty for a practice in no PCN. */
+    pcn_code: z.string().regex(/^(U\d{5})?$/, 'must be a PCN ODS code such as U56977, or empty'),
+    pcn_name: z.string(),
+    registered_patients: wholeNumber.pipe(
+      z.number().min(1, 'must be at least 1: a practice with no patients has no place in the table'),
+    ),
+    source: Sources,
+  })
+  // A transform, not a refinement: it runs only once every cell has passed, so one bad cell gives one issue.
+  .transform((row, ctx) => {
+    const outward = row.postcode.split(' ')[0];
+    if (row.postcode_district !== outward) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postcode_district'],
+        message: `must be ${outward}, the outward code of the postcode`,
+      });
+    }
+    if ((row.pcn_code === '') !== (row.pcn_name === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pcn_name'],
+        message: 'must be given with a PCN code, and empty without one',
+      });
+    }
+    return {
+      practice: row.practice_code,
+      name: row.practice_name,
+      postcode: row.postcode,
+      postcodeDistrict: row.postcode_district,
+      postTown: row.post_town,
+      lad19: row.lad19_code,
+      lad19Name: row.lad19_name,
+      place: row.place,
+      ccg: row.ccg21_code,
+      pcn: row.pcn_code === '' ? undefined : row.pcn_code,
+      pcnName: row.pcn_name === '' ? undefined : row.pcn_name,
+      registeredPatients: row.registered_patients,
+      sources: row.source,
+    };
+  });
+
 export type LsoaEntry = z.output<typeof LsoaRow>;
 export type LsoaPopulation = z.output<typeof PopulationRow>;
 export type AgeStructure = z.output<typeof AgeStructureRow>;
 export type SexRatio = z.output<typeof SexRatioRow>;
 export type PlacePrevalence = z.output<typeof PrevalencePlaceRow>;
 export type ImdGradient = z.output<typeof ImdGradientRow>;
+export type Practice = z.output<typeof PracticeRow>;
 
 export interface Calibration {
   readonly lsoas: readonly LsoaEntry[];
@@ -308,6 +396,7 @@ export interface Calibration {
   readonly sexRatio: readonly SexRatio[];
   readonly prevalence: readonly PlacePrevalence[];
   readonly imdGradient: readonly ImdGradient[];
+  readonly practices: readonly Practice[];
 }
 
 /** What the tables refer to outside themselves: the partnership's source ids and place ids. */
@@ -318,100 +407,7 @@ export interface CalibrationContext {
 
 // --- Reading ------------------------------------------------------------------------------------------------------
 
-interface Located<T> {
-  readonly line: number;
-  readonly value: T;
-}
-
-/** A table's rows that passed their schema; `complete` is false when some rows did not (they are reported). */
-interface Table<T> {
-  readonly rows: readonly Located<T>[];
-  readonly complete: boolean;
-}
-
-/** The columns a row schema expects, in file order. */
-function columnsOf(schema: z.ZodType): string[] {
-  let inner: unknown = schema;
-  // Unwrap .superRefine/.transform (pipes) down to the object schema.
-  while (inner instanceof z.ZodPipe) inner = inner.in;
-  if (!(inner instanceof z.ZodObject)) throw new Error('unreachable: row schemas are objects');
-  return Object.keys(inner.shape);
-}
-
-function readTable<S extends z.ZodType<unknown, Record<string, string>>>(
-  dir: string,
-  file: string,
-  schema: S,
-  issues: Issue[],
-): Table<z.output<S>> | undefined {
-  const path = join(dir, file);
-  if (!existsSync(path)) {
-    issues.push({ file, message: 'file is missing: every calibration folder needs it (see its README.md)' });
-    return undefined;
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    issues.push({ file, message: `cannot be read (${code}): it must be a readable file` });
-    return undefined;
-  }
-  const parsed = parseCsv(text, file);
-  if (!parsed.ok) {
-    issues.push(...parsed.error);
-    return undefined;
-  }
-  const [header, ...records] = parsed.value;
-  if (header === undefined) {
-    issues.push({ file, message: 'is empty: it needs a header line and rows' });
-    return undefined;
-  }
-  const expected = columnsOf(schema);
-  const names = header.fields.map((name) => name.trim());
-  const missing = expected.filter((name) => !names.includes(name));
-  const unknown = names.filter((name) => !expected.includes(name));
-  const repeated = names.filter((name, i) => names.indexOf(name) !== i);
-  if (missing.length + unknown.length + repeated.length > 0) {
-    const parts = [
-      missing.length > 0 ? `missing column(s) ${missing.join(', ')}` : '',
-      unknown.length > 0 ? `unknown column(s) ${unknown.join(', ')}` : '',
-      repeated.length > 0 ? `repeated column(s) ${repeated.join(', ')}` : '',
-    ].filter((part) => part !== '');
-    issues.push({ file, line: header.line, message: `header: ${parts.join('; ')}` });
-    return undefined;
-  }
-  const rows: Located<z.output<S>>[] = [];
-  let complete = true;
-  for (const record of records) {
-    if (record.fields.length !== names.length) {
-      issues.push({
-        file,
-        line: record.line,
-        message: `has ${record.fields.length} fields, the header has ${names.length}`,
-      });
-      complete = false;
-      continue;
-    }
-    const cells = Object.fromEntries(names.map((name, i) => [name, (record.fields[i] ?? '').trim()]));
-    const result = schema.safeParse(cells);
-    if (!result.success) {
-      for (const problem of result.error.issues) {
-        const column = problem.path[0];
-        issues.push({
-          file,
-          line: record.line,
-          ...(column === undefined ? {} : { path: String(column) }),
-          message: problem.message,
-        });
-      }
-      complete = false;
-      continue;
-    }
-    rows.push({ line: record.line, value: result.data });
-  }
-  return { rows, complete };
-}
+const MISSING = 'file is missing: every calibration folder needs it (see its README.md)';
 
 function contextFromPartnership(dir: string): Result<CalibrationContext, Issue[]> {
   const partnershipDir = resolve(dir, '..');
@@ -440,28 +436,17 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
   }
   const issues: Issue[] = [];
   const F = CALIBRATION_FILES;
-  const lsoas = readTable(dir, F.lsoa, LsoaRow, issues);
-  const population = readTable(dir, F.population, PopulationRow, issues);
-  const ageStructure = readTable(dir, F.ageStructure, AgeStructureRow, issues);
-  const sexRatio = readTable(dir, F.sexRatio, SexRatioRow, issues);
-  const prevalence = readTable(dir, F.prevalencePlace, PrevalencePlaceRow, issues);
-  const imdGradient = readTable(dir, F.imdGradient, ImdGradientRow, issues);
+  const read = <S extends RowSchema>(file: string, schema: S) =>
+    readTable(join(dir, file), file, schema, MISSING, issues);
+  const lsoas = read(F.lsoa, LsoaRow);
+  const population = read(F.population, PopulationRow);
+  const ageStructure = read(F.ageStructure, AgeStructureRow);
+  const sexRatio = read(F.sexRatio, SexRatioRow);
+  const prevalence = read(F.prevalencePlace, PrevalencePlaceRow);
+  const imdGradient = read(F.imdGradient, ImdGradientRow);
+  const practices = read(F.practices, PracticeRow);
 
   const { sourceIds, placeIds } = known;
-  const checkSources = (file: string, table: Table<{ sources: readonly string[] }> | undefined) => {
-    for (const { line, value } of table?.rows ?? []) {
-      for (const id of value.sources) {
-        if (!sourceIds.has(id)) {
-          issues.push({
-            file,
-            line,
-            path: 'source',
-            message: `unknown source ${id}: add it to sources.yaml`,
-          });
-        }
-      }
-    }
-  };
   const checkPlaces = (file: string, table: Table<{ place: string }> | undefined) => {
     for (const { line, value } of table?.rows ?? []) {
       if (!placeIds.has(value.place)) {
@@ -474,47 +459,31 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
       }
     }
   };
-  /** Reports every row whose key was already seen, naming the line of the first. */
-  const checkUnique = <T>(
-    file: string,
-    table: Table<T> | undefined,
-    column: string,
-    key: (row: T) => string,
-    what: string,
-  ) => {
-    const first = new Map<string, number>();
-    for (const { line, value } of table?.rows ?? []) {
-      const k = key(value);
-      const earlier = first.get(k);
-      if (earlier === undefined) first.set(k, line);
-      else
-        issues.push({
-          file,
-          line,
-          path: column,
-          message: `duplicate ${what} ${k}: first on line ${earlier}`,
-        });
-    }
-  };
 
-  checkSources(F.lsoa, lsoas);
-  checkSources(F.population, population);
-  checkSources(F.ageStructure, ageStructure);
-  checkSources(F.sexRatio, sexRatio);
-  checkSources(F.prevalencePlace, prevalence);
-  checkSources(F.imdGradient, imdGradient);
+  const tables = [
+    [F.lsoa, lsoas],
+    [F.population, population],
+    [F.ageStructure, ageStructure],
+    [F.sexRatio, sexRatio],
+    [F.prevalencePlace, prevalence],
+    [F.imdGradient, imdGradient],
+    [F.practices, practices],
+  ] as const;
+  for (const [file, table] of tables) checkSources(file, table, sourceIds, 'sources.yaml', issues);
   checkPlaces(F.lsoa, lsoas);
   checkPlaces(F.ageStructure, ageStructure);
   checkPlaces(F.sexRatio, sexRatio);
   checkPlaces(F.prevalencePlace, prevalence);
-  checkUnique(F.lsoa, lsoas, 'lsoa11_code', (row) => row.lsoa11, 'LSOA');
-  checkUnique(F.population, population, 'lsoa11_code', (row) => row.lsoa11, 'LSOA');
+  checkPlaces(F.practices, practices);
+  checkUnique(F.lsoa, lsoas, 'lsoa11_code', (row) => row.lsoa11, 'LSOA', issues);
+  checkUnique(F.population, population, 'lsoa11_code', (row) => row.lsoa11, 'LSOA', issues);
   checkUnique(
     F.ageStructure,
     ageStructure,
     'imd_decile',
     (row) => `${row.place} ${row.imdDecile}`,
     'place and decile',
+    issues,
   );
   checkUnique(
     F.sexRatio,
@@ -522,6 +491,7 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
     'age_band',
     (row) => `${row.lad} ${row.ageBand}`,
     'district and age band',
+    issues,
   );
   checkUnique(
     F.prevalencePlace,
@@ -529,6 +499,7 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
     'disease_group',
     (row) => `${row.place} ${row.disease}`,
     'place and disease',
+    issues,
   );
   checkUnique(
     F.imdGradient,
@@ -536,7 +507,36 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
     'imd_decile',
     (row) => `${row.disease} ${row.imdDecile}`,
     'disease and decile',
+    issues,
   );
+  checkUnique(F.practices, practices, 'practice_code', (row) => row.practice, 'practice', issues);
+
+  // One post town per postcode district, and one name and one place per PCN, wherever they recur.
+  const firstOf = new Map<string, Located<Practice>>();
+  for (const row of practices?.rows ?? []) {
+    const { postcodeDistrict, postTown, pcn } = row.value;
+    const town = firstOf.get(`district ${postcodeDistrict}`);
+    if (town === undefined) firstOf.set(`district ${postcodeDistrict}`, row);
+    else if (town.value.postTown !== postTown) {
+      issues.push({
+        file: F.practices,
+        line: row.line,
+        path: 'post_town',
+        message: `must be ${town.value.postTown}, the post town of ${postcodeDistrict} on line ${town.line}`,
+      });
+    }
+    if (pcn === undefined) continue;
+    const network = firstOf.get(`pcn ${pcn}`);
+    if (network === undefined) firstOf.set(`pcn ${pcn}`, row);
+    else if (network.value.pcnName !== row.value.pcnName || network.value.place !== row.value.place) {
+      issues.push({
+        file: F.practices,
+        line: row.line,
+        path: network.value.pcnName !== row.value.pcnName ? 'pcn_name' : 'place',
+        message: `must match PCN ${pcn} on line ${network.line} (${network.value.pcnName}, ${network.value.place}): a PCN has one name and one place`,
+      });
+    }
+  }
 
   // Each age structure's ages add up to its total.
   for (const { line, value } of ageStructure?.rows ?? []) {
@@ -615,6 +615,63 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
       }
     }
   }
+  // Each practice's district is a district of its place, as lsoa.csv has them; every district with residents has a
+  // practice (the residents' postcode districts are drawn from them); and each place's registered patients are
+  // within LIST_SIZE_TOLERANCE of its residents.
+  if (lsoas?.complete === true && practices?.complete === true) {
+    const placeOfLad = new Map(lsoas.rows.map((row) => [row.value.lad19, row.value.place]));
+    const practised = new Set<string>();
+    for (const { line, value } of practices.rows) {
+      practised.add(value.lad19);
+      const place = placeOfLad.get(value.lad19);
+      if (place === undefined) {
+        issues.push({
+          file: F.practices,
+          line,
+          path: 'lad19_code',
+          message: `no LSOA of ${F.lsoa} is in district ${value.lad19}: a practice must be in a district of the partnership`,
+        });
+      } else if (place !== value.place && placeIds.has(value.place)) {
+        issues.push({
+          file: F.practices,
+          line,
+          path: 'place',
+          message: `must be ${place}, the place of district ${value.lad19} in ${F.lsoa}`,
+        });
+      }
+    }
+    for (const [lad, place] of placeOfLad) {
+      if (!practised.has(lad)) {
+        issues.push({
+          file: F.practices,
+          message: `no practice in district ${lad} (${place}): its residents need practices to register with`,
+        });
+      }
+    }
+    if (issues.length === issuesBeforeCoverage && population?.complete === true) {
+      const residents = new Map<string, number>();
+      const lsoaPlace = new Map(lsoas.rows.map((row) => [row.value.lsoa11, row.value.place]));
+      for (const { value } of population.rows) {
+        const place = lsoaPlace.get(value.lsoa11);
+        if (place !== undefined) residents.set(place, (residents.get(place) ?? 0) + value.total);
+      }
+      const patients = new Map<string, { count: number; line: number }>();
+      for (const { line, value } of practices.rows) {
+        const sum = patients.get(value.place) ?? { count: 0, line };
+        patients.set(value.place, { count: sum.count + value.registeredPatients, line: sum.line });
+      }
+      for (const [place, { count, line }] of patients) {
+        const people = residents.get(place) ?? 0;
+        if (people > 0 && Math.abs(count / people - 1) <= LIST_SIZE_TOLERANCE) continue;
+        issues.push({
+          file: F.practices,
+          line,
+          path: 'registered_patients',
+          message: `the practices of ${place} have ${count} registered patients against ${people} residents (${(count / people).toFixed(3)}): more than ${LIST_SIZE_TOLERANCE * 100}% apart, so a practice is probably missing or in the wrong place`,
+        });
+      }
+    }
+  }
   // The gradient has all ten deciles of every disease, all sharing one England figure.
   const byDisease = new Map<string, Located<ImdGradient>[]>();
   for (const row of imdGradient?.rows ?? []) {
@@ -646,13 +703,13 @@ export function loadCalibration(dir: string, context?: CalibrationContext): Resu
   }
 
   if (issues.length > 0) return err(issues);
-  const values = <T>(table: Table<T> | undefined): T[] => (table?.rows ?? []).map((row) => row.value);
   return ok({
-    lsoas: values(lsoas),
-    population: values(population),
-    ageStructure: values(ageStructure),
-    sexRatio: values(sexRatio),
-    prevalence: values(prevalence),
-    imdGradient: values(imdGradient),
+    lsoas: valuesOf(lsoas),
+    population: valuesOf(population),
+    ageStructure: valuesOf(ageStructure),
+    sexRatio: valuesOf(sexRatio),
+    prevalence: valuesOf(prevalence),
+    imdGradient: valuesOf(imdGradient),
+    practices: valuesOf(practices),
   });
 }

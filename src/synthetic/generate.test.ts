@@ -1,27 +1,22 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchFolders } from '../../test/support/scratch.js';
-import { partnershipsDir } from '../core/paths.js';
+import { defaultPartnershipDir } from '../core/paths.js';
 import { isTestRangeNhsNumber, isValidNhsNumber } from '../identity/nhs-number.js';
-import { loadCalibration } from './calibration.js';
-import { parseCsv } from './csv.js';
-import { generateResidents, type GenerateOptions } from './generate.js';
+import { generatePopulation, type GenerateOptions } from './generate.js';
+import { Truth } from './truth-reader.js';
 
 const newFolder = scratchFolders('accord-generate-');
-const calibration = (() => {
-  const result = loadCalibration(join(partnershipsDir, 'west-yorkshire-and-harrogate', 'calibration'));
-  if (!result.ok) throw new Error('the WY&H calibration does not load');
-  return result.value;
-})();
 
 const options = (outDir: string, extra: Partial<GenerateOptions> = {}): GenerateOptions => ({
-  calibration,
+  partnershipDir: defaultPartnershipDir,
   partnershipId: 'west-yorkshire-and-harrogate',
   scale: 0.002,
   seed: 7,
   outDir,
   chunkSize: 2_000,
+  workers: 1,
   ...extra,
 });
 
@@ -29,81 +24,179 @@ const files = (dir: string) =>
   Object.fromEntries(
     readdirSync(dir)
       .sort()
-      .map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
+      .map((name) => [name, readFileSync(join(dir, name)).toString('base64')]),
   );
 
-describe('generateResidents', () => {
-  it('writes the residents of the scale asked for, in chunks, each with a valid test-range NHS number', () => {
-    const dir = newFolder();
-    const report = generateResidents(options(dir));
-    expect(report).toEqual({ ok: true, value: { residents: 5128, chunks: 3, reused: 0 } });
-    expect(readdirSync(dir).sort()).toEqual([
-      'manifest.json',
-      'residents-00000.csv',
-      'residents-00001.csv',
-      'residents-00002.csv',
-    ]);
-    const rows = readdirSync(dir)
-      .filter((name) => name.endsWith('.csv'))
-      .flatMap((name) => {
-        const parsed = parseCsv(readFileSync(join(dir, name), 'utf8'));
-        if (!parsed.ok) throw new Error(name);
-        return parsed.value.slice(1).map((record) => record.fields);
-      });
-    expect(rows).toHaveLength(5128);
-    const numbers = rows.map((row) => row[1]!);
+async function query<T>(dir: string, sql: string): Promise<T[]> {
+  const truth = await Truth.open(dir);
+  if (!truth.ok) throw new Error(truth.error.title);
+  try {
+    return await truth.value.rows<T>(sql);
+  } finally {
+    truth.value.close();
+  }
+}
+
+describe('generatePopulation', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = newFolder();
+    const report = await generatePopulation(options(dir));
+    if (!report.ok) throw new Error(report.error.title);
+    expect(report.value).toMatchObject({ residents: 5128, chunks: 3, reused: 0, nhsNumberRange: 'test' });
+    expect(report.value.persons).toBeGreaterThan(5128);
+    expect(report.value.events).toBeGreaterThan(5128 * 20);
+  }, 120_000);
+
+  it('writes the ground truth as Parquet chunks with a manifest and dictionaries', () => {
+    const names = readdirSync(dir).sort();
+    expect(names).toContain('manifest.json');
+    expect(names).toContain('codes.parquet');
+    expect(names).toContain('organisations.parquet');
+    for (const chunk of ['00000', '00001', '00002']) {
+      for (const table of ['persons', 'addresses', 'registrations', 'carers', 'events'])
+        expect(names).toContain(`${table}-${chunk}.parquet`);
+      expect(names).toContain(`chunk-${chunk}.done`);
+    }
+    expect(names.some((name) => name.endsWith('.partial'))).toBe(false);
+  });
+
+  it('gives every person a distinct valid test-range NHS number, a name, an ethnicity and a home', async () => {
+    const persons = await query<{
+      nhs_number: string;
+      given_name: string;
+      family_name: string;
+      ethnic_category: string;
+      origin: string;
+    }>(dir, 'SELECT nhs_number, given_name, family_name, ethnic_category, origin FROM persons');
+    expect(persons.filter((p) => p.origin === 'resident')).toHaveLength(5128);
+    const numbers = persons.map((p) => p.nhs_number);
     expect(new Set(numbers).size).toBe(numbers.length);
     for (const number of numbers) expect(isValidNhsNumber(number) && isTestRangeNhsNumber(number)).toBe(true);
-    for (const row of rows) expect(row[3]).toMatch(/^(19[2-9]\d|20[0-2]\d)-\d{2}-\d{2}$/);
+    for (const p of persons) {
+      expect(p.given_name.length).toBeGreaterThan(0);
+      expect(p.family_name.length).toBeGreaterThan(0);
+      expect(p.ethnic_category).toMatch(/^[A-HJ-NPRSZ]$/);
+    }
+    const homeless = await query<{ n: number }>(
+      dir,
+      'SELECT count(*)::INTEGER AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.person_id = p.person_id)',
+    );
+    expect(homeless[0]?.n).toBe(0);
+    const postcodes = await query<{ postcode: string }>(dir, 'SELECT DISTINCT postcode FROM addresses');
+    for (const { postcode } of postcodes)
+      expect(postcode).toMatch(/^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$/);
   });
 
-  it('is byte-identical for the same seed and scale, and different for another seed', () => {
-    const a = newFolder();
+  it('keeps every life consistent: events between birth and death, deaths in the window with a cause', async () => {
+    const [broken] = await query<{ before_birth: number; after_death: number; orphans: number }>(
+      dir,
+      `SELECT
+         count(*) FILTER (WHERE e.date < p.date_of_birth)::INTEGER AS before_birth,
+         count(*) FILTER (WHERE p.date_of_death IS NOT NULL AND e.date > p.date_of_death)::INTEGER AS after_death,
+         count(*) FILTER (WHERE p.person_id IS NULL)::INTEGER AS orphans
+       FROM events e LEFT JOIN persons p USING (person_id)`,
+    );
+    expect(broken).toEqual({ before_birth: 0, after_death: 0, orphans: 0 });
+    const deaths = await query<{ origin: string; outside: number; without_cause: number; n: number }>(
+      dir,
+      `SELECT origin, count(*)::INTEGER AS n,
+         count(*) FILTER (WHERE date_of_death < DATE '2015-01-01' OR date_of_death > DATE '2025-12-31')::INTEGER AS outside,
+         count(*) FILTER (WHERE cause_of_death IS NULL)::INTEGER AS without_cause
+       FROM persons WHERE date_of_death IS NOT NULL GROUP BY origin ORDER BY origin`,
+    );
+    for (const row of deaths) expect(row).toMatchObject({ outside: 0, without_cause: 0 });
+    // Everyone who died before the reference date did so before it; residents were alive on it.
+    const early = deaths.find((d) => d.origin === 'died-before-reference');
+    expect(early?.n ?? 0).toBeGreaterThan(100);
+    const [alive] = await query<{ n: number }>(
+      dir,
+      `SELECT count(*)::INTEGER AS n FROM persons WHERE origin = 'resident' AND date_of_death <= DATE '2020-06-30'`,
+    );
+    expect(alive?.n).toBe(0);
+  });
+
+  it('records conditions with SNOMED CT codes, encounters in every setting, immunisations and carers', async () => {
+    const kinds = await query<{ kind: string; n: number }>(
+      dir,
+      'SELECT kind, count(*)::INTEGER AS n FROM events GROUP BY kind ORDER BY kind',
+    );
+    expect(kinds.map((k) => k.kind)).toEqual([
+      'carer',
+      'condition',
+      'death',
+      'encounter',
+      'immunisation',
+      'observation',
+      'stage',
+    ]);
+    const settings = await query<{ setting: string }>(
+      dir,
+      `SELECT DISTINCT setting FROM events WHERE kind = 'encounter' ORDER BY 1`,
+    );
+    expect(settings.map((s) => s.setting)).toHaveLength(9);
+    const codes = await query<{ system: string; code: string }>(dir, 'SELECT system, code FROM codes');
+    for (const code of codes) expect(code.code).toMatch(code.system === 'snomed' ? /^\d{6,18}$/ : /^[A-Z]\d/);
+    const [carers] = await query<{ n: number }>(dir, 'SELECT count(*)::INTEGER AS n FROM carers');
+    expect(carers?.n).toBeGreaterThan(100);
+    // GP encounters are with the practice the person was registered with on the day.
+    const [mismatch] = await query<{ n: number }>(
+      dir,
+      `SELECT count(*)::INTEGER AS n FROM events e
+       WHERE e.setting = 'gp' AND NOT EXISTS (
+         SELECT 1 FROM registrations r WHERE r.person_id = e.person_id AND r.practice_code = e.organisation)`,
+    );
+    expect(mismatch?.n).toBe(0);
+  });
+
+  it('is byte-identical for the same seed and scale, whatever the number of workers, and different for another seed', async () => {
     const b = newFolder();
     const c = newFolder();
-    generateResidents(options(a));
-    generateResidents(options(b));
-    generateResidents(options(c, { seed: 8 }));
-    expect(files(a)).toEqual(files(b));
-    expect(files(a)['residents-00000.csv']).not.toEqual(files(c)['residents-00000.csv']);
-  });
+    await generatePopulation(options(b, { workers: 2 }));
+    await generatePopulation(options(c, { seed: 8 }));
+    expect(files(b)).toEqual(files(dir));
+    expect(files(c)['persons-00000.parquet']).not.toEqual(files(dir)['persons-00000.parquet']);
+  }, 120_000);
 
-  it('resumes after an interruption: whole chunks are kept, the missing one is written again identically', () => {
-    const dir = newFolder();
-    generateResidents(options(dir));
+  it('resumes after an interruption, remaking only the chunks that are not whole', async () => {
     const before = files(dir);
-    rmSync(join(dir, 'residents-00001.csv'));
-    writeFileSync(join(dir, 'residents-00002.csv.partial'), 'half a chunk');
-    const report = generateResidents(options(dir));
-    expect(report).toEqual({ ok: true, value: { residents: 5128, chunks: 3, reused: 2 } });
-    rmSync(join(dir, 'residents-00002.csv.partial'));
+    rmSync(join(dir, 'chunk-00001.done'));
+    rmSync(join(dir, 'events-00001.parquet'));
+    writeFileSync(join(dir, 'persons-00002.parquet.partial'), 'half-written');
+    rmSync(join(dir, 'chunk-00002.done'));
+    const report = await generatePopulation(options(dir));
+    expect(report.ok && report.value.reused).toBe(1);
+    rmSync(join(dir, 'persons-00002.parquet.partial'), { force: true });
     expect(files(dir)).toEqual(before);
-  });
+  }, 120_000);
 
-  it('refuses a folder holding other files (unless forced), and writes nothing there', () => {
-    const dir = newFolder();
-    writeFileSync(join(dir, 'thesis.docx'), 'years of work');
-    const refused = generateResidents(options(dir));
+  it('refuses a folder holding other files unless --force, and never deletes them', async () => {
+    const other = newFolder();
+    writeFileSync(join(other, 'notes.txt'), 'mine');
+    const refused = await generatePopulation(options(other));
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.title).toMatch(/already holds files; nothing was written/);
-    expect(readdirSync(dir)).toEqual(['thesis.docx']);
-    expect(generateResidents(options(dir, { force: true })).ok).toBe(true);
-    expect(readFileSync(join(dir, 'thesis.docx'), 'utf8')).toBe('years of work');
-  });
+    expect(readdirSync(other)).toEqual(['notes.txt']);
+    expect((await generatePopulation(options(other, { force: true, scale: 0.0005 }))).ok).toBe(true);
+    expect(existsSync(join(other, 'notes.txt'))).toBe(true);
+  }, 120_000);
 
-  it('refuses a scale of 0 or less, and one needing more NHS numbers than the test range holds', () => {
+  it('refuses a bad scale or seed before writing anything', async () => {
     for (const scale of [0, -1, Number.NaN]) {
-      const result = generateResidents(options(newFolder(), { scale }));
+      const empty = newFolder();
+      const result = await generatePopulation(options(empty, { scale }));
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.title).toMatch(/scale must be a number above 0/);
+      expect(readdirSync(empty)).toEqual([]);
     }
-    const dir = newFolder();
-    const tooMany = generateResidents(options(dir, { scale: 1 }));
-    expect(tooMany.ok).toBe(false);
-    if (!tooMany.ok) {
-      expect(tooMany.error.title).toMatch(/2,564,118 residents, more than the 909,091 valid NHS numbers/);
-      expect(tooMany.error.fix).toMatch(/at most 0\.35/);
-    }
-    expect(existsSync(join(dir, 'manifest.json'))).toBe(false);
+    const result = await generatePopulation(options(newFolder(), { seed: 1.5 }));
+    expect(result.ok).toBe(false);
+  });
+
+  it('reports bad calibration files with their file and line, writing nothing', async () => {
+    const result = await generatePopulation(
+      options(newFolder(), { partnershipDir: join(defaultPartnershipDir, 'missing') }),
+    );
+    expect(result.ok).toBe(false);
   });
 });

@@ -1,39 +1,32 @@
 /**
  * @module synthetic/generate
- * `accord generate`, first part: the residents of a partnership at a given scale — who they are (a test-range NHS
- * number, sex, date of birth) and where they live (LSOA, place, deprivation decile) — written as the ground truth in
- * chunks of CSV. Life courses, names and partner feeds come later (issue 3).
+ * `accord generate`: a partnership's synthetic population at a given scale, with life courses 2015–2025, written as
+ * the columnar ground truth (Parquet) in chunks of residents.
  *
- * Reproducible and resumable by construction: resident i is drawn from its own random stream (seed, i), so a chunk's
- * bytes depend only on the seed, the scale and the chunk number. Each chunk is written to a temporary file and renamed
- * into place, so an interrupted run leaves only whole chunks; running again skips the chunks already there.
+ * Reproducible and resumable by construction: every slot (a resident alive on the reference date and the people it
+ * stands for) draws from its own random stream, and each chunk's NHS numbers come from its own block of a seeded
+ * shuffle, so a chunk's files depend only on the seed, the scale and the chunk number — not on which worker made
+ * it, nor in what order. A chunk is complete when its marker file exists (written after its Parquet files are whole);
+ * running again with the same settings skips complete chunks and remakes the rest.
+ *
+ * Chunks are shared out among worker threads (one per core by default); each has its own DuckDB writer.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statfsSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { problem, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import { TEST_RANGE_CAPACITY, testRangeNhsNumber } from '../identity/nhs-number.js';
-import type { Calibration } from './calibration.js';
-import { formatCsv, parseCsv } from './csv.js';
-import { compileDemography } from './demography.js';
-import type { GeneratedResident } from './fidelity.js';
-import { createRandom } from './random.js';
+import { loadGenerator, type GeneratorContext, type GeneratorSources } from './generator.js';
+import { rangeFor, type NhsNumberRange } from './nhs-number-pool.js';
+import { chunkMarker, TruthWriter } from './truth-writer.js';
 
-export const RESIDENTS_PER_CHUNK = 50_000;
-/** Roughly what one resident takes on disk in the ground truth (measured: about 75 bytes a row), with room to spare. */
-const BYTES_PER_RESIDENT = 120;
+export const RESIDENTS_PER_CHUNK = 20_000;
+/** What one resident takes on disk with everything that happens to them (measured ≈ 0.6 kB), with room to spare. */
+const BYTES_PER_RESIDENT = 1_500;
 const MANIFEST = 'manifest.json';
 
-export interface GenerateOptions {
-  readonly calibration: Calibration;
+export interface GenerateOptions extends GeneratorSources {
   readonly partnershipId: string;
   /** 1.0 is the real population of the partnership's places. */
   readonly scale: number;
@@ -41,47 +34,56 @@ export interface GenerateOptions {
   readonly outDir: string;
   /** Write into a folder that holds other files (never deletes them). */
   readonly force?: boolean;
-  /** Residents per chunk file (default RESIDENTS_PER_CHUNK). */
+  /** Residents per chunk (default RESIDENTS_PER_CHUNK). */
   readonly chunkSize?: number;
-  /** The date ages refer to: the calibration's mid-year estimate. */
-  readonly referenceDate?: string;
+  /** Worker threads (default: one per core, at most the number of chunks); 1 runs in this thread. */
+  readonly workers?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface GenerateReport {
   readonly residents: number;
+  readonly persons: number;
+  readonly events: number;
   readonly chunks: number;
   /** Chunks already present from an earlier, interrupted run with the same settings. */
   readonly reused: number;
+  readonly nhsNumberRange: NhsNumberRange;
 }
 
-interface Manifest {
-  readonly format: 1;
+export interface Manifest {
+  readonly format: 2;
   readonly partnership: string;
   readonly scale: number;
   readonly seed: number;
+  /** Residents alive on the reference date (slots). */
   readonly residents: number;
   readonly chunkSize: number;
   readonly referenceDate: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly nhsNumberRange: NhsNumberRange;
 }
 
-/** The columns of a residents chunk, written and read back by name from this one list. */
-const RESIDENT_COLUMNS = [
-  'person_id',
-  'nhs_number',
-  'sex',
-  'date_of_birth',
-  'lsoa11_code',
-  'lad19_code',
-  'place',
-  'imd_decile',
-] as const;
-const column = (name: (typeof RESIDENT_COLUMNS)[number]) => RESIDENT_COLUMNS.indexOf(name);
+export const WINDOW = { start: '2015-01-01', end: '2025-12-31', reference: '2020-06-30' } as const;
 
-const chunkName = (index: number) => `residents-${String(index).padStart(5, '0')}.csv`;
+export function readManifest(outDir: string): Manifest | undefined {
+  const file = join(outDir, MANIFEST);
+  if (!existsSync(file)) return undefined;
+  try {
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
+    return manifest.format === 2 ? (manifest as Manifest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Residents at a scale: the calibration's population times the scale, rounded. */
+export const residentsAt = (context: Pick<GeneratorContext, 'population'>, scale: number): number =>
+  Math.round(context.population * scale);
 
 /** Checks the request before anything is written; names the problem and the fix. */
-function checkRequest(options: GenerateOptions, residents: number): Problem | undefined {
+function checkRequest(options: GenerateOptions): Problem | undefined {
   if (!Number.isFinite(options.scale) || options.scale <= 0) {
     return problem(
       'bad-input',
@@ -92,62 +94,43 @@ function checkRequest(options: GenerateOptions, residents: number): Problem | un
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) {
     return problem('bad-input', `The seed must be a whole number, 0 or more (got ${options.seed}).`);
   }
-  if (residents > TEST_RANGE_CAPACITY) {
-    // Every synthetic person needs a distinct NHS number from the test range, and it holds only so many.
-    const most = Math.floor((TEST_RANGE_CAPACITY / residents) * options.scale * 1000) / 1000;
-    return problem(
-      'bad-input',
-      `Scale ${options.scale} means ${residents.toLocaleString('en-GB')} residents, more than the ${TEST_RANGE_CAPACITY.toLocaleString('en-GB')} valid NHS numbers of the test range (999 000 000 0 – 999 999 999 9).`,
-      `Use a scale of at most ${most}.`,
-    );
+  const chunkSize = options.chunkSize ?? RESIDENTS_PER_CHUNK;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    return problem('bad-input', `The chunk size must be a whole number above 0 (got ${chunkSize}).`);
   }
   return undefined;
 }
 
-function readManifest(outDir: string): Manifest | undefined {
-  const file = join(outDir, MANIFEST);
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A date of birth for someone of `age` on `referenceDate`: a day drawn evenly from the year of birthdays it allows.
- * (The calibration's last age is "90 and over"; those residents are given 90 for now.)
- */
-function dateOfBirth(age: number, referenceDate: Date, draw: number): string {
-  const latest = new Date(referenceDate);
-  latest.setUTCFullYear(latest.getUTCFullYear() - age);
-  const earliest = new Date(latest);
-  earliest.setUTCFullYear(earliest.getUTCFullYear() - 1);
-  earliest.setUTCDate(earliest.getUTCDate() + 1);
-  const days = Math.round((latest.getTime() - earliest.getTime()) / 86_400_000) + 1;
-  const birth = new Date(earliest.getTime() + Math.floor(draw * days) * 86_400_000);
-  return birth.toISOString().slice(0, 10);
-}
-
-export function generateResidents(options: GenerateOptions): Result<GenerateReport, Problem> {
-  const total = options.calibration.population.reduce((sum, row) => sum + row.total, 0);
-  const residents = Math.round(total * options.scale);
-  const wrong = checkRequest(options, residents);
+export async function generatePopulation(options: GenerateOptions): Promise<Result<GenerateReport, Problem>> {
+  const wrong = checkRequest(options);
   if (wrong !== undefined) return err(wrong);
-  const demography = compileDemography(options.calibration);
-  if (!demography.ok) {
-    return err(problem('bad-input', `The calibration tables do not fit together: ${demography.error}.`));
+  const context = loadGenerator(options);
+  if (!context.ok) return err(context.error);
+  const residents = residentsAt(context.value, options.scale);
+  const chunkSize = options.chunkSize ?? RESIDENTS_PER_CHUNK;
+  const chunks = Math.max(1, Math.ceil(residents / chunkSize));
+  const range = rangeFor(chunks, chunkSize);
+  if (range === undefined) {
+    return err(
+      problem(
+        'bad-input',
+        `Scale ${options.scale} means ${residents.toLocaleString('en-GB')} residents (and the people who died or were born in the window): more than the 9,090,909 NHS numbers that are never issued to patients (990 000 000 0 – 999 999 999 9).`,
+        'Use a scale of at most 2.',
+      ),
+    );
   }
 
-  const referenceDate = options.referenceDate ?? '2020-06-30';
   const manifest: Manifest = {
-    format: 1,
+    format: 2,
     partnership: options.partnershipId,
     scale: options.scale,
     seed: options.seed,
     residents,
-    chunkSize: options.chunkSize ?? RESIDENTS_PER_CHUNK,
-    referenceDate,
+    chunkSize,
+    referenceDate: WINDOW.reference,
+    windowStart: WINDOW.start,
+    windowEnd: WINDOW.end,
+    nhsNumberRange: range,
   };
   mkdirSync(options.outDir, { recursive: true });
   const earlier = readManifest(options.outDir);
@@ -157,8 +140,8 @@ export function generateResidents(options: GenerateOptions): Result<GenerateRepo
     return err(
       problem(
         'conflict',
-        `${options.outDir} already holds files${earlier === undefined ? '' : ' of a generation with other settings'}; nothing was written.`,
-        'Choose an empty folder, or pass --force to write beside them (chunk files of the same names are replaced).',
+        `${options.outDir} already holds files${existsSync(join(options.outDir, MANIFEST)) ? ' of a generation with other settings' : ''}; nothing was written.`,
+        'Choose an empty folder, or pass --force to write beside them (files of the same names are replaced).',
       ),
     );
   }
@@ -175,82 +158,101 @@ export function generateResidents(options: GenerateOptions): Result<GenerateRepo
   }
   writeFileSync(join(options.outDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 
-  // NHS numbers: the i-th resident takes the i-th valid stem of a seeded permutation of the test range, so numbers
-  // are distinct, spread over the range, and the same for the same seed.
-  const stems = validStemsShuffled(options.seed);
-  const reference = new Date(`${referenceDate}T00:00:00Z`);
-  const chunks = Math.ceil(residents / manifest.chunkSize);
+  const todo: number[] = [];
   let reused = 0;
   for (let chunk = 0; chunk < chunks; chunk++) {
-    const file = join(options.outDir, chunkName(chunk));
-    const first = chunk * manifest.chunkSize;
-    const last = Math.min(residents, first + manifest.chunkSize);
-    if (resuming && existsSync(file)) {
-      reused++;
-    } else {
-      const rows: string[][] = [[...RESIDENT_COLUMNS]];
-      for (let i = first; i < last; i++) {
-        const random = createRandom(options.seed, `resident/${i}`);
-        const person = demography.value.draw(random);
-        rows.push([
-          `P${String(i + 1).padStart(8, '0')}`,
-          testRangeNhsNumber(stems[i] ?? 0) ?? '',
-          person.sex,
-          dateOfBirth(person.age, reference, random.next()),
-          person.lsoa11,
-          person.lad19,
-          person.place,
-          String(person.imdDecile),
-        ]);
+    if (resuming && existsSync(join(options.outDir, chunkMarker(chunk)))) reused++;
+    else todo.push(chunk);
+  }
+  let done = reused;
+  const progress = () => {
+    done++;
+    options.onProgress?.(Math.min(residents, done * chunkSize), residents);
+  };
+  options.onProgress?.(Math.min(residents, done * chunkSize), residents);
+
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length));
+  const writer = await TruthWriter.open(context.value.codes, context.value.organisations);
+  try {
+    await writer.writeDictionaries(options.outDir, context.value.organisationTable);
+    if (workers <= 1 || todo.length <= 1) {
+      for (const chunk of todo) {
+        await context.value.writeChunk(writer, manifest, chunk, options.outDir);
+        progress();
       }
-      writeFileSync(`${file}.partial`, formatCsv(rows));
-      renameSync(`${file}.partial`, file);
+    } else {
+      await runWorkers(options, manifest, todo, workers, progress);
     }
-    options.onProgress?.(last, residents);
+  } finally {
+    writer.close();
   }
-  return ok({ residents, chunks, reused });
+
+  // Totals from the markers, so a resumed run reports the whole population.
+  let persons = 0;
+  let events = 0;
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const marker = JSON.parse(readFileSync(join(options.outDir, chunkMarker(chunk)), 'utf8')) as {
+      persons: number;
+      events: number;
+    };
+    persons += marker.persons;
+    events += marker.events;
+  }
+  return ok({ residents, persons, events, chunks, reused, nhsNumberRange: range });
 }
 
-/** The valid stems of the test range (those with a check digit), in a seeded random order (Fisher–Yates). */
-function validStemsShuffled(seed: number): Uint32Array {
-  const stems = new Uint32Array(TEST_RANGE_CAPACITY);
-  let n = 0;
-  for (let stem = 0; stem <= 999_999; stem++) if (testRangeNhsNumber(stem) !== undefined) stems[n++] = stem;
-  const random = createRandom(seed, 'nhs-numbers');
-  for (let i = stems.length - 1; i > 0; i--) {
-    const j = random.int(i + 1);
-    const swap = stems[i] ?? 0;
-    stems[i] = stems[j] ?? 0;
-    stems[j] = swap;
-  }
-  return stems;
-}
-
-/** Reads back the residents of a generated folder (for the fidelity report), with their age on the reference date. */
-export function* readGeneratedResidents(outDir: string): Generator<GeneratedResident> {
-  const manifest = readManifest(outDir);
-  if (manifest === undefined) throw new Error(`${outDir} holds no generated population (no ${MANIFEST})`);
-  const reference = manifest.referenceDate;
-  const files = readdirSync(outDir)
-    .filter((name) => /^residents-\d{5}\.csv$/.test(name))
-    .sort();
-  for (const name of files) {
-    const parsed = parseCsv(readFileSync(join(outDir, name), 'utf8'), name);
-    if (!parsed.ok) throw new Error(`${name} is not valid CSV: ${parsed.error[0]?.message ?? ''}`);
-    for (const record of parsed.value.slice(1)) {
-      const field = (name: (typeof RESIDENT_COLUMNS)[number]) => record.fields[column(name)] ?? '';
-      yield {
-        place: field('place'),
-        imdDecile: Number(field('imd_decile')),
-        age: ageOn(field('date_of_birth'), reference),
-        sex: field('sex') === 'female' ? 'female' : 'male',
-      };
-    }
-  }
-}
-
-/** Age in completed years on `date` (both YYYY-MM-DD). */
-function ageOn(birth: string, date: string): number {
-  const years = Number(date.slice(0, 4)) - Number(birth.slice(0, 4));
-  return date.slice(5) < birth.slice(5) ? years - 1 : years;
+/** Shares the chunks out among worker threads, one chunk at a time, as each finishes. */
+async function runWorkers(
+  options: GenerateOptions,
+  manifest: Manifest,
+  todo: number[],
+  count: number,
+  progress: () => void,
+): Promise<void> {
+  const queue = [...todo];
+  const source = new URL(import.meta.url);
+  const fromSources = source.pathname.endsWith('.ts');
+  const workerFile = new URL(`./generate-worker.${fromSources ? 'ts' : 'js'}`, source);
+  const data = {
+    partnershipDir: options.partnershipDir,
+    referenceDir: options.referenceDir,
+    manifest,
+    outDir: options.outDir,
+  };
+  await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          // From sources, the worker registers tsx's loader before importing the TypeScript module.
+          const worker = fromSources
+            ? new Worker(
+                `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile.href)}); });`,
+                {
+                  eval: true,
+                  workerData: data,
+                },
+              )
+            : new Worker(workerFile, { workerData: data });
+          const next = () => {
+            const chunk = queue.shift();
+            if (chunk === undefined) void worker.terminate().then(() => resolve());
+            else worker.postMessage(chunk);
+          };
+          worker.on('message', (message: { ready?: true; done?: number; error?: string }) => {
+            if (message.error !== undefined) {
+              reject(new Error(message.error));
+              void worker.terminate();
+              return;
+            }
+            if (message.done !== undefined) progress();
+            next();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => {
+            if (code !== 0 && code !== 1) reject(new Error(`a generator worker stopped with code ${code}`));
+          });
+        }),
+    ),
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * @module synthetic
  * The synthetic population: the calibration tables it is sampled from, seeded random streams, constant-time samplers,
- * and the demography of residents (where they live, their age and sex). Later: life courses and partner feeds.
+ * the demography of residents (where they live, their age and sex), their life courses 2015-2025 (life-course/), and
+ * the ground truth written as Parquet and read back for the fidelity report. Later: partner feeds.
  */
 export {
   AGE_COLUMNS,
@@ -22,10 +23,20 @@ export { createRandom, type Random } from './random.js';
 export { buildAlias, drawAlias, type AliasTable } from './alias.js';
 export { compileDemography, type Demography, type ResidentDemography, type Sex } from './demography.js';
 export {
-  generateResidents,
-  readGeneratedResidents,
+  generatePopulation,
+  readManifest,
   RESIDENTS_PER_CHUNK,
+  WINDOW,
   type GenerateOptions,
   type GenerateReport,
+  type Manifest,
 } from './generate.js';
-export { fidelityReport, formatFidelity, type FidelityRow, type GeneratedResident } from './fidelity.js';
+export {
+  fidelityReport,
+  formatFidelity,
+  mortalityFidelity,
+  prevalenceFidelity,
+  type FidelityRow,
+  type GeneratedResident,
+} from './fidelity.js';
+export { readFidelity, Truth } from './truth-reader.js';

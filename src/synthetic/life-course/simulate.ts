@@ -1,0 +1,838 @@
+/**
+ * @module synthetic/life-course/simulate
+ * One synthetic life, 2015–2025 (the window is a setting): who the person is, where they live and move, the practice
+ * they are registered with, the conditions they are diagnosed with and when, their smoking status and BMI as
+ * recorded, their immunisations, every contact with a partner organisation, whether they care for someone, and
+ * whether and of what they die.
+ *
+ * The population is anchored on the calibration date (mid-2020): each "slot" draws one resident alive on that date
+ * from the calibrated demography, plus — so that deaths and births across the whole window come out at the right
+ * rates — the people like them who died before that date (a resident of age a stands for 1/S of the people alive
+ * at the window's start, S their chance of surviving to the calibration date) and, for each resident born in the
+ * window before that date, one born as long after it. Each slot draws from its own random stream, so any chunk of
+ * slots can be generated, or regenerated, alone, with the same result.
+ */
+import type { Random } from '../random.js';
+import type { ResidentDemography, Sex } from '../demography.js';
+import {
+  ageSex,
+  decileAgeSex,
+  MAX_AGE,
+  scaleQ,
+  type CompiledCondition,
+  type LifeCourseModel,
+} from './compile.js';
+import { ageInYears, dayAtAge, dayOf, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
+import { CodeBook, EventColumns, eventKind, OrganisationBook } from './events.js';
+import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath, type Setting } from './model.js';
+
+/** The samplers of the other parts of a person, supplied by the caller (people.ts, registration.ts, providers.ts). */
+export interface PersonSamplers {
+  drawEthnicity(lad19: string, random: Random): string;
+  drawName(
+    ethnicity: string,
+    sex: Sex,
+    birthYear: number,
+    random: Random,
+  ): { readonly given: string; readonly middle?: string | undefined; readonly family: string };
+  drawPostcodeDistrict(lad19: string, random: Random): string;
+  drawPractice(place: string, postcodeDistrict: string, random: Random): string;
+  syntheticAddress(
+    postcodeDistrict: string,
+    random: Random,
+  ): { readonly line: string; readonly town: string; readonly postcode: string };
+  /** A home for someone moving: an LSOA in the district (or, when `lad19` is undefined, anywhere), by population. */
+  drawHome(lad19: string | undefined, random: Random): ResidentDemography;
+  /** The organisation id that sees a resident of `lad19` in `setting` on `day`. */
+  drawProvider(lad19: string, setting: Setting, day: number, random: Random): string;
+}
+
+export interface Window {
+  readonly start: number;
+  readonly end: number;
+  /** The calibration date: the residents drawn are those alive on it. */
+  readonly reference: number;
+}
+
+export type Origin = 'resident' | 'died-before-reference' | 'born-after-reference';
+
+export interface Address {
+  readonly fromDay: number;
+  readonly lsoa11: string;
+  readonly lad19: string;
+  readonly place: string;
+  readonly imdDecile: number;
+  readonly postcodeDistrict: string;
+  readonly line: string;
+  readonly town: string;
+  readonly postcode: string;
+}
+
+export interface Registration {
+  readonly fromDay: number;
+  readonly practice: string;
+  /** The practice's index in the organisation book (events carry indexes). */
+  readonly organisation: number;
+}
+
+export interface Person {
+  /** Unique within a generation; stable for a slot: slot · 4 + (0 resident, 1–2 died before, 3 born after). */
+  readonly key: number;
+  readonly origin: Origin;
+  readonly sex: Sex;
+  readonly birthDay: number;
+  readonly ethnicity: string;
+  readonly given: string;
+  readonly middle: string | undefined;
+  readonly family: string;
+  deathDay: number | undefined;
+  cause: CauseOfDeath | undefined;
+  readonly addresses: Address[];
+  readonly registrations: Registration[];
+  /** Onset day by condition index (undefined: never diagnosed). */
+  readonly onsets: (number | undefined)[];
+  /** Needs care from someone else (for the carers' pairing): old age or a disabling condition. */
+  needsCare: boolean;
+}
+
+export interface SlotOutput {
+  readonly persons: Person[];
+}
+
+/** Poisson-distributed count with mean `mean` (inversion; a normal approximation above 50). */
+export function poisson(mean: number, random: Random): number {
+  if (mean <= 0) return 0;
+  if (mean > 50) {
+    const u1 = random.next() || Number.MIN_VALUE;
+    const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal));
+  }
+  const limit = Math.exp(-mean);
+  let product = random.next();
+  let count = 0;
+  while (product > limit) {
+    product *= random.next();
+    count++;
+  }
+  return count;
+}
+
+/** A standard normal draw (Box–Muller, one of the pair). */
+function normal(random: Random): number {
+  const u1 = random.next() || Number.MIN_VALUE;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
+}
+
+const CARE_NEEDING = new Set([
+  'dementia',
+  'learning-disability',
+  'stroke-tia',
+  'severe-mental-illness',
+  'copd',
+  'heart-failure',
+]);
+
+export class LifeSimulator {
+  readonly codes = new CodeBook();
+  readonly organisations = new OrganisationBook();
+  readonly events = new EventColumns();
+  readonly #conditionCodes: number[];
+  readonly #stageCodes: number[][];
+  readonly #encounterCodes: number[];
+  readonly #causeCodes: number[];
+  readonly #smoking: { current: number; ex: number; never: number };
+  readonly #bmiCode: number;
+  readonly #immunisationCodes: number[];
+  readonly #violenceCode: number;
+  readonly #deathCode: number;
+  readonly #carerCodes: { isCarer: number; hasCarer: number };
+  /** Alias tables of causes of death by decile and [ageSex], with the suicide gradient applied. */
+  readonly #settingIndex = new Map(SETTINGS.map((s, i) => [s, i]));
+  readonly #kinds = {
+    condition: eventKind('condition'),
+    stage: eventKind('stage'),
+    observation: eventKind('observation'),
+    immunisation: eventKind('immunisation'),
+    encounter: eventKind('encounter'),
+    death: eventKind('death'),
+    carer: eventKind('carer'),
+  };
+
+  constructor(
+    readonly model: LifeCourseModel,
+    readonly samplers: PersonSamplers,
+    readonly window: Window,
+    organisations: readonly string[],
+  ) {
+    for (const key of organisations) this.organisations.add(key);
+    this.#conditionCodes = model.conditions.map((c) => this.codes.add(c.snomed));
+    this.#stageCodes = model.conditions.map((c) => c.stages?.codes.map((code) => this.codes.add(code)) ?? []);
+    this.#encounterCodes = model.encounterCodes.map((code) => this.codes.add(code));
+    this.#causeCodes = CAUSES_OF_DEATH.map((cause) => {
+      const coding = model.causeCodes.get(cause);
+      return coding === undefined ? -1 : this.codes.add(coding, 'icd10');
+    });
+    this.#smoking = {
+      current: this.codes.add(model.smoking.codes.current),
+      ex: this.codes.add(model.smoking.codes.ex),
+      never: this.codes.add(model.smoking.codes.never),
+    };
+    this.#bmiCode = this.codes.add(model.bmi.code);
+    this.#immunisationCodes = model.immunisations.map((i) => this.codes.add(i.snomed));
+    this.#violenceCode = this.codes.add(model.violence.snomed);
+    this.#deathCode = this.codes.add({ code: '419620001', display: 'Death' });
+    this.#carerCodes = {
+      isCarer: this.codes.add(model.carers.codes.isCarer),
+      hasCarer: this.codes.add(model.carers.codes.hasCarer),
+    };
+  }
+
+  /** Yearly death probability for a person at an age, before their conditions. */
+  #baseQ(age: number, female: boolean, decile: number): number {
+    const q = this.model.qx[ageSex(age, female)] ?? 1;
+    return scaleQ(q, this.model.decileMortality[decile * 2 + (female ? 1 : 0)] ?? 1);
+  }
+
+  /** Chance of having been diagnosed with `condition` by `age`, for this person, given their other conditions. */
+  #everProbability(
+    condition: CompiledCondition,
+    age: number,
+    female: boolean,
+    place: number,
+    decile: number,
+    onsets: readonly (number | undefined)[],
+  ): number {
+    if (age < condition.minimumAge) return 0;
+    let p =
+      (condition.cumulative[ageSex(age, female)] ?? 0) *
+      (condition.placeScale[place] ?? 0) *
+      (condition.decileFactor[decile] ?? 1);
+    for (const factor of condition.riskFactors) {
+      const has = onsets[factor.condition] !== undefined;
+      p *=
+        (has ? factor.relativeRisk : 1) / (factor.normaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1);
+    }
+    return Math.min(p, 0.97);
+  }
+
+  /** An onset age (fractional years) up to `age`, drawn from the shape of the ever-diagnosed curve. */
+  #onsetAge(condition: CompiledCondition, age: number, female: boolean, random: Random): number {
+    const top = condition.cumulative[ageSex(age, female)] ?? 0;
+    const target = random.next() * top;
+    let onset = condition.minimumAge;
+    while (onset < age && (condition.cumulative[ageSex(onset, female)] ?? 0) < target) onset++;
+    return Math.min(onset + random.next(), age + 0.999);
+  }
+
+  /** Simulates one slot: the resident alive on the reference date, and those it stands for. */
+  simulateSlot(slot: number, random: Random, home: ResidentDemography): SlotOutput {
+    const { window } = this;
+    const female = home.sex === 'female';
+    // The calibration's last age is 90 and over: spread those residents over 90…105 by the life table's survivors.
+    let age = home.age;
+    if (age >= 90) {
+      while (age < MAX_AGE && random.next() < 1 - this.#baseQ(age, female, home.imdDecile)) age++;
+    }
+    const birthDay = this.#birthDay(age, window.reference, random);
+    const persons: Person[] = [this.#live(slot * 4, 'resident', home, birthDay, undefined, random)];
+
+    // The people like this resident who died between the window's start and the reference date.
+    const segments: { from: number; to: number; q: number }[] = [];
+    let survive = 1;
+    for (let from = window.start; from < window.reference;) {
+      const to = Math.min(window.reference, from + 365);
+      const q = from < birthDay ? 0 : this.#baseQ(ageInYears(birthDay, from), female, home.imdDecile);
+      const qPart = 1 - Math.pow(1 - q, (to - from) / 365.25);
+      segments.push({ from, to, q: survive * qPart });
+      survive *= 1 - qPart;
+      from = to;
+    }
+    const expected = survive > 0 ? (1 - survive) / survive : 0;
+    const died = Math.min(2, Math.floor(expected) + (random.next() < expected % 1 ? 1 : 0));
+    for (let k = 0; k < died; k++) {
+      const total = segments.reduce((sum, s) => sum + s.q, 0);
+      let pick = random.next() * total;
+      const segment = segments.find((s) => (pick -= s.q) < 0) ?? segments.at(-1);
+      if (segment === undefined) break;
+      const deathDay = segment.from + Math.floor(random.next() * (segment.to - segment.from));
+      if (deathDay <= birthDay) continue;
+      persons.push(this.#live(slot * 4 + 1 + k, 'died-before-reference', home, birthDay, deathDay, random));
+    }
+
+    // Births after the reference date mirror those between the window's start and it.
+    if (birthDay >= window.start) {
+      const laterBirth = birthDay + (window.reference - window.start);
+      if (laterBirth <= window.end) {
+        const baby: ResidentDemography = { ...home, sex: random.next() < 0.512 ? 'male' : 'female', age: 0 };
+        persons.push(this.#live(slot * 4 + 3, 'born-after-reference', baby, laterBirth, undefined, random));
+      }
+    }
+    return { persons };
+  }
+
+  /** A date of birth for someone aged `age` on `reference`, evenly over the year of birthdays that allows. */
+  #birthDay(age: number, reference: number, random: Random): number {
+    const refDate = new Date(reference * 86_400_000);
+    const latest = dayOfDate(refDate.getUTCFullYear() - age, refDate.getUTCMonth() + 1, refDate.getUTCDate());
+    const earliest =
+      dayOfDate(refDate.getUTCFullYear() - age - 1, refDate.getUTCMonth() + 1, refDate.getUTCDate()) + 1;
+    return earliest + Math.floor(random.next() * (latest - earliest + 1));
+  }
+
+  #live(
+    key: number,
+    origin: Origin,
+    anchor: ResidentDemography,
+    birthDay: number,
+    knownDeath: number | undefined,
+    random: Random,
+  ): Person {
+    const { window, model, samplers } = this;
+    const female = anchor.sex === 'female';
+    const place = model.placeIndex.get(anchor.place) ?? 0;
+    const decile = anchor.imdDecile;
+    const ethnicity = samplers.drawEthnicity(anchor.lad19, random);
+    const name = samplers.drawName(ethnicity, anchor.sex, yearOf(birthDay), random);
+    const person: Person = {
+      key,
+      origin,
+      sex: anchor.sex,
+      birthDay,
+      ethnicity,
+      given: name.given,
+      middle: name.middle,
+      family: name.family,
+      deathDay: knownDeath,
+      cause: undefined,
+      addresses: [],
+      registrations: [],
+      onsets: new Array<number | undefined>(model.conditions.length).fill(undefined),
+      needsCare: false,
+    };
+    const lastDay = () => Math.min(window.end, person.deathDay ?? window.end);
+
+    // Conditions, each after its risk factors. The dead are more likely to have had conditions that raise the
+    // risk of death (Bayes: p·HR / (p·HR + 1 − p)).
+    const endAge = ageInYears(birthDay, lastDay());
+    for (const condition of model.conditions) {
+      let p = this.#everProbability(condition, endAge, female, place, decile, person.onsets);
+      if (knownDeath !== undefined && condition.hazardRatio !== 1) {
+        p = (p * condition.hazardRatio) / (p * condition.hazardRatio + 1 - p);
+      }
+      if (p > 0 && random.next() < p) {
+        person.onsets[condition.index] = dayAtAge(
+          birthDay,
+          this.#onsetAge(condition, endAge, female, random),
+        );
+      }
+    }
+
+    // Death after the reference date (or birth), year by year, with the hazard of the most lethal condition held by
+    // then (see compile.ts for why the largest rather than the product).
+    if (knownDeath === undefined) {
+      let from = Math.max(birthDay, window.reference);
+      while (from < window.end && person.deathDay === undefined) {
+        const to = Math.min(window.end, from + 365);
+        const age = ageInYears(birthDay, from);
+        let ratio = 1;
+        for (const condition of model.conditions) {
+          const onset = person.onsets[condition.index];
+          if (onset !== undefined && onset <= from) ratio = Math.max(ratio, condition.hazardRatio);
+        }
+        ratio /= model.conditionHazardNormaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1;
+        // Conditions scale the decile's death probability linearly, so that its average over people with and
+        // without them stays the decile's (a concave transform would lower it where conditions vary most: old age).
+        const q = Math.min(0.99, this.#baseQ(age, female, decile) * ratio);
+        if (random.next() < 1 - Math.pow(1 - q, (to - from) / 365.25)) {
+          person.deathDay = from + Math.floor(random.next() * (to - from));
+        }
+        from = to;
+      }
+    }
+    // Diagnoses after death are not made.
+    if (person.deathDay !== undefined) {
+      for (let c = 0; c < person.onsets.length; c++) {
+        if ((person.onsets[c] ?? -Infinity) > person.deathDay) person.onsets[c] = undefined;
+      }
+      person.cause = this.#causeOfDeath(person, decile, random);
+    }
+    const end = lastDay();
+
+    // Homes and practices.
+    this.#homes(person, anchor, random);
+
+    // Events.
+    const ev = this.events;
+    const orgAt = (day: number) => this.#practiceOn(person, day);
+    for (const condition of model.conditions) {
+      const onset = person.onsets[condition.index];
+      if (onset === undefined) continue;
+      const practice = orgAt(Math.max(onset, window.start));
+      ev.push(
+        key,
+        onset,
+        this.#kinds.condition,
+        this.#conditionCodes[condition.index] ?? -1,
+        Number.NaN,
+        -1,
+        practice,
+      );
+      if (condition.stages !== undefined) {
+        const stage = Math.floor(this.#stageDraw(condition, random));
+        ev.push(
+          key,
+          onset,
+          this.#kinds.stage,
+          this.#stageCodes[condition.index]?.[stage] ?? -1,
+          stage + 1,
+          -1,
+          practice,
+        );
+      }
+      if (CARE_NEEDING.has(condition.id) && onset <= window.reference) person.needsCare = true;
+    }
+    if (ageInYears(birthDay, Math.min(end, window.reference)) >= 75) person.needsCare = true;
+
+    this.#smokingAndBmi(person, decile, end, random);
+    this.#immunisations(person, decile, end, random);
+    this.#encounters(person, decile, end, random);
+    if (person.deathDay !== undefined) {
+      const causeIndex = CAUSES_OF_DEATH.indexOf(person.cause ?? 'other');
+      ev.push(
+        key,
+        person.deathDay,
+        this.#kinds.death,
+        this.#deathCode,
+        Number.NaN,
+        -1,
+        -1,
+        this.#causeCodes[causeIndex] ?? -1,
+      );
+    }
+    return person;
+  }
+
+  #stageDraw(condition: CompiledCondition, random: Random): number {
+    const stages = condition.stages;
+    if (stages === undefined) return 0;
+    const column = random.int(stages.table.size);
+    return random.next() < (stages.table.keep[column] ?? 1) ? column : (stages.table.alias[column] ?? column);
+  }
+
+  /**
+   * The certified cause: drawn from England's shares of deaths by cause at the person's age and sex, so the mix of
+   * causes stays right overall; then a death the shares call "other" goes to the cause of a condition the person had,
+   * with that condition's share of deaths — so people with COPD die of respiratory disease more often than others.
+   */
+  #causeOfDeath(person: Person, decile: number, random: Random): CauseOfDeath {
+    const death = person.deathDay ?? 0;
+    const female = person.sex === 'female';
+    const index = ageSex(ageInYears(person.birthDay, death), female);
+    const table = this.model.causeTables[index];
+    let cause: CauseOfDeath = 'other';
+    if (table !== undefined) {
+      const column = random.int(table.size);
+      cause =
+        CAUSES_OF_DEATH[
+          random.next() < (table.keep[column] ?? 1) ? column : (table.alias[column] ?? column)
+        ] ?? 'other';
+    }
+    if (cause === 'other') {
+      for (const condition of this.model.conditions) {
+        const onset = person.onsets[condition.index];
+        // Suicide keeps its own deprivation gradient below, so conditions do not add to it here.
+        if (
+          onset === undefined ||
+          condition.causeOfDeath === undefined ||
+          condition.causeOfDeath === 'suicide'
+        )
+          continue;
+        if (random.next() < condition.shareOfDeaths) {
+          cause = condition.causeOfDeath;
+          break;
+        }
+      }
+    }
+    if (cause === 'suicide') {
+      // The deprivation gradient of suicide: kept in proportion to the decile's factor (at most the highest).
+      const factor = this.model.suicideDecileFactor[decile] ?? 1;
+      const highest = Math.max(...this.model.suicideDecileFactor);
+      if (random.next() >= factor / highest) cause = 'other-external';
+    }
+    // Certified dementia or cancer deaths come with a diagnosis, if none was recorded: made late, before death.
+    const late = (id: string, before: number) => {
+      const condition = this.model.conditionById.get(id);
+      if (condition !== undefined && person.onsets[condition.index] === undefined) {
+        person.onsets[condition.index] = Math.max(
+          person.birthDay,
+          death - 1 - Math.floor(random.next() * before),
+        );
+      }
+    };
+    if (cause === 'dementia') late('dementia', 3 * 365);
+    if (cause === 'cancer') late('cancer', 365);
+    return cause;
+  }
+
+  /** The home on the reference date (or at birth), moves before and after it, and the practices registered with. */
+  #homes(person: Person, anchor: ResidentDemography, random: Random): void {
+    const { window, model, samplers } = this;
+    const end = Math.min(window.end, person.deathDay ?? window.end);
+    const anchorDay =
+      person.origin === 'born-after-reference' ? person.birthDay : Math.min(window.reference, end);
+    const firstDay = Math.max(person.birthDay, window.start);
+    const movesPerYear = (day: number) =>
+      model.moves.perYear[ageSex(ageInYears(person.birthDay, day), person.sex === 'female')] ?? 0;
+    // Move days before and after the anchor: a Poisson process at the age-specific yearly rate.
+    const before: number[] = [];
+    for (let day = anchorDay; day > firstDay;) {
+      day -= Math.ceil(
+        (-Math.log(random.next() || Number.MIN_VALUE) / Math.max(movesPerYear(day), 1e-6)) * 365.25,
+      );
+      if (day > firstDay) before.push(day);
+    }
+    const after: number[] = [];
+    for (let day = anchorDay; day < end;) {
+      day += Math.ceil(
+        (-Math.log(random.next() || Number.MIN_VALUE) / Math.max(movesPerYear(day), 1e-6)) * 365.25,
+      );
+      if (day < end) after.push(day);
+    }
+    const homeAt = (demography: ResidentDemography, fromDay: number): Address => {
+      const district = samplers.drawPostcodeDistrict(demography.lad19, random);
+      const address = samplers.syntheticAddress(district, random);
+      return {
+        fromDay,
+        lsoa11: demography.lsoa11,
+        lad19: demography.lad19,
+        place: demography.place,
+        imdDecile: demography.imdDecile,
+        postcodeDistrict: district,
+        ...address,
+      };
+    };
+    const move = (from: ResidentDemography) =>
+      samplers.drawHome(random.next() < model.moves.withinDistrict ? from.lad19 : undefined, random);
+
+    // Earlier homes, walking back from the anchor; then the anchor; then later homes.
+    const earlier: ResidentDemography[] = [];
+    let current: ResidentDemography = anchor;
+    for (let k = 0; k < before.length; k++) {
+      current = move(current);
+      earlier.push(current);
+    }
+    const starts = [firstDay, ...[...before].reverse()];
+    const homes: { demography: ResidentDemography; fromDay: number }[] = [];
+    [...earlier]
+      .reverse()
+      .forEach((demography, k) => homes.push({ demography, fromDay: starts[k] ?? firstDay }));
+    homes.push({ demography: anchor, fromDay: before.length > 0 ? (before[0] ?? firstDay) : firstDay });
+    current = anchor;
+    for (const day of after) {
+      current = move(current);
+      homes.push({ demography: current, fromDay: day });
+    }
+    for (const home of homes) person.addresses.push(homeAt(home.demography, home.fromDay));
+
+    // Registered with a practice near the first home since birth or some years before the window; a move to
+    // another place means a new practice, and a move within it sometimes does.
+    let previous: Address | undefined;
+    for (const address of person.addresses) {
+      const mustChange = previous === undefined || previous.place !== address.place;
+      if (mustChange || random.next() < 0.3) {
+        const fromDay =
+          previous === undefined
+            ? Math.max(person.birthDay, window.start - Math.floor(random.next() * 20 * DAYS_PER_YEAR))
+            : address.fromDay + Math.floor(random.next() * 60);
+        const practice = samplers.drawPractice(address.place, address.postcodeDistrict, random);
+        person.registrations.push({ fromDay, practice, organisation: this.organisations.indexOf(practice) });
+      }
+      previous = address;
+    }
+  }
+
+  #practiceOn(person: Person, day: number): number {
+    let practice = person.registrations[0]?.organisation ?? -1;
+    for (const registration of person.registrations)
+      if (registration.fromDay <= day) practice = registration.organisation;
+    return practice;
+  }
+
+  #addressOn(person: Person, day: number): Address {
+    return person.addresses[this.#addressIndexOn(person, day)] as Address;
+  }
+
+  #addressIndexOn(person: Person, day: number): number {
+    let index = 0;
+    for (let k = 1; k < person.addresses.length; k++) if ((person.addresses[k]?.fromDay ?? Infinity) <= day) index = k;
+    return index;
+  }
+
+  /**
+   * The organisation that sees the person in a setting on a day: drawn once per home and setting, because people
+   * go to their local hospital, not a different one each time (in districts two trusts serve, the draw decides
+   * which is theirs). Social care is drawn each time, as its provider changes on a date (North Yorkshire, 2023).
+   */
+  #providerOn(person: Person, cache: Map<number, number>, setting: number, day: number, random: Random): number {
+    const home = this.#addressIndexOn(person, day);
+    const key = home * SETTINGS.length + setting;
+    const known = SETTINGS[setting] === 'social-care' ? undefined : cache.get(key);
+    if (known !== undefined) return known;
+    const address = person.addresses[home] as Address;
+    const organisation = this.organisations.indexOf(
+      this.samplers.drawProvider(address.lad19, SETTINGS[setting] as Setting, day, random),
+    );
+    cache.set(key, organisation);
+    return organisation;
+  }
+
+  #smokingAndBmi(person: Person, decile: number, end: number, random: Random): void {
+    const { window, model } = this;
+    const female = person.sex === 'female';
+    const ev = this.events;
+    const adultFrom = Math.max(window.start, dayAtAge(person.birthDay, 16));
+    if (adultFrom > end) return;
+    const refAge = Math.max(
+      16,
+      ageInYears(person.birthDay, Math.min(Math.max(window.reference, adultFrom), end)),
+    );
+    const current = Math.min(
+      0.9,
+      (model.smoking.current[ageSex(refAge, female)] ?? 0) * (model.smoking.decileFactor[decile] ?? 1),
+    );
+    const ex = model.smoking.ex[ageSex(refAge, female)] ?? 0;
+    const u = random.next();
+    const status =
+      u < current ? this.#smoking.current : u < current + ex ? this.#smoking.ex : this.#smoking.never;
+    const recordings = poisson((model.smoking.recordedPerYear * (end - adultFrom)) / DAYS_PER_YEAR, random);
+    for (let k = 0; k < recordings; k++) {
+      const day = adultFrom + Math.floor(random.next() * (end - adultFrom + 1));
+      ev.push(
+        person.key,
+        day,
+        this.#kinds.observation,
+        status,
+        Number.NaN,
+        -1,
+        this.#practiceOn(person, day),
+      );
+    }
+
+    const bmiFrom = Math.max(window.start, dayAtAge(person.birthDay, model.bmi.minimumAge));
+    if (bmiFrom > end) return;
+    const obesity = model.conditionById.get('obesity');
+    const obeseFrom = obesity === undefined ? undefined : person.onsets[obesity.index];
+    const mean = (model.bmi.mean[ageSex(refAge, female)] ?? 27) + (model.bmi.decileShift[decile] ?? 0);
+    let usual = mean + model.bmi.sd * normal(random);
+    if (obeseFrom === undefined && usual >= 30) usual = 29.9 - Math.abs(normal(random)) * 1.5; // an undiagnosed 30+ would be coded
+    const obeseValue = 30 + Math.abs(normal(random)) * 4;
+    const recordings2 = poisson((model.bmi.recordedPerYear * (end - bmiFrom)) / DAYS_PER_YEAR, random);
+    const days: number[] = [];
+    for (let k = 0; k < recordings2; k++)
+      days.push(bmiFrom + Math.floor(random.next() * (end - bmiFrom + 1)));
+    if (obeseFrom !== undefined && obeseFrom >= bmiFrom && obeseFrom <= end) days.push(obeseFrom);
+    for (const day of days) {
+      const base =
+        obeseFrom !== undefined && day >= obeseFrom ? Math.max(obeseValue, usual) : Math.min(usual, 29.9);
+      const value = Math.round((base + normal(random) * 0.6) * 10) / 10;
+      const shown = obeseFrom !== undefined && day >= obeseFrom ? Math.max(30, value) : Math.min(29.9, value);
+      ev.push(
+        person.key,
+        day,
+        this.#kinds.observation,
+        this.#bmiCode,
+        shown,
+        -1,
+        this.#practiceOn(person, day),
+      );
+    }
+  }
+
+  #immunisations(person: Person, decile: number, end: number, random: Random): void {
+    const { window, model } = this;
+    model.immunisations.forEach((programme, index) => {
+      const coverage = programme.coverage[decile] ?? 0;
+      const code = this.#immunisationCodes[index] ?? -1;
+      if (programme.schedule.kind === 'once') {
+        const due = dayAtAge(person.birthDay, programme.schedule.age);
+        const given = due + Math.floor(random.next() * 60);
+        if (given >= window.start && given <= end && random.next() < coverage) {
+          this.events.push(
+            person.key,
+            given,
+            this.#kinds.immunisation,
+            code,
+            Number.NaN,
+            -1,
+            this.#practiceOn(person, given),
+          );
+        }
+        return;
+      }
+      // Yearly (flu): a person who takes it up tends to every year; the yearly uptake stays at the coverage.
+      const regular = random.next() < coverage;
+      const otherwise = coverage < 1 ? (0.05 * coverage) / (1 - coverage) : 1;
+      const { age, monthOfYear } = programme.schedule;
+      for (let year = yearOf(window.start); year <= yearOf(end); year++) {
+        const seasonStart = dayOfDate(year, monthOfYear, 1);
+        // Eligible when aged `age` or over by the end of the following March, as the flu programme counts.
+        if (ageInYears(person.birthDay, dayOfDate(year + 1, 3, 31)) < age) continue;
+        const given = seasonStart + Math.floor(random.next() * 90);
+        if (given < window.start || given > end) continue;
+        if (random.next() < (regular ? 0.95 : otherwise)) {
+          this.events.push(
+            person.key,
+            given,
+            this.#kinds.immunisation,
+            code,
+            Number.NaN,
+            -1,
+            this.#practiceOn(person, given),
+          );
+        }
+      }
+    });
+  }
+
+  #encounters(person: Person, decile: number, end: number, random: Random): void {
+    const { window, model } = this;
+    const female = person.sex === 'female';
+    const start = Math.max(window.start, person.birthDay);
+    if (start > end) return;
+    // How much care a person uses varies beyond age and need: a gamma(2, ½) frailty, mean 1, shared by settings.
+    const frailty =
+      -0.5 * (Math.log(random.next() || Number.MIN_VALUE) + Math.log(random.next() || Number.MIN_VALUE));
+    // Yearly segments, each with its age and the conditions held by then.
+    const segments: { from: number; to: number; index: number }[] = [];
+    for (let from = start; from <= end; from += 365) {
+      segments.push({
+        from,
+        to: Math.min(end, from + 364),
+        index: ageSex(ageInYears(person.birthDay, from), female),
+      });
+    }
+    const weights = new Float64Array(segments.length);
+    const gpSetting = this.#settingIndex.get('gp') ?? 0;
+    const providers = new Map<number, number>();
+    const emergencyAdmission = this.#settingIndex.get('emergency-admission') ?? 0;
+    for (let s = 0; s < SETTINGS.length; s++) {
+      let total = 0;
+      segments.forEach((segment, k) => {
+        let rate =
+          (model.encounterRates[s]?.[segment.index] ?? 0) *
+          (model.encounterDecileFactor[s]?.[decile] ?? 1) *
+          frailty;
+        for (const condition of model.conditions) {
+          const onset = person.onsets[condition.index];
+          if (onset !== undefined && onset <= segment.to) rate += condition.care[s] ?? 0;
+        }
+        const w = (rate * (segment.to - segment.from + 1)) / DAYS_PER_YEAR;
+        weights[k] = w;
+        total += w;
+      });
+      const count = poisson(total, random);
+      for (let n = 0; n < count; n++) {
+        let pick = random.next() * total;
+        let k = 0;
+        while (k < segments.length - 1 && (pick -= weights[k] ?? 0) >= 0) k++;
+        const segment = segments[k] as { from: number; to: number };
+        const day = segment.from + Math.floor(random.next() * (segment.to - segment.from + 1));
+        const organisation =
+          s === gpSetting ? this.#practiceOn(person, day) : this.#providerOn(person, providers, s, day, random);
+        this.events.push(
+          person.key,
+          day,
+          this.#kinds.encounter,
+          this.#encounterCodes[s] ?? -1,
+          Number.NaN,
+          s,
+          organisation,
+        );
+      }
+    }
+    // Violence-related emergency admissions.
+    let violence = 0;
+    for (const segment of segments) {
+      violence +=
+        ((model.violence.rate[segment.index] ?? 0) *
+          (model.violence.decileFactor[decile] ?? 1) *
+          (segment.to - segment.from + 1)) /
+        DAYS_PER_YEAR;
+    }
+    const assaults = poisson(violence, random);
+    for (let n = 0; n < assaults; n++) {
+      const day = start + Math.floor(random.next() * (end - start + 1));
+      const organisation = this.#providerOn(person, providers, emergencyAdmission, day, random);
+      this.events.push(
+        person.key,
+        day,
+        this.#kinds.encounter,
+        this.#encounterCodes[emergencyAdmission] ?? -1,
+        Number.NaN,
+        emergencyAdmission,
+        organisation,
+        this.#violenceCode,
+      );
+    }
+  }
+
+  /**
+   * Unpaid carers among the people of a chunk alive on the reference date: each cares, with the census chance for
+   * their age and sex, for someone needing care in the same LSOA (else district) of the same chunk. A carer is coded
+   * in their GP record with the recorded share; the person cared for gets a "has a carer" code when the carer is.
+   */
+  pairCarers(
+    persons: readonly Person[],
+    random: Random,
+  ): { carer: number; caredFor: number; fromDay: number; recorded: boolean }[] {
+    const { window, model } = this;
+    const alive = (p: Person) =>
+      p.birthDay <= window.reference && (p.deathDay === undefined || p.deathDay > window.reference);
+    const needing = new Map<string, Person[]>();
+    for (const person of persons) {
+      if (!alive(person) || !person.needsCare) continue;
+      const home = this.#addressOn(person, window.reference);
+      for (const key of [home.lsoa11, home.lad19]) needing.set(key, [...(needing.get(key) ?? []), person]);
+    }
+    const pairs: { carer: number; caredFor: number; fromDay: number; recorded: boolean }[] = [];
+    for (const person of persons) {
+      if (!alive(person)) continue;
+      const age = ageInYears(person.birthDay, window.reference);
+      if (age < 5 || random.next() >= (model.carers.prevalence[ageSex(age, person.sex === 'female')] ?? 0))
+        continue;
+      const home = this.#addressOn(person, window.reference);
+      const candidates = (needing.get(home.lsoa11) ?? needing.get(home.lad19) ?? []).filter(
+        (p) => p.key !== person.key,
+      );
+      const caredFor = candidates.length > 0 ? candidates[random.int(candidates.length)] : undefined;
+      if (caredFor === undefined) continue;
+      const fromDay = window.reference - Math.floor(random.next() * 5 * DAYS_PER_YEAR);
+      const recorded = random.next() < model.carers.recorded;
+      pairs.push({ carer: person.key, caredFor: caredFor.key, fromDay, recorded });
+      if (recorded) {
+        const day = Math.max(fromDay, window.start);
+        this.events.push(
+          person.key,
+          day,
+          this.#kinds.carer,
+          this.#carerCodes.isCarer,
+          Number.NaN,
+          -1,
+          this.#practiceOn(person, day),
+        );
+        this.events.push(
+          caredFor.key,
+          day,
+          this.#kinds.carer,
+          this.#carerCodes.hasCarer,
+          Number.NaN,
+          -1,
+          this.#practiceOn(caredFor, day),
+        );
+      }
+    }
+    return pairs;
+  }
+}
+
+export { dayOf };
