@@ -25,8 +25,13 @@ import { Id, OnsCode } from '../partnership/schema.js';
 import {
   checkSources,
   checkUnique,
+  decimalNumber,
+  Percent,
   readTable,
+  Sources,
+  Text,
   valuesOf,
+  wholeNumber,
   type Located,
   type RowSchema,
   type Table,
@@ -66,26 +71,12 @@ export const UK_POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]? \d[ABD-HJLNP-UW-Z]{2}$/;
 export const LIST_SIZE_TOLERANCE = 0.15;
 
 // --- Cells --------------------------------------------------------------------------------------------------------
-// Every cell arrives as text; these turn it into a checked value with a message that says what is wrong.
-
-const wholeNumber = z
-  .string()
-  .regex(/^-?\d+$/, 'must be a whole number')
-  .transform(Number);
-const decimalNumber = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/, 'must be a number such as 12.5')
-  .transform(Number);
+// Every cell arrives as text; these turn it into a checked value with a message that says what is wrong (the common
+// ones, numbers, text and source ids, are in csv-table.ts).
 
 const Count = wholeNumber.pipe(z.number().min(0, 'must not be negative: it is a count of people'));
 const Share = decimalNumber.pipe(
   z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1'),
-);
-const Percent = decimalNumber.pipe(
-  z
-    .number()
-    .min(0, 'must be a percentage between 0 and 100')
-    .max(100, 'must be a percentage between 0 and 100'),
 );
 const Ratio = decimalNumber.pipe(z.number().min(0, 'must not be negative: it is a ratio of prevalences'));
 const Decile = wholeNumber.pipe(
@@ -105,7 +96,6 @@ const Age = wholeNumber.pipe(
 );
 const LsoaCode = z.string().regex(/^E01\d{6}$/, 'must be a 2011 LSOA code such as E01011229');
 const MsoaCode = z.string().regex(/^E02\d{6}$/, 'must be a 2011 MSOA code such as E02002330');
-const Text = z.string().min(1, 'must not be empty');
 const PracticeCode = z.string().regex(/^[A-Z]\d{5}$/, 'must be a GP practice ODS code such as B86001');
 const Postcode = z
   .string()
@@ -119,11 +109,6 @@ const PostTown = z
 const DiseaseGroup = z
   .string()
   .regex(/^[A-Z]+(-[A-Z]+)?$/, 'must be a QOF disease group code such as DM or CVD-PP');
-/** One or more source ids (sources.yaml), separated by spaces. */
-const Sources = z
-  .string()
-  .transform((text) => text.split(' ').filter((part) => part !== ''))
-  .pipe(z.array(Id).min(1, 'must name at least one source id from sources.yaml'));
 
 // --- Rows ---------------------------------------------------------------------------------------------------------
 

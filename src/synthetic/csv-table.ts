@@ -4,12 +4,39 @@
  * every row is parsed by the schema. Every problem — a missing or unreadable file, bad CSV, a wrong header, a row with
  * the wrong number of fields, a cell that fails its schema — is recorded as an issue with its file, line and column,
  * never thrown, so whoever edits the table can fix every fault in one pass. The calibration tables (calibration.ts)
- * and the name tables (people.ts) are read with it.
+ * and the name tables (people.ts) are read with it, and share its common cells and checks (known sources, unique keys).
  */
+import { z } from 'zod';
 import { readInputFile } from '../core/input-file.js';
 import type { Issue } from '../core/problem.js';
-import { z } from 'zod';
+import { Id } from '../partnership/schema.js';
 import { parseCsv } from './csv.js';
+
+// --- Cells the tables share -----------------------------------------------------------------------------------------
+// Every cell arrives as text; these turn it into a checked value with a message that says what is wrong.
+
+export const wholeNumber = z
+  .string()
+  .regex(/^-?\d+$/, 'must be a whole number')
+  .transform(Number);
+export const decimalNumber = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a number such as 12.5')
+  .transform(Number);
+export const Percent = decimalNumber.pipe(
+  z
+    .number()
+    .min(0, 'must be a percentage between 0 and 100')
+    .max(100, 'must be a percentage between 0 and 100'),
+);
+export const Text = z.string().min(1, 'must not be empty');
+/** One or more source ids (sources.yaml), separated by spaces. */
+export const Sources = z
+  .string()
+  .transform((text) => text.split(' ').filter((part) => part !== ''))
+  .pipe(z.array(Id).min(1, 'must name at least one source id from sources.yaml'));
+
+// --- Tables ---------------------------------------------------------------------------------------------------------
 
 /** A value with the line of the file it was read from. */
 export interface Located<T> {

@@ -27,7 +27,18 @@ import { err, ok, type Result } from '../core/result.js';
 import { loadPartnership } from '../partnership/load.js';
 import { Id, OnsCode } from '../partnership/schema.js';
 import { buildAlias, drawAlias, type AliasTable } from './alias.js';
-import { checkSources, checkUnique, readTable, valuesOf, type Located, type RowSchema } from './csv-table.js';
+import {
+  checkSources,
+  checkUnique,
+  decimalNumber,
+  Percent,
+  readTable,
+  Sources,
+  Text,
+  valuesOf,
+  type Located,
+  type RowSchema,
+} from './csv-table.js';
 import type { Sex } from './demography.js';
 import type { Random } from './random.js';
 
@@ -224,17 +235,8 @@ export interface PeopleContext {
 }
 
 // --- Cells ----------------------------------------------------------------------------------------------------------
+// As well as the common ones of csv-table.ts (numbers, percentages, text, source ids).
 
-const decimalNumber = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/, 'must be a number such as 12.5')
-  .transform(Number);
-const Percent = decimalNumber.pipe(
-  z
-    .number()
-    .min(0, 'must be a percentage between 0 and 100')
-    .max(100, 'must be a percentage between 0 and 100'),
-);
 const Weight = decimalNumber.pipe(
   z.number().positive('must be a weight above 0: rows that are never drawn do not belong in the table'),
 );
@@ -243,12 +245,7 @@ const Year = z
   .regex(/^\d{4}$/, 'must be a year such as 1954, or empty for every year')
   .transform(Number);
 const OptionalYear = z.union([z.literal('').transform(() => undefined), Year]);
-const Text = z.string().min(1, 'must not be empty');
 const SexCell = z.enum(['female', 'male'], { error: 'must be female or male' });
-const Sources = z
-  .string()
-  .transform((text) => text.split(' ').filter((part) => part !== ''))
-  .pipe(z.array(Id).min(1, 'must name at least one source id from sources.yaml'));
 const GroupCell = z.string().transform((text, ctx) => {
   if (isEthnicGroup(text)) return text;
   ctx.addIssue({
