@@ -13,6 +13,8 @@ import { progressBar } from './progress.js';
 /** 1% of the partnership: about 25,600 residents of West Yorkshire and Harrogate. */
 export const DEMO_SCALE = 0.01;
 export const DEMO_SEED = 2026;
+/** Two equal chunks, one for each core of a small machine (the default chunk is 20,000 residents). */
+const DEMO_CHUNK = 12_821;
 
 export interface DemoPopulation {
   readonly dir: string;
@@ -32,6 +34,7 @@ export async function ensureDemoPopulation(
     manifest !== undefined &&
     manifest.scale === DEMO_SCALE &&
     manifest.seed === DEMO_SEED &&
+    manifest.chunkSize === DEMO_CHUNK &&
     Array.from({ length: Math.ceil(manifest.residents / manifest.chunkSize) }, (_, chunk) =>
       existsSync(join(dir, `chunk-${String(chunk).padStart(5, '0')}.done`)),
     ).every(Boolean);
@@ -47,6 +50,7 @@ export async function ensureDemoPopulation(
     outDir: dir,
     // An earlier, interrupted first start resumes; a folder left by other settings is replaced file by file.
     force: true,
+    chunkSize: DEMO_CHUNK,
     onProgress: bar.update,
   });
   bar.end();
