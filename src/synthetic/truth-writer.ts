@@ -274,7 +274,9 @@ export class TruthWriter {
         const values: DuckDBValue[] = new Array<DuckDBValue>(to - from);
         for (let i = from; i < to; i++) {
           const v = source[i] ?? 0;
-          values[i - from] = column === 4 ? (Number.isNaN(v) ? null : v) : column >= 5 && v < 0 ? null : v;
+          // No nulls here (a validity mask costs more to fill than the values): "none" stays −1 or NaN and becomes
+          // NULL in the copy below (a list's element 0 is NULL; NaN is tested for).
+          values[i - from] = v;
         }
         return values;
       },
@@ -310,7 +312,8 @@ export class TruthWriter {
                   (SELECT list(organisation ORDER BY organisation_index) FROM organisations) AS organisations)
          SELECT ${pid('e.person_key')} AS person_id, DATE '1970-01-01' + e.day AS date,
            d.kinds[e.kind_index + 1] AS kind, d.systems[e.code_index + 1] AS code_system,
-           d.codes[e.code_index + 1] AS code, d.displays[e.code_index + 1] AS display, e.value,
+           d.codes[e.code_index + 1] AS code, d.displays[e.code_index + 1] AS display,
+           CASE WHEN isnan(e.value) THEN NULL ELSE e.value END AS value,
            d.settings[e.setting_index + 1] AS setting, d.organisations[e.organisation_index + 1] AS organisation,
            d.systems[e.reason_index + 1] AS reason_system, d.codes[e.reason_index + 1] AS reason_code,
            d.displays[e.reason_index + 1] AS reason_display
