@@ -59,9 +59,9 @@ describe('the fidelity report', () => {
     );
     expect(diabetes?.target).toBeGreaterThan(1.1);
     expect(diabetes?.generated).toBeGreaterThan(1.1);
-    // Life expectancy, from 5½ years of deaths of about 26,000 people: the most deprived live shorter lives, and
-    // levels and gap come within 4 years of the published ones (the generator runs about 2 years long: see
-    // reference/README.md).
+    // Life expectancy, from 5½ years of deaths of about 26,000 people (about 1,300 deaths, so each figure is
+    // uncertain by a year or more): the most deprived live shorter lives, and levels and gap come within 4 years of
+    // the published ones.
     for (const sex of ['female', 'male']) {
       const gap = rows.find((r) => r.measure === `life expectancy gap, ${sex}`);
       expect(gap?.generated, sex).toBeGreaterThan(2);

@@ -342,9 +342,24 @@ export class LifeSimulator {
         ratio /= model.conditionHazardNormaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1;
         // Conditions scale the decile's death probability linearly, so that its average over people with and
         // without them stays the decile's (a concave transform would lower it where conditions vary most: old age).
-        const q = Math.min(0.99, this.#baseQ(age, female, decile) * ratio);
-        if (random.next() < 1 - Math.pow(1 - q, (to - from) / 365.25)) {
+        const base = this.#baseQ(age, female, decile);
+        const q = Math.min(0.99, base * ratio);
+        const years = (to - from) / 365.25;
+        if (random.next() < 1 - Math.pow(1 - q, years)) {
           person.deathDay = from + Math.floor(random.next() * (to - from));
+        }
+        // Replenishing diagnoses: prevalence by age is that of the living, and people with a lethal condition die
+        // sooner, so to keep it the condition must start in others at its prevalence times its excess death rate
+        // (i = p′/(1 − p) + p·Δμ; the first term is the onset curve's own slope). Without this, survivors grow
+        // healthier year by year and the population's death rate drifts below the life table.
+        const normaliser = model.conditionHazardNormaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1;
+        for (const condition of model.conditions) {
+          if (condition.hazardRatio <= 1 || person.onsets[condition.index] !== undefined) continue;
+          const p = this.#everProbability(condition, age, female, place, decile, person.onsets);
+          const excess = (base * (condition.hazardRatio - 1)) / normaliser;
+          if (random.next() < p * excess * years) {
+            person.onsets[condition.index] = from + Math.floor(random.next() * (to - from));
+          }
         }
         from = to;
       }
@@ -564,7 +579,8 @@ export class LifeSimulator {
 
   #addressIndexOn(person: Person, day: number): number {
     let index = 0;
-    for (let k = 1; k < person.addresses.length; k++) if ((person.addresses[k]?.fromDay ?? Infinity) <= day) index = k;
+    for (let k = 1; k < person.addresses.length; k++)
+      if ((person.addresses[k]?.fromDay ?? Infinity) <= day) index = k;
     return index;
   }
 
@@ -573,7 +589,13 @@ export class LifeSimulator {
    * go to their local hospital, not a different one each time (in districts two trusts serve, the draw decides
    * which is theirs). Social care is drawn each time, as its provider changes on a date (North Yorkshire, 2023).
    */
-  #providerOn(person: Person, cache: Map<number, number>, setting: number, day: number, random: Random): number {
+  #providerOn(
+    person: Person,
+    cache: Map<number, number>,
+    setting: number,
+    day: number,
+    random: Random,
+  ): number {
     const home = this.#addressIndexOn(person, day);
     const key = home * SETTINGS.length + setting;
     const known = SETTINGS[setting] === 'social-care' ? undefined : cache.get(key);
@@ -738,7 +760,9 @@ export class LifeSimulator {
         const segment = segments[k] as { from: number; to: number };
         const day = segment.from + Math.floor(random.next() * (segment.to - segment.from + 1));
         const organisation =
-          s === gpSetting ? this.#practiceOn(person, day) : this.#providerOn(person, providers, s, day, random);
+          s === gpSetting
+            ? this.#practiceOn(person, day)
+            : this.#providerOn(person, providers, s, day, random);
         this.events.push(
           person.key,
           day,
