@@ -98,7 +98,9 @@ describe('accord CLI', () => {
     expect(await main(['generate', '--scale', '0.001', '--seed', '5', '--out', out, '--report'])).toBe(
       EXIT.ok,
     );
-    expect(io.out()).toMatch(/2,564 residents \([\d,]+ people in 2015-2025\), [\d,]+ events, in 1 chunk\(s\)/);
+    expect(io.out()).toMatch(
+      /2,564 residents \([\d,]+ people in 2015-2025\), [\d,]+ events, in 1 chunk\(s\)/,
+    );
     expect(io.out()).toMatch(/^place\s+leeds\s+\d+\.\d\d%\s+\d+\.\d\d%\s+[+-]\d+\.\d\d points$/m);
     expect(io.out()).toMatch(/^prevalence type-2-diabetes \(DM\)\s+leeds\s+\d+\.\d\d%/m);
     expect(io.out()).toMatch(/^life expectancy gap, female\s+quintile 5 - quintile 1\s+\d+\.\d y/m);

@@ -4,15 +4,17 @@
  * output and an exit code. Exit codes: 0 success; 1 the work found problems or failed (messages say which);
  * 2 the command line itself was wrong.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ENVIRONMENT, readConfig, type Config } from '../core/config.js';
 import { defaultPartnershipDir, migrationsDir, packageVersion } from '../core/paths.js';
 import { formatIssue, ProblemError, type Issue } from '../core/problem.js';
+import { err, ok, type Result } from '../core/result.js';
 import { loadPartnership, partnershipJsonSchemas } from '../partnership/index.js';
 import { migrate, openStore, readMigrations, resetDataDir, type Database } from '../store/index.js';
 import { formatFidelity, generatePopulation, readFidelity } from '../synthetic/index.js';
+import { writeFeeds } from '../synthetic/feeds/index.js';
 import { progressBar } from './progress.js';
 import { startAccord } from './serve.js';
 import {
@@ -27,6 +29,24 @@ import {
 } from './commands/access.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** A JSON file of fault rates, read but not checked here (writeFeeds checks every rate and names a bad one). */
+function readFaultsFile(file: string): Result<unknown, string> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return {
+      ok: false,
+      error: `cannot read the faults file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
+  }
+  try {
+    return ok(JSON.parse(text) as unknown);
+  } catch (error) {
+    return err(`the faults file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
 
 interface Command {
   readonly summary: string;
@@ -155,7 +175,8 @@ const commands: Record<string, Command> = {
     summary:
       'generate the synthetic population of a partnership, with life courses 2015-2025 (ground truth, Parquet)',
     usage:
-      'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--workers <n>] [--force] [--report]',
+      'accord generate --scale <s> --seed <n> --out <dir> [--partnership <dir>] [--workers <n>] [--force] [--report]\n' +
+      '                [--feeds [--faults <file.json>]]',
     details:
       'Draws the residents of the partnership at the given scale (1.0 = its real population) from its calibration\n' +
       'tables, and lives them through 2015-2025: names, ethnicity, addresses and moves, GP registration, conditions\n' +
@@ -163,7 +184,10 @@ const commands: Record<string, Command> = {
       'Writes Parquet files (persons, addresses, registrations, carers, events, per chunk; codes and organisations)\n' +
       'and a manifest. The same seed and scale give identical files; an interrupted run picks up where it stopped.\n' +
       'A folder holding other files is refused unless --force. --report then compares the population with the\n' +
-      'calibration targets: demography, prevalence by condition, place and deprivation quintile, and mortality.',
+      'calibration targets: demography, prevalence by condition, place and deprivation quintile, and mortality.\n' +
+      '--feeds then writes what each partner organisation would send (FHIR R4 NDJSON per organisation and resource\n' +
+      'type, in its own identifiers, with planted faults) into <dir>/feeds, with the ground truth of which record is\n' +
+      'which person; --faults names a JSON file of fault rates over the defaults (see docs/synthetic-population.md).',
     options: {
       scale: { type: 'string' },
       seed: { type: 'string', default: '1' },
@@ -172,6 +196,8 @@ const commands: Record<string, Command> = {
       workers: { type: 'string' },
       force: { type: 'boolean', default: false },
       report: { type: 'boolean', default: false },
+      feeds: { type: 'boolean', default: false },
+      faults: { type: 'string' },
     },
     positionals: 0,
     async run(values) {
@@ -185,6 +211,15 @@ const commands: Record<string, Command> = {
       if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
         fail('accord generate: --workers must be a whole number, 1 or more');
         return EXIT.usage;
+      }
+      if (typeof values.faults === 'string' && values.feeds !== true) {
+        fail('accord generate: --faults goes with --feeds');
+        return EXIT.usage;
+      }
+      const faults = typeof values.faults === 'string' ? readFaultsFile(values.faults) : undefined;
+      if (faults !== undefined && !faults.ok) {
+        fail(`accord generate: ${faults.error}`);
+        return EXIT.failed;
       }
       const dir = typeof values.partnership === 'string' ? values.partnership : defaultPartnershipDir;
       const partnership = loadPartnership(dir);
@@ -219,6 +254,23 @@ const commands: Record<string, Command> = {
         const fidelity = await readFidelity(values.out, dir);
         if (!fidelity.ok) throw new ProblemError(fidelity.error);
         out(formatFidelity(fidelity.value));
+      }
+      if (values.feeds === true) {
+        const feedsBar = progressBar('accord generate: partner feeds', 'people');
+        const feeds = await writeFeeds({
+          truthDir: values.out,
+          outDir: values.out,
+          seed,
+          faults: faults?.ok === true ? faults.value : undefined,
+          onProgress: feedsBar.update,
+        });
+        feedsBar.end();
+        if (!feeds.ok) throw new ProblemError(feeds.error);
+        const resources = Object.values(feeds.value.resources).reduce((sum, n) => sum + n, 0);
+        out(
+          `accord generate: partner feeds of ${feeds.value.organisations} organisations, ${feeds.value.files} files, ` +
+            `${resources.toLocaleString('en-GB')} resources (${feeds.value.duplicates.toLocaleString('en-GB')} duplicate registrations) in ${feeds.value.dir}`,
+        );
       }
       return EXIT.ok;
     },

@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import {
+  coding,
+  conditionJson,
+  encounterJson,
+  immunizationJson,
+  observationJson,
+  organizationJson,
+  patientJson,
+  SYSTEMS,
+} from './fhir.js';
+
+const snomed = (code: string, display: string) => ({ system: SYSTEMS.snomed, code, display });
+const parse = (line: string) =>
+  JSON.parse(line) as Record<string, unknown> & { resourceType: string; id: string };
+
+describe('FHIR resources as lines', () => {
+  it('Patient: local number and NHS number, escaped names, address, practice, ethnic category, death', () => {
+    const patient = parse(
+      patientJson({
+        id: 'RR812345678',
+        organisation: 'leeds-teaching-hospitals-nhs-trust',
+        localIdSystem: 'https://accord.example/fhir/sid/leeds-teaching-hospitals-nhs-trust/patient-id',
+        nhsNumber: '9990000018',
+        family: 'O"Brien\\',
+        given: ['Seán', 'Óg'],
+        gender: 'male',
+        birthDate: '1950-02-03',
+        deceasedDate: '2021-05-06',
+        active: true,
+        address: { line: '1 "High" Street', city: 'Leeds', postalCode: 'LS1 1AA' },
+        ethnicCategory: { code: 'B', display: 'White - Irish' },
+        generalPractitioner: 'B86001',
+      }),
+    );
+    expect(patient).toMatchObject({
+      resourceType: 'Patient',
+      id: 'RR812345678',
+      identifier: [
+        {
+          system: 'https://accord.example/fhir/sid/leeds-teaching-hospitals-nhs-trust/patient-id',
+          value: 'RR812345678',
+        },
+        { system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9990000018' },
+      ],
+      name: [{ use: 'official', family: 'O"Brien\\', given: ['Seán', 'Óg'] }],
+      gender: 'male',
+      birthDate: '1950-02-03',
+      deceasedDateTime: '2021-05-06',
+      address: [{ line: ['1 "High" Street'], city: 'Leeds', postalCode: 'LS1 1AA' }],
+      generalPractitioner: [
+        {
+          type: 'Organization',
+          identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'B86001' },
+        },
+      ],
+      managingOrganization: { reference: 'Organization/leeds-teaching-hospitals-nhs-trust' },
+      extension: [
+        {
+          url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory',
+          valueCodeableConcept: {
+            coding: [
+              { system: 'https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland', code: 'B' },
+            ],
+          },
+        },
+      ],
+    });
+  });
+
+  it('Patient without an NHS number, address or practice has only its local identifier', () => {
+    const patient = parse(
+      patientJson({
+        id: '00000001',
+        organisation: 'B86001',
+        localIdSystem: 'x',
+        family: 'Lee',
+        given: ['Ann'],
+        gender: 'female',
+        birthDate: '2000-01-01',
+        active: false,
+      }),
+    );
+    expect(patient.identifier).toEqual([{ system: 'x', value: '00000001' }]);
+    expect(patient).not.toHaveProperty('address');
+    expect(patient).not.toHaveProperty('deceasedDateTime');
+    expect(patient.active).toBe(false);
+  });
+
+  it('Encounter: class by setting, priority for admissions, SNOMED type, period, reason, provider', () => {
+    const encounter = (setting: Parameters<typeof encounterJson>[0]['setting']) =>
+      parse(
+        encounterJson({
+          id: 'E1',
+          patientId: 'P1',
+          organisation: 'org',
+          setting,
+          type: coding(snomed('183452005', 'Emergency hospital admission')),
+          date: '2020-01-02',
+          reason: coding(snomed('52684005', 'Assault')),
+        }),
+      );
+    const admission = encounter('emergency-admission');
+    expect(admission).toMatchObject({
+      resourceType: 'Encounter',
+      status: 'finished',
+      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP' },
+      priority: { coding: [{ code: 'EM' }] },
+      type: [{ coding: [{ system: 'http://snomed.info/sct', code: '183452005' }] }],
+      subject: { reference: 'Patient/P1' },
+      period: { start: '2020-01-02' },
+      reasonCode: [{ coding: [{ code: '52684005' }] }],
+      serviceProvider: { reference: 'Organization/org' },
+    });
+    expect(encounter('emergency-department').class).toMatchObject({ code: 'EMER' });
+    expect(encounter('gp').class).toMatchObject({ code: 'AMB' });
+    expect(encounter('community').class).toMatchObject({ code: 'HH' });
+    expect(encounter('ambulance').class).toMatchObject({ code: 'FLD' });
+    expect(encounter('elective-admission').priority).toMatchObject({ coding: [{ code: 'EL' }] });
+    expect(encounter('outpatient').period).toEqual({ start: '2020-01-02', end: '2020-01-02' });
+  });
+
+  it('Condition: statuses, category, onset, recorded date, encounter and stage', () => {
+    const condition = parse(
+      conditionJson({
+        id: 'C1',
+        patientId: 'P1',
+        code: coding(snomed('363346000', 'Malignant neoplastic disease')),
+        category: 'encounter-diagnosis',
+        recordedDate: '2020-03-04',
+        encounterId: 'E1',
+        stage: coding(snomed('50283003', 'Clinical stage III')),
+      }),
+    );
+    expect(condition).toMatchObject({
+      resourceType: 'Condition',
+      clinicalStatus: { coding: [{ code: 'active' }] },
+      verificationStatus: { coding: [{ code: 'confirmed' }] },
+      category: [{ coding: [{ code: 'encounter-diagnosis' }] }],
+      code: { coding: [{ code: '363346000' }] },
+      subject: { reference: 'Patient/P1' },
+      encounter: { reference: 'Encounter/E1' },
+      recordedDate: '2020-03-04',
+      stage: [{ summary: { coding: [{ code: '50283003' }] } }],
+    });
+    expect(condition).not.toHaveProperty('onsetDateTime');
+  });
+
+  it('Observation: BMI in kg/m2 with LOINC and SNOMED; smoking status as social history with the finding as value', () => {
+    const bmiCode = snomed('60621009', 'Body mass index');
+    const bmi = parse(
+      observationJson({
+        id: 'O1',
+        patientId: 'P1',
+        date: '2020-01-01',
+        code: bmiCode,
+        codeJson: coding(bmiCode),
+        value: 27.4,
+      }),
+    );
+    expect(bmi).toMatchObject({
+      status: 'final',
+      category: [{ coding: [{ code: 'vital-signs' }] }],
+      code: {
+        coding: [
+          { system: 'http://loinc.org', code: '39156-5' },
+          { system: 'http://snomed.info/sct', code: '60621009' },
+        ],
+      },
+      valueQuantity: { value: 27.4, unit: 'kg/m2', system: 'http://unitsofmeasure.org', code: 'kg/m2' },
+      effectiveDateTime: '2020-01-01',
+    });
+    const smokerCode = snomed('77176002', 'Smoker');
+    const smoker = parse(
+      observationJson({
+        id: 'O2',
+        patientId: 'P1',
+        date: '2020-01-01',
+        code: smokerCode,
+        codeJson: coding(smokerCode),
+      }),
+    );
+    expect(smoker).toMatchObject({
+      category: [{ coding: [{ code: 'social-history' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
+      valueCodeableConcept: { coding: [{ code: '77176002' }] },
+    });
+    const carerCode = snomed('224484003', 'Patient themselves providing care');
+    const carer = parse(
+      observationJson({
+        id: 'O3',
+        patientId: 'P1',
+        date: '2020-01-01',
+        code: carerCode,
+        codeJson: coding(carerCode),
+      }),
+    );
+    expect(carer).toMatchObject({
+      category: [{ coding: [{ code: 'social-history' }] }],
+      code: { coding: [{ code: '224484003' }] },
+    });
+  });
+
+  it('Immunization and Organization', () => {
+    expect(
+      parse(
+        immunizationJson({
+          id: 'I1',
+          patientId: 'P1',
+          date: '2020-10-01',
+          vaccine: coding(snomed('822851000000102', 'Seasonal influenza vaccination')),
+        }),
+      ),
+    ).toMatchObject({
+      resourceType: 'Immunization',
+      status: 'completed',
+      patient: { reference: 'Patient/P1' },
+      occurrenceDateTime: '2020-10-01',
+      vaccineCode: { coding: [{ code: '822851000000102' }] },
+    });
+    expect(
+      parse(
+        organizationJson({
+          id: 'leeds-city-council',
+          name: 'Leeds City Council',
+          onsCode: 'E08000035',
+          type: 'govt',
+        }),
+      ),
+    ).toMatchObject({
+      resourceType: 'Organization',
+      id: 'leeds-city-council',
+      identifier: [{ value: 'E08000035' }],
+      type: [{ coding: [{ code: 'govt' }] }],
+    });
+  });
+});
