@@ -69,6 +69,17 @@ describe('the fidelity report', () => {
       for (const row of rows.filter((r) => r.measure === `life expectancy at birth, ${sex}`))
         expect(Math.abs(row.difference), `${sex} ${row.group}`).toBeLessThan(4);
     }
+    // Immunisation coverage (MMR1 by two years, flu at 65 and over in 2019-20): within four standard errors.
+    const coverage = rows.filter((r) => r.measure.startsWith('immunisation coverage'));
+    expect(coverage.map((r) => r.measure)).toEqual([
+      'immunisation coverage mmr1',
+      'immunisation coverage flu-65',
+    ]);
+    for (const row of coverage) {
+      const n = Number(row.group.replace(/[^0-9]/g, ''));
+      const p = row.target / 100;
+      expect(Math.abs(row.difference), row.measure).toBeLessThan(400 * Math.sqrt((p * (1 - p)) / n) + 0.1);
+    }
     expect(formatFidelity(rows)).toMatch(/^measure\s+group\s+target\s+generated\s+difference\n/);
   }, 240_000);
 

@@ -118,6 +118,43 @@ export class Truth {
   }
 
   /**
+   * Immunisation coverage, as the national programmes measure it, for one programme:
+   * - given once at an age: of the people born in 2016–2018 who were alive a year after the due age, the share
+   *   immunised by then (as COVER counts MMR1 at 24 months);
+   * - yearly from an age (flu): of the people of that age or over on 31 March 2020 and alive on it, the share
+   *   immunised in the 2019-20 season (September to February).
+   */
+  async coverage(programme: {
+    code: string;
+    schedule: { kind: 'once'; age: number } | { kind: 'yearly'; age: number; monthOfYear: number };
+  }): Promise<{ eligible: number; immunised: number }> {
+    const code = quote(programme.code);
+    const sql =
+      programme.schedule.kind === 'once'
+        ? `WITH cohort AS (
+             SELECT person_id, date_of_birth + to_days(CAST(round((${programme.schedule.age} + 1) * 365.25) AS INTEGER)) AS by_day
+             FROM persons
+             WHERE date_of_birth BETWEEN DATE '2016-01-01' AND DATE '2018-12-31')
+           SELECT count(*)::INTEGER AS eligible,
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_id = c.person_id
+                    AND e.kind = 'immunisation' AND e.code = ${code} AND e.date <= c.by_day))::INTEGER AS immunised
+           FROM cohort c JOIN persons p USING (person_id)
+           WHERE c.by_day <= DATE ${quote(this.manifest.windowEnd)}
+             AND (p.date_of_death IS NULL OR p.date_of_death > c.by_day)`
+        : `WITH cohort AS (
+             SELECT person_id FROM persons
+             WHERE date_of_birth <= DATE '2020-03-31' - INTERVAL ${programme.schedule.age} YEAR
+               AND (date_of_death IS NULL OR date_of_death > DATE '2020-03-31'))
+           SELECT count(*)::INTEGER AS eligible,
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_id = c.person_id
+                    AND e.kind = 'immunisation' AND e.code = ${code}
+                    AND e.date BETWEEN DATE '2019-09-01' AND DATE '2020-02-29'))::INTEGER AS immunised
+           FROM cohort c`;
+    const [row] = await this.rows<{ eligible: Int; immunised: Int }>(sql);
+    return { eligible: Number(row?.eligible ?? 0), immunised: Number(row?.immunised ?? 0) };
+  }
+
+  /**
    * Years lived and deaths by quintile (of the home on the reference date, or at birth), sex and life-table age
    * band, from the day after the reference date to the end of the window.
    */
@@ -216,7 +253,25 @@ export async function readFidelity(
       reference.value.mortality.lifeExpectancyByDecile.deciles,
       await truth.value.exposures(),
     );
-    return ok([...demography, ...prevalence, ...mortality]);
+    const immunisation: FidelityRow[] = [];
+    for (const programme of reference.value.immunisations) {
+      if (programme.id !== 'mmr1' && programme.id !== 'flu-65') continue;
+      const { eligible, immunised } = await truth.value.coverage({
+        code: programme.snomed.code,
+        schedule: programme.schedule,
+      });
+      const target = 100 * programme.coverage.value;
+      const generated = eligible === 0 ? 0 : (100 * immunised) / eligible;
+      immunisation.push({
+        measure: `immunisation coverage ${programme.id}`,
+        group: `${eligible.toLocaleString('en-GB')} eligible`,
+        target,
+        generated,
+        difference: generated - target,
+        unit: '%',
+      });
+    }
+    return ok([...demography, ...prevalence, ...mortality, ...immunisation]);
   } finally {
     truth.value.close();
   }

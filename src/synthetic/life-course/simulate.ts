@@ -22,7 +22,7 @@ import {
   type CompiledCondition,
   type LifeCourseModel,
 } from './compile.js';
-import { ageInYears, dayAtAge, dayOf, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
+import { ageInYears, dayAtAge, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
 import { CodeBook, EventColumns, eventKind, OrganisationBook } from './events.js';
 import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath, type Setting } from './model.js';
 
@@ -146,7 +146,6 @@ export class LifeSimulator {
   readonly #violenceCode: number;
   readonly #deathCode: number;
   readonly #carerCodes: { isCarer: number; hasCarer: number };
-  /** Alias tables of causes of death by decile and [ageSex], with the suicide gradient applied. */
   readonly #settingIndex = new Map(SETTINGS.map((s, i) => [s, i]));
   readonly #kinds = {
     condition: eventKind('condition'),
@@ -858,5 +857,3 @@ export class LifeSimulator {
     return pairs;
   }
 }
-
-export { dayOf };
