@@ -25,6 +25,9 @@ import { createRandom } from './random.js';
 import { compileRegistration, loadStreets } from './registration.js';
 import type { OrganisationRow, TruthWriter } from './truth-writer.js';
 
+/** The life-course window and the calibration date (the ONS mid-year estimates the residents are drawn from). */
+export const WINDOW = { start: '2015-01-01', end: '2025-12-31', reference: '2020-06-30' } as const;
+
 export interface GeneratorSources {
   /** The partnership folder (its files and `calibration/`). */
   readonly partnershipDir: string;
@@ -127,7 +130,7 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
     },
     drawProvider: (lad, setting, day, random) => providers.value.draw(lad, setting, day, random),
   };
-  const window = { start: dayOf('2015-01-01'), end: dayOf('2025-12-31'), reference: dayOf('2020-06-30') };
+  const window = { start: dayOf(WINDOW.start), end: dayOf(WINDOW.end), reference: dayOf(WINDOW.reference) };
   const practices = calibration.value.practices.map((p) => p.practice).sort();
   const organisationKeys = [...practices, ...providers.value.organisations];
   const newSimulator = () => new LifeSimulator(model.value, samplers, window, organisationKeys);
