@@ -241,6 +241,8 @@ async function runWorkers(
           };
           worker.on('message', (message: { ready?: true; done?: number; error?: string }) => {
             if (message.error !== undefined) {
+              // Stop handing out chunks: the others finish the one they have (whole files only) and end.
+              queue.length = 0;
               reject(new Error(message.error));
               void worker.terminate();
               return;
@@ -248,7 +250,10 @@ async function runWorkers(
             if (message.done !== undefined) progress();
             next();
           });
-          worker.on('error', reject);
+          worker.on('error', (error) => {
+            queue.length = 0;
+            reject(error);
+          });
           worker.on('exit', (code) => {
             if (code !== 0 && code !== 1) reject(new Error(`a generator worker stopped with code ${code}`));
           });
