@@ -37,7 +37,8 @@ describe('the fidelity report', () => {
     const rows = report.value;
     expect(rows.filter((r) => r.measure === 'place')).toHaveLength(6);
     // Demography: about three standard errors of a share at this size (≤ 0.3 points), rounded up.
-    for (const row of rows.filter((r) => r.unit === '%' && !r.measure.startsWith('prevalence'))) {
+    const demographic = new Set(['place', 'imd quintile', 'age band', 'female share by age band']);
+    for (const row of rows.filter((r) => demographic.has(r.measure))) {
       const tolerance = row.measure === 'female share by age band' ? 2 : 1;
       expect(Math.abs(row.difference), `${row.measure} ${row.group}`).toBeLessThan(tolerance);
     }

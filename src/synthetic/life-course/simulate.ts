@@ -214,13 +214,21 @@ export class LifeSimulator {
     return Math.min(p, 0.97);
   }
 
-  /** An onset age (fractional years) up to `age`, drawn from the shape of the ever-diagnosed curve. */
+  /**
+   * An onset age (fractional years) up to `age`, drawn from the shape of the ever-diagnosed curve by inverting it.
+   * The curve's entry for age k is its value at k + ½ (the middle of the year of age, as compile.ts builds it), so
+   * the crossing lies between k − ½ and k + ½ and is placed by linear interpolation; taking k + U instead would make
+   * every diagnosis half a year late and prevalence on any date run low by half a year's incidence.
+   */
   #onsetAge(condition: CompiledCondition, age: number, female: boolean, random: Random): number {
-    const top = condition.cumulative[ageSex(age, female)] ?? 0;
-    const target = random.next() * top;
-    let onset = condition.minimumAge;
-    while (onset < age && (condition.cumulative[ageSex(onset, female)] ?? 0) < target) onset++;
-    return Math.min(onset + random.next(), age + 0.999);
+    const curve = (a: number) => condition.cumulative[ageSex(a, female)] ?? 0;
+    const target = random.next() * curve(age);
+    let k = condition.minimumAge;
+    while (k < age && curve(k) < target) k++;
+    const below = k > condition.minimumAge ? curve(k - 1) : 0;
+    const above = curve(k);
+    const fraction = above > below ? (target - below) / (above - below) : random.next();
+    return Math.max(condition.minimumAge, Math.min(k - 0.5 + fraction, age + 0.999));
   }
 
   /** Simulates one slot: the resident alive on the reference date, and those it stands for. */
@@ -345,7 +353,8 @@ export class LifeSimulator {
         const q = Math.min(0.99, base * ratio);
         const years = (to - from) / 365.25;
         if (random.next() < 1 - Math.pow(1 - q, years)) {
-          person.deathDay = from + Math.floor(random.next() * (to - from));
+          // A day after `from`: residents are alive on the reference date, babies on the day they are born.
+          person.deathDay = from + 1 + Math.floor(random.next() * (to - from));
         }
         // Replenishing diagnoses: prevalence by age is that of the living, and people with a lethal condition die
         // sooner, so to keep it the condition must start in others at its prevalence times its excess death rate
@@ -829,7 +838,12 @@ export class LifeSimulator {
       );
       const caredFor = candidates.length > 0 ? candidates[random.int(candidates.length)] : undefined;
       if (caredFor === undefined) continue;
-      const fromDay = window.reference - Math.floor(random.next() * 5 * DAYS_PER_YEAR);
+      // Caring began in the five years before the reference date, but not before either of them was born.
+      const fromDay = Math.max(
+        caredFor.birthDay,
+        person.birthDay,
+        window.reference - Math.floor(random.next() * 5 * DAYS_PER_YEAR),
+      );
       const recorded = random.next() < model.carers.recorded;
       pairs.push({ carer: person.key, caredFor: caredFor.key, fromDay, recorded });
       if (recorded) {
