@@ -1,27 +1,18 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partnershipsDir } from '../core/paths.js';
-import { loadCalibration } from './calibration.js';
+import { wyhCalibration } from '../../test/support/calibration.js';
+import type { Calibration } from './calibration.js';
 import { compileDemography, type ResidentDemography } from './demography.js';
 import { createRandom } from './random.js';
 
-const calibrationDir = join(partnershipsDir, 'west-yorkshire-and-harrogate', 'calibration');
-
 function residents(count: number): {
-  calibration: ReturnType<typeof calibrationOrThrow>;
+  calibration: Calibration;
   drawn: ResidentDemography[];
 } {
-  const calibration = calibrationOrThrow();
+  const calibration = wyhCalibration();
   const demography = compileDemography(calibration);
   if (!demography.ok) throw new Error(demography.error);
   const random = createRandom(2026, 'demography-test');
   return { calibration, drawn: Array.from({ length: count }, () => demography.value.draw(random)) };
-}
-
-function calibrationOrThrow() {
-  const result = loadCalibration(calibrationDir);
-  if (!result.ok) throw new Error('the WY&H calibration does not load');
-  return result.value;
 }
 
 describe('the demography of synthetic residents', () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { scratchFolders } from '../../test/support/scratch.js';
 import { defaultPartnershipDir } from '../core/paths.js';
-import { loadCalibration } from './calibration.js';
 import {
   abridgedLifeExpectancy,
   fidelityReport,
@@ -12,13 +10,10 @@ import {
 } from './fidelity.js';
 import { generatePopulation } from './generate.js';
 import { readFidelity } from './truth-reader.js';
+import { wyhCalibration } from '../../test/support/calibration.js';
 
 const newFolder = scratchFolders('accord-fidelity-');
-const calibration = (() => {
-  const result = loadCalibration(join(defaultPartnershipDir, 'calibration'));
-  if (!result.ok) throw new Error('the WY&H calibration does not load');
-  return result.value;
-})();
+const calibration = wyhCalibration();
 
 describe('the fidelity report', () => {
   it('finds a generated population (scale 0.01, 25,641 residents) within stated tolerances of its targets', async () => {

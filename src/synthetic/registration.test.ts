@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { partnershipsDir } from '../core/paths.js';
-import { loadCalibration, UK_POSTCODE, type Practice } from './calibration.js';
+
+import { UK_POSTCODE, type Practice } from './calibration.js';
 import { createRandom } from './random.js';
 import {
   compileRegistration,
@@ -13,12 +13,9 @@ import {
   SAME_DISTRICT_SHARE,
   type Registration,
 } from './registration.js';
+import { wyhCalibration } from '../../test/support/calibration.js';
 
-const calibration = (() => {
-  const result = loadCalibration(join(partnershipsDir, 'west-yorkshire-and-harrogate', 'calibration'));
-  if (!result.ok) throw new Error('the WY&H calibration does not load');
-  return result.value;
-})();
+const calibration = wyhCalibration();
 const streets = (() => {
   const result = loadStreets();
   if (!result.ok) throw new Error('reference/streets.csv does not load');

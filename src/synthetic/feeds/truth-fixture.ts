@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { nhsNumberOfStem } from '../../identity/nhs-number.js';
 import type { Manifest } from '../generate.js';
 import { dayOf } from '../life-course/days.js';
-import { CodeBook, EventColumns, eventKind, OrganisationBook } from '../life-course/events.js';
+import { CodeBook, EventColumns, EVENT_KIND, OrganisationBook } from '../life-course/events.js';
 import { SETTINGS, type Setting } from '../life-course/model.js';
 import type { Address, Person } from '../life-course/simulate.js';
 import { createRandom, type Random } from '../random.js';
@@ -199,15 +199,7 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
     hasCarer: codes.add(CODES.hasCarer),
     encounters: SETTINGS.map((s) => codes.add(CODES.encounters[s])),
   };
-  const kind = {
-    condition: eventKind('condition'),
-    stage: eventKind('stage'),
-    observation: eventKind('observation'),
-    immunisation: eventKind('immunisation'),
-    encounter: eventKind('encounter'),
-    death: eventKind('death'),
-    carer: eventKind('carer'),
-  };
+  const kind = EVENT_KIND;
 
   const writer = await TruthWriter.open(codes, organisations);
   try {

@@ -1,7 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPartnershipDir } from '../../core/paths.js';
-import { loadCalibration } from '../calibration.js';
 import {
   ageSex,
   compileLifeCourse,
@@ -12,12 +9,9 @@ import {
   type LifeCourseModel,
 } from './compile.js';
 import { loadLifeCourseReference } from './reference.js';
+import { wyhCalibration } from '../../../test/support/calibration.js';
 
-const calibration = (() => {
-  const result = loadCalibration(join(defaultPartnershipDir, 'calibration'));
-  if (!result.ok) throw new Error('the WY&H calibration does not load');
-  return result.value;
-})();
+const calibration = wyhCalibration();
 const reference = (() => {
   const result = loadLifeCourseReference();
   if (!result.ok) throw new Error('the reference does not load');

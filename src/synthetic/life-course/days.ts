@@ -9,9 +9,6 @@ export const DAYS_PER_YEAR = 365.2425;
 /** 'YYYY-MM-DD' → days since 1970-01-01. */
 export const dayOf = (iso: string): number => Math.round(Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY);
 
-/** Days since 1970-01-01 → 'YYYY-MM-DD'. */
-export const isoOf = (day: number): string => new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-
 /** The calendar year of a day. */
 export const yearOf = (day: number): number => new Date(day * MS_PER_DAY).getUTCFullYear();
 

@@ -17,6 +17,10 @@ export const EVENT_KINDS = [
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const eventKind = (kind: EventKind): number => EVENT_KINDS.indexOf(kind);
+/** Each kind's index, as the event columns store it. */
+export const EVENT_KIND = Object.fromEntries(EVENT_KINDS.map((kind, i) => [kind, i])) as Readonly<
+  Record<EventKind, number>
+>;
 
 export type CodeSystem = 'snomed' | 'icd10';
 

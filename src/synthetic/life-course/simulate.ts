@@ -23,7 +23,7 @@ import {
   type LifeCourseModel,
 } from './compile.js';
 import { ageInYears, dayAtAge, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
-import { CodeBook, EventColumns, eventKind, OrganisationBook } from './events.js';
+import { CodeBook, EVENT_KIND, EventColumns, OrganisationBook } from './events.js';
 import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath, type Setting } from './model.js';
 
 /** The samplers of the other parts of a person, supplied by the caller (people.ts, registration.ts, providers.ts). */
@@ -147,15 +147,7 @@ export class LifeSimulator {
   readonly #deathCode: number;
   readonly #carerCodes: { isCarer: number; hasCarer: number };
   readonly #settingIndex = new Map(SETTINGS.map((s, i) => [s, i]));
-  readonly #kinds = {
-    condition: eventKind('condition'),
-    stage: eventKind('stage'),
-    observation: eventKind('observation'),
-    immunisation: eventKind('immunisation'),
-    encounter: eventKind('encounter'),
-    death: eventKind('death'),
-    carer: eventKind('carer'),
-  };
+  readonly #kinds = EVENT_KIND;
 
   constructor(
     readonly model: LifeCourseModel,
@@ -683,20 +675,20 @@ export class LifeSimulator {
     model.immunisations.forEach((programme, index) => {
       const coverage = programme.coverage[decile] ?? 0;
       const code = this.#immunisationCodes[index] ?? -1;
+      const record = (day: number) =>
+        this.events.push(
+          person.key,
+          day,
+          this.#kinds.immunisation,
+          code,
+          Number.NaN,
+          -1,
+          this.#practiceOn(person, day),
+        );
       if (programme.schedule.kind === 'once') {
         const due = dayAtAge(person.birthDay, programme.schedule.age);
         const given = due + Math.floor(random.next() * 60);
-        if (given >= window.start && given <= end && random.next() < coverage) {
-          this.events.push(
-            person.key,
-            given,
-            this.#kinds.immunisation,
-            code,
-            Number.NaN,
-            -1,
-            this.#practiceOn(person, given),
-          );
-        }
+        if (given >= window.start && given <= end && random.next() < coverage) record(given);
         return;
       }
       // Yearly (flu): a person who takes it up tends to every year; the yearly uptake stays at the coverage.
@@ -709,17 +701,7 @@ export class LifeSimulator {
         if (ageInYears(person.birthDay, dayOfDate(year + 1, 3, 31)) < age) continue;
         const given = seasonStart + Math.floor(random.next() * 90);
         if (given < window.start || given > end) continue;
-        if (random.next() < (regular ? 0.95 : otherwise)) {
-          this.events.push(
-            person.key,
-            given,
-            this.#kinds.immunisation,
-            code,
-            Number.NaN,
-            -1,
-            this.#practiceOn(person, given),
-          );
-        }
+        if (random.next() < (regular ? 0.95 : otherwise)) record(given);
       }
     });
   }
