@@ -45,7 +45,8 @@ describe('generatePopulation', () => {
     if (!report.ok) throw new Error(report.error.title);
     expect(report.value).toMatchObject({ residents: 5128, chunks: 3, reused: 0, nhsNumberRange: 'test' });
     expect(report.value.persons).toBeGreaterThan(5128);
-    expect(report.value.events).toBeGreaterThan(5128 * 20);
+    // About 16 events a person over the window, besides the routine contacts counted in the activity files.
+    expect(report.value.events).toBeGreaterThan(5128 * 12);
   }, 120_000);
 
   it('writes the ground truth as Parquet chunks with a manifest and dictionaries', () => {
@@ -54,7 +55,7 @@ describe('generatePopulation', () => {
     expect(names).toContain('codes.parquet');
     expect(names).toContain('organisations.parquet');
     for (const chunk of ['00000', '00001', '00002']) {
-      for (const table of ['persons', 'addresses', 'registrations', 'carers', 'events'])
+      for (const table of ['persons', 'addresses', 'registrations', 'carers', 'events', 'activity'])
         expect(names).toContain(`${table}-${chunk}.parquet`);
       expect(names).toContain(`chunk-${chunk}.done`);
     }
@@ -80,7 +81,7 @@ describe('generatePopulation', () => {
     }
     const homeless = await query<{ n: number }>(
       dir,
-      'SELECT count(*)::INTEGER AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.person_id = p.person_id)',
+      'SELECT count(*)::INTEGER AS n FROM persons p WHERE NOT EXISTS (SELECT 1 FROM addresses a WHERE a.person_key = p.person_key)',
     );
     expect(homeless[0]?.n).toBe(0);
     const postcodes = await query<{ postcode: string }>(dir, 'SELECT DISTINCT postcode FROM addresses');
@@ -94,10 +95,22 @@ describe('generatePopulation', () => {
       `SELECT
          count(*) FILTER (WHERE e.date < p.date_of_birth)::INTEGER AS before_birth,
          count(*) FILTER (WHERE p.date_of_death IS NOT NULL AND e.date > p.date_of_death)::INTEGER AS after_death,
-         count(*) FILTER (WHERE p.person_id IS NULL)::INTEGER AS orphans
-       FROM events e LEFT JOIN persons p USING (person_id)`,
+         count(*) FILTER (WHERE p.person_key IS NULL)::INTEGER AS orphans
+       FROM events e LEFT JOIN persons p USING (person_key)`,
     );
     expect(broken).toEqual({ before_birth: 0, after_death: 0, orphans: 0 });
+    // Counted contacts likewise: inside the person's life and their calendar year, first no later than last.
+    const [counted] = await query<{ outside: number; bad: number; n: number }>(
+      dir,
+      `SELECT count(*)::INTEGER AS n,
+         count(*) FILTER (WHERE a.first_date < p.date_of_birth OR a.last_date > coalesce(p.date_of_death, DATE '2025-12-31')
+           OR year(a.first_date) <> a.year OR year(a.last_date) <> a.year)::INTEGER AS outside,
+         count(*) FILTER (WHERE a.first_date > a.last_date OR a.contacts < 1
+           OR (a.contacts = 1 AND a.first_date <> a.last_date) OR p.person_key IS NULL)::INTEGER AS bad
+       FROM activity a LEFT JOIN persons p USING (person_key)`,
+    );
+    expect(counted).toMatchObject({ outside: 0, bad: 0 });
+    expect(counted?.n).toBeGreaterThan(5128 * 10);
     const deaths = await query<{ origin: string; outside: number; without_cause: number; n: number }>(
       dir,
       `SELECT origin, count(*)::INTEGER AS n,
@@ -116,7 +129,7 @@ describe('generatePopulation', () => {
     expect(alive?.n).toBe(0);
   });
 
-  it('records conditions with SNOMED CT codes, encounters in every setting, immunisations and carers', async () => {
+  it('records conditions with SNOMED CT codes, contacts in every setting, immunisations and carers', async () => {
     const kinds = await query<{ kind: string; n: number }>(
       dir,
       'SELECT kind, count(*)::INTEGER AS n FROM events GROUP BY kind ORDER BY kind',
@@ -130,23 +143,49 @@ describe('generatePopulation', () => {
       'observation',
       'stage',
     ]);
+    // Unplanned and inpatient care dated one by one; routine contacts counted by year (encounters.yaml).
     const settings = await query<{ setting: string }>(
       dir,
       `SELECT DISTINCT setting FROM events WHERE kind = 'encounter' ORDER BY 1`,
     );
-    expect(settings.map((s) => s.setting)).toHaveLength(9);
+    expect(settings.map((s) => s.setting)).toEqual([
+      'ambulance',
+      'elective-admission',
+      'emergency-admission',
+      'emergency-department',
+      'social-care',
+    ]);
+    const counted = await query<{ setting: string; per_person_year: number }>(
+      dir,
+      `SELECT setting, sum(contacts) / (5128 * 11.0) AS per_person_year FROM activity GROUP BY setting ORDER BY 1`,
+    );
+    expect(counted.map((s) => s.setting)).toEqual(['community', 'gp', 'mental-health', 'outpatient']);
+    // GP contacts about 5–6 a person a year (Hobbs et al. 2016, with the care conditions add).
+    const gp = counted.find((s) => s.setting === 'gp')?.per_person_year ?? 0;
+    expect(gp).toBeGreaterThan(4.5);
+    expect(gp).toBeLessThan(7.5);
     const codes = await query<{ system: string; code: string }>(dir, 'SELECT system, code FROM codes');
     for (const code of codes) expect(code.code).toMatch(code.system === 'snomed' ? /^\d{6,18}$/ : /^[A-Z]\d/);
     const [carers] = await query<{ n: number }>(dir, 'SELECT count(*)::INTEGER AS n FROM carers');
     expect(carers?.n).toBeGreaterThan(100);
-    // GP encounters are with the practice the person was registered with on the day.
+    // GP contacts are counted with the practice the person was registered with on the first of them.
     const [mismatch] = await query<{ n: number }>(
       dir,
-      `SELECT count(*)::INTEGER AS n FROM events e
-       WHERE e.setting = 'gp' AND NOT EXISTS (
-         SELECT 1 FROM registrations r WHERE r.person_id = e.person_id AND r.practice_code = e.organisation)`,
+      `SELECT count(*)::INTEGER AS n FROM activity a
+       WHERE a.setting = 'gp' AND NOT EXISTS (
+         SELECT 1 FROM registrations r WHERE r.person_key = a.person_key AND r.organisation_index = a.organisation_index
+           AND r.from_date <= a.first_date AND (r.to_date IS NULL OR r.to_date >= a.first_date))`,
     );
     expect(mismatch?.n).toBe(0);
+    // Every key names its dictionary entry.
+    const [dangling] = await query<{ n: number }>(
+      dir,
+      `SELECT (SELECT count(*) FROM read_parquet('${join(dir, 'events-*.parquet')}') e
+               WHERE e.code_index NOT IN (SELECT code_index FROM codes)
+                  OR e.organisation_index NOT IN (SELECT organisation_index FROM organisations)
+                  OR e.reason_index NOT IN (SELECT code_index FROM codes))::INTEGER AS n`,
+    );
+    expect(dangling?.n).toBe(0);
   });
 
   it('is byte-identical for the same seed and scale, whatever the number of workers, and different for another seed', async () => {

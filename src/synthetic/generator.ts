@@ -184,6 +184,7 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
         nhsNumbers,
         carers,
         events: simulator.events,
+        activity: simulator.activity,
         ethnicCategory: (group) => (isEthnicGroup(group) ? ethnicGroupInfo(group).nhsCode : 'Z'),
       });
     },

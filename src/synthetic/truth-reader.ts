@@ -34,7 +34,10 @@ export class Truth {
     readonly manifest: Manifest,
   ) {}
 
-  /** Opens a generated folder: views `persons`, `addresses`, `registrations`, `carers`, `events`, `codes`. */
+  /**
+   * Opens a generated folder: views `persons`, `addresses`, `registrations`, `carers`, `activity`, `codes`,
+   * `organisations`, and `events` with each event's code (code_system, code, display) joined from the dictionary.
+   */
   static async open(outDir: string): Promise<Result<Truth, Problem>> {
     const manifest = readManifest(outDir);
     if (manifest === undefined || !existsSync(join(outDir, 'codes.parquet'))) {
@@ -48,7 +51,7 @@ export class Truth {
     }
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    for (const table of ['persons', 'addresses', 'registrations', 'carers', 'events']) {
+    for (const table of ['persons', 'addresses', 'registrations', 'carers', 'activity']) {
       await connection.run(
         `CREATE VIEW ${table} AS SELECT * FROM read_parquet(${quote(join(outDir, `${table}-*.parquet`))})`,
       );
@@ -59,12 +62,16 @@ export class Truth {
       );
     }
     await connection.run(`
+      CREATE VIEW events AS
+      SELECT e.*, c.system AS code_system, c.code, c.display
+      FROM read_parquet(${quote(join(outDir, 'events-*.parquet'))}) e JOIN codes c USING (code_index)`);
+    await connection.run(`
       CREATE VIEW residents_on_reference AS
-      SELECT p.person_id, p.sex, p.date_of_birth, a.place, a.imd_decile,
+      SELECT p.person_key, p.sex, p.date_of_birth, a.place, a.imd_decile,
              date_diff('year', p.date_of_birth, DATE ${quote(manifest.referenceDate)})
                - CASE WHEN strftime(p.date_of_birth, '%m-%d') > ${quote(manifest.referenceDate.slice(5))} THEN 1 ELSE 0 END AS age
       FROM persons p
-      JOIN addresses a ON a.person_id = p.person_id
+      JOIN addresses a ON a.person_key = p.person_key
        AND a.from_date <= DATE ${quote(manifest.referenceDate)}
        AND (a.to_date IS NULL OR a.to_date >= DATE ${quote(manifest.referenceDate)})
       WHERE p.origin = 'resident'`);
@@ -97,11 +104,11 @@ export class Truth {
     for (const condition of conditions) {
       const rows = await this.rows<{ place: string; quintile: Int; residents: Int; cases: Int }>(`
         SELECT r.place, (r.imd_decile + 1) // 2 AS quintile, count(*)::INTEGER AS residents,
-               count(e.person_id)::INTEGER AS cases
+               count(e.person_key)::INTEGER AS cases
         FROM residents_on_reference r
-        LEFT JOIN (SELECT DISTINCT person_id FROM events
+        LEFT JOIN (SELECT DISTINCT person_key FROM events
                    WHERE kind = 'condition' AND code = ${quote(condition.code)}
-                     AND date <= DATE ${quote(this.manifest.referenceDate)}) e USING (person_id)
+                     AND date <= DATE ${quote(this.manifest.referenceDate)}) e USING (person_key)
         GROUP BY ALL`);
       for (const row of rows) {
         counts.push({
@@ -132,21 +139,21 @@ export class Truth {
     const sql =
       programme.schedule.kind === 'once'
         ? `WITH cohort AS (
-             SELECT person_id, date_of_birth + to_days(CAST(round((${programme.schedule.age} + 1) * 365.25) AS INTEGER)) AS by_day
+             SELECT person_key, date_of_birth + to_days(CAST(round((${programme.schedule.age} + 1) * 365.25) AS INTEGER)) AS by_day
              FROM persons
              WHERE date_of_birth BETWEEN DATE '2016-01-01' AND DATE '2018-12-31')
            SELECT count(*)::INTEGER AS eligible,
-                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_id = c.person_id
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_key = c.person_key
                     AND e.kind = 'immunisation' AND e.code = ${code} AND e.date <= c.by_day))::INTEGER AS immunised
-           FROM cohort c JOIN persons p USING (person_id)
+           FROM cohort c JOIN persons p USING (person_key)
            WHERE c.by_day <= DATE ${quote(this.manifest.windowEnd)}
              AND (p.date_of_death IS NULL OR p.date_of_death > c.by_day)`
         : `WITH cohort AS (
-             SELECT person_id FROM persons
+             SELECT person_key FROM persons
              WHERE date_of_birth <= DATE '2020-03-31' - INTERVAL ${programme.schedule.age} YEAR
                AND (date_of_death IS NULL OR date_of_death > DATE '2020-03-31'))
            SELECT count(*)::INTEGER AS eligible,
-                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_id = c.person_id
+                  count(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.person_key = c.person_key
                     AND e.kind = 'immunisation' AND e.code = ${code}
                     AND e.date BETWEEN DATE '2019-09-01' AND DATE '2020-02-29'))::INTEGER AS immunised
            FROM cohort c`;
@@ -167,10 +174,10 @@ export class Truth {
              date_diff('day', DATE '1970-01-01', p.date_of_death) AS death
       FROM persons p
       -- The home on the reference date, or the first home of those born after it.
-      JOIN (SELECT person_id,
+      JOIN (SELECT person_key,
                    coalesce(arg_max(imd_decile, from_date) FILTER (WHERE from_date <= DATE ${quote(from)}),
                             arg_min(imd_decile, from_date)) AS imd_decile
-            FROM addresses GROUP BY person_id) a USING (person_id)
+            FROM addresses GROUP BY person_key) a USING (person_key)
       WHERE p.origin <> 'died-before-reference'
         AND (p.date_of_death IS NULL OR p.date_of_death > DATE ${quote(from)})`);
     const start = Date.parse(`${from}T00:00:00Z`) / 86_400_000 + 1;

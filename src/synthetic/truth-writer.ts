@@ -1,10 +1,14 @@
 /**
  * @module synthetic/truth-writer
  * Writes a chunk of simulated lives as the columnar ground truth: Parquet files of persons, addresses, practice
- * registrations, carers and events, through an embedded DuckDB. Rows are appended in blocks of 2,048 (DuckDB's
- * vector size) from the simulator's columns, then copied to Parquet with codes and organisations resolved from the
- * dictionaries, so the files are self-explanatory (SNOMED CT code and display on every event) while the simulator
- * only ever handles integers.
+ * registrations, carers, events and yearly activity, through an embedded DuckDB.
+ *
+ * The truth is a star: the large tables (events, activity) hold integer keys — person_key, code_index,
+ * organisation_index — into the persons file and the two dictionaries written once (codes.parquet,
+ * organisations.parquet), and the small closed vocabularies (kind, setting) as enums, which Parquet stores as
+ * dictionary-encoded strings. Materialising a SNOMED CT code, display and person id on every one of tens of millions of
+ * rows made DuckDB's copy ten times slower, for text any reader gets back with one join. The typed-array columns of
+ * the simulator are copied into DuckDB's vectors as raw memory, 2,048 rows (DuckDB's vector size) at a time.
  *
  * Each file is written under a temporary name and renamed once whole; the chunk's marker file is written last, so
  * a chunk either has its marker and every file, or is generated again on resume.
@@ -19,6 +23,7 @@ import {
   DuckDBDateValue,
   DuckDBInstance,
   INTEGER,
+  SMALLINT,
   TINYINT,
   UTINYINT,
   VARCHAR,
@@ -26,26 +31,35 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { CodeBook, EventColumns, OrganisationBook } from './life-course/events.js';
+import bindings from '@duckdb/node-bindings';
+import type { ActivityColumns, CodeBook, EventColumns, OrganisationBook } from './life-course/events.js';
 import { EVENT_KINDS } from './life-course/events.js';
 import { SETTINGS } from './life-course/model.js';
 import type { Person } from './life-course/simulate.js';
 
-export const TRUTH_TABLES = ['persons', 'addresses', 'registrations', 'carers', 'events'] as const;
+export const TRUTH_TABLES = [
+  'persons',
+  'addresses',
+  'registrations',
+  'carers',
+  'events',
+  'activity',
+] as const;
 export type TruthTable = (typeof TRUTH_TABLES)[number];
 
 export const chunkFile = (table: TruthTable, chunk: number): string =>
   `${table}-${String(chunk).padStart(5, '0')}.parquet`;
 export const chunkMarker = (chunk: number): string => `chunk-${String(chunk).padStart(5, '0')}.done`;
 
-/** The person id of the ground truth and the feeds' truth: 'P' and nine digits. */
+/** The person id of the ground truth and the feeds' truth: 'P' and nine digits of the person key. */
 export const personId = (key: number): string => `P${String(key).padStart(9, '0')}`;
 
 const BLOCK = 2048;
 
 const date = (day: number): DuckDBDateValue => new DuckDBDateValue(day);
+const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
-/** Appends rows to a table in blocks: `column(c, i)` gives column c of row i. */
+/** Appends rows to a table in blocks: `column(c, from, to)` gives column c of rows from … to − 1. */
 async function append(
   connection: DuckDBConnection,
   table: string,
@@ -63,9 +77,44 @@ async function append(
   appender.closeSync();
 }
 
-/** A row of organisations.parquet: every organisation an event can name. */
+type NumericColumn = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array;
+
+/**
+ * Appends typed-array columns as raw memory: each column's element type must be the table column's physical type
+ * (INTEGER and DATE ← Int32Array, SMALLINT ← Int16Array, TINYINT ← Int8Array, UTINYINT ← Uint8Array, DOUBLE ←
+ * Float64Array). No value is null; "none" is a sentinel the copy to Parquet turns into NULL.
+ */
+async function appendColumns(
+  connection: DuckDBConnection,
+  table: string,
+  types: readonly DuckDBType[],
+  rows: number,
+  columns: readonly NumericColumn[],
+): Promise<void> {
+  const appender = await connection.createAppender(table);
+  for (let from = 0; from < rows; from += BLOCK) {
+    const count = Math.min(BLOCK, rows - from);
+    const chunk = DuckDBDataChunk.create([...types], count);
+    columns.forEach((source, c) => {
+      const size = source.BYTES_PER_ELEMENT;
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
+      // The simulator's arrays are never shared, so their buffer is a plain ArrayBuffer.
+      bindings.copy_data_to_vector(
+        vector,
+        0,
+        source.buffer as ArrayBuffer,
+        source.byteOffset + from * size,
+        count * size,
+      );
+    });
+    appender.appendDataChunk(chunk);
+  }
+  appender.closeSync();
+}
+
+/** A row of organisations.parquet: every organisation an event can name, in the order of the organisation book. */
 export interface OrganisationRow {
-  /** The key events use: a practice's ODS code, or the partnership's organisation id. */
+  /** The key: a practice's ODS code, or the partnership's organisation id. */
   readonly organisation: string;
   readonly name: string;
   readonly type: string;
@@ -78,6 +127,7 @@ export interface ChunkContent {
   readonly nhsNumbers: ReadonlyMap<number, string>;
   readonly carers: readonly { carer: number; caredFor: number; fromDay: number; recorded: boolean }[];
   readonly events: EventColumns;
+  readonly activity: ActivityColumns;
   /** The NHS ethnic category code (A–Z) of an ethnic group id. */
   readonly ethnicCategory: (group: string) => string;
 }
@@ -86,72 +136,73 @@ export class TruthWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly codes: CodeBook,
+    private readonly organisations: OrganisationBook,
   ) {}
 
   /** An in-memory DuckDB with one thread (the generator runs one writer per worker). */
   static async open(codes: CodeBook, organisations: OrganisationBook): Promise<TruthWriter> {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const connection = await instance.connect();
-    const writer = new TruthWriter(instance, connection);
+    const writer = new TruthWriter(instance, connection, codes, organisations);
     await connection.run(`
-      CREATE TABLE codes (code_index INTEGER, system VARCHAR, code VARCHAR, display VARCHAR);
-      CREATE TABLE organisations (organisation_index INTEGER, organisation VARCHAR);
-      CREATE TABLE kinds (kind_index UTINYINT, kind VARCHAR);
-      CREATE TABLE settings (setting_index TINYINT, setting VARCHAR);
+      CREATE TYPE event_kind AS ENUM (${EVENT_KINDS.map((k) => `'${k}'`).join(', ')});
+      CREATE TYPE care_setting AS ENUM (${SETTINGS.map((k) => `'${k}'`).join(', ')});
       CREATE TABLE persons_raw (person_key INTEGER, nhs_number VARCHAR, given_name VARCHAR, middle_name VARCHAR,
         family_name VARCHAR, sex VARCHAR, date_of_birth DATE, date_of_death DATE, cause_of_death VARCHAR,
         ethnic_group VARCHAR, ethnic_category VARCHAR, origin VARCHAR);
       CREATE TABLE addresses_raw (person_key INTEGER, from_date DATE, to_date DATE, lsoa11_code VARCHAR,
         lad19_code VARCHAR, place VARCHAR, imd_decile TINYINT, address_line VARCHAR, town VARCHAR, postcode VARCHAR,
         postcode_district VARCHAR);
-      CREATE TABLE registrations_raw (person_key INTEGER, practice_code VARCHAR, from_date DATE, to_date DATE);
+      CREATE TABLE registrations_raw (person_key INTEGER, practice_code VARCHAR, organisation_index INTEGER,
+        from_date DATE, to_date DATE);
       CREATE TABLE carers_raw (carer_key INTEGER, cared_for_key INTEGER, from_date DATE, recorded BOOLEAN);
-      CREATE TABLE events_raw (person_key INTEGER, day INTEGER, kind_index UTINYINT, code_index INTEGER,
-        value DOUBLE, setting_index TINYINT, organisation_index INTEGER, reason_index INTEGER);
+      CREATE TABLE events_raw (person_key INTEGER, date DATE, kind UTINYINT, code_index INTEGER, value DOUBLE,
+        setting TINYINT, organisation_index INTEGER, reason_index INTEGER);
+      CREATE TABLE activity_raw (person_key INTEGER, year SMALLINT, setting TINYINT, organisation_index INTEGER,
+        contacts SMALLINT, first_date DATE, last_date DATE);
     `);
-    await append(
-      connection,
-      'codes',
-      [INTEGER, VARCHAR, VARCHAR, VARCHAR],
-      codes.entries.length,
-      (c, from, to) =>
-        codes.entries
-          .slice(from, to)
-          .map((entry, k) => [from + k, entry.system, entry.code, entry.display][c] ?? null),
-    );
-    await append(connection, 'organisations', [INTEGER, VARCHAR], organisations.keys.length, (c, from, to) =>
-      organisations.keys.slice(from, to).map((key, k) => (c === 0 ? from + k : key)),
-    );
-    await append(connection, 'kinds', [UTINYINT, VARCHAR], EVENT_KINDS.length, (c, from, to) =>
-      EVENT_KINDS.slice(from, to).map((kind, k) => (c === 0 ? from + k : kind)),
-    );
-    await append(connection, 'settings', [TINYINT, VARCHAR], SETTINGS.length, (c, from, to) =>
-      SETTINGS.slice(from, to).map((setting, k) => (c === 0 ? from + k : setting)),
-    );
     return writer;
   }
 
-  /** Writes the dictionaries once for the whole generation (codes.parquet, organisations.parquet). */
+  /**
+   * Writes the dictionaries once for the whole generation: codes.parquet (code_index, system, code, display) and
+   * organisations.parquet (organisation_index, organisation, name, type, ods_code, ons_code). `organisations` must
+   * list the organisation book's keys in its order, since events name organisations by position.
+   */
   async writeDictionaries(outDir: string, organisations: readonly OrganisationRow[]): Promise<void> {
-    await this.#copy(
-      `SELECT system, code, display FROM codes ORDER BY code_index`,
-      join(outDir, 'codes.parquet'),
+    const keys = this.organisations.keys;
+    if (organisations.length !== keys.length || organisations.some((o, i) => o.organisation !== keys[i])) {
+      throw new Error('the organisation table is not in the order of the organisation book');
+    }
+    const c = this.connection;
+    await c.run(
+      'CREATE OR REPLACE TABLE codes (code_index INTEGER, system VARCHAR, code VARCHAR, display VARCHAR)',
     );
-    await this.connection.run(
-      'CREATE OR REPLACE TABLE organisation_rows (organisation VARCHAR, name VARCHAR, type VARCHAR, ods_code VARCHAR, ons_code VARCHAR)',
+    const entries = this.codes.entries;
+    await append(c, 'codes', [INTEGER, VARCHAR, VARCHAR, VARCHAR], entries.length, (column, from, to) =>
+      entries.slice(from, to).map((e, k) => [from + k, e.system, e.code, e.display][column] ?? null),
+    );
+    await this.#copy('SELECT * FROM codes ORDER BY code_index', join(outDir, 'codes.parquet'));
+    await c.run(
+      'CREATE OR REPLACE TABLE organisation_rows (organisation_index INTEGER, organisation VARCHAR, name VARCHAR, type VARCHAR, ods_code VARCHAR, ons_code VARCHAR)',
     );
     await append(
-      this.connection,
+      c,
       'organisation_rows',
-      [VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
+      [INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
       organisations.length,
-      (c, from, to) =>
+      (column, from, to) =>
         organisations
           .slice(from, to)
-          .map((o) => [o.organisation, o.name, o.type, o.odsCode ?? null, o.onsCode ?? null][c] ?? null),
+          .map(
+            (o, k) =>
+              [from + k, o.organisation, o.name, o.type, o.odsCode ?? null, o.onsCode ?? null][column] ??
+              null,
+          ),
     );
     await this.#copy(
-      'SELECT * FROM organisation_rows ORDER BY organisation',
+      'SELECT * FROM organisation_rows ORDER BY organisation_index',
       join(outDir, 'organisations.parquet'),
     );
   }
@@ -159,7 +210,7 @@ export class TruthWriter {
   async writeChunk(outDir: string, chunk: number, content: ChunkContent): Promise<void> {
     const c = this.connection;
     await c.run(
-      'DELETE FROM persons_raw; DELETE FROM addresses_raw; DELETE FROM registrations_raw; DELETE FROM carers_raw; DELETE FROM events_raw;',
+      'DELETE FROM persons_raw; DELETE FROM addresses_raw; DELETE FROM registrations_raw; DELETE FROM carers_raw; DELETE FROM events_raw; DELETE FROM activity_raw;',
     );
     const persons = content.persons;
     await append(
@@ -239,13 +290,14 @@ export class TruthWriter {
     await append(
       c,
       'registrations_raw',
-      [INTEGER, VARCHAR, DATE, DATE],
+      [INTEGER, VARCHAR, INTEGER, DATE, DATE],
       registrations.length,
       (column, from, to) =>
         registrations.slice(from, to).map(({ p, r, to: next }): DuckDBValue => {
           if (column === 0) return p.key;
           if (column === 1) return r.practice;
-          if (column === 2) return date(r.fromDay);
+          if (column === 2) return r.organisation;
+          if (column === 3) return date(r.fromDay);
           return next === undefined ? null : date(next - 1);
         }),
     );
@@ -263,67 +315,54 @@ export class TruthWriter {
         }),
     );
     const ev = content.events;
-    const columns = [ev.person, ev.day, ev.kind, ev.code, ev.value, ev.setting, ev.organisation, ev.reason];
-    await append(
+    await appendColumns(
       c,
       'events_raw',
-      [INTEGER, INTEGER, UTINYINT, INTEGER, DOUBLE, TINYINT, INTEGER, INTEGER],
+      [INTEGER, DATE, UTINYINT, INTEGER, DOUBLE, TINYINT, INTEGER, INTEGER],
       ev.length,
-      (column, from, to) => {
-        const source = columns[column] as ArrayLike<number>;
-        const values: DuckDBValue[] = new Array<DuckDBValue>(to - from);
-        for (let i = from; i < to; i++) {
-          const v = source[i] ?? 0;
-          // No nulls here (a validity mask costs more to fill than the values): "none" stays −1 or NaN and becomes
-          // NULL in the copy below (a list's element 0 is NULL; NaN is tested for).
-          values[i - from] = v;
-        }
-        return values;
-      },
+      [ev.person, ev.day, ev.kind, ev.code, ev.value, ev.setting, ev.organisation, ev.reason],
+    );
+    const ac = content.activity;
+    await appendColumns(
+      c,
+      'activity_raw',
+      [INTEGER, SMALLINT, TINYINT, INTEGER, SMALLINT, DATE, DATE],
+      ac.length,
+      [ac.person, ac.year, ac.setting, ac.organisation, ac.contacts, ac.first, ac.last],
     );
 
-    const pid = (key: string) => `'P' || lpad(${key}::VARCHAR, 9, '0')`;
+    // Enums from their indexes by list lookup (a list's element 0 is NULL, so the −1 of "none" becomes NULL).
+    const kinds = sqlList(EVENT_KINDS);
+    const settings = sqlList(SETTINGS);
     const files: [TruthTable, string][] = [
       [
         'persons',
-        `SELECT ${pid('person_key')} AS person_id, * EXCLUDE (person_key) FROM persons_raw ORDER BY person_key`,
+        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key)
+         FROM persons_raw ORDER BY person_key`,
       ],
-      [
-        'addresses',
-        `SELECT ${pid('person_key')} AS person_id, * EXCLUDE (person_key) FROM addresses_raw ORDER BY person_key, from_date`,
-      ],
-      [
-        'registrations',
-        `SELECT ${pid('person_key')} AS person_id, * EXCLUDE (person_key) FROM registrations_raw ORDER BY person_key, from_date`,
-      ],
-      [
-        'carers',
-        `SELECT ${pid('carer_key')} AS carer_id, ${pid('cared_for_key')} AS cared_for_id, from_date, recorded FROM carers_raw ORDER BY carer_key`,
-      ],
+      ['addresses', 'SELECT * FROM addresses_raw ORDER BY person_key, from_date'],
+      ['registrations', 'SELECT * FROM registrations_raw ORDER BY person_key, from_date'],
+      ['carers', 'SELECT * FROM carers_raw ORDER BY carer_key'],
       [
         'events',
-        // Dictionary columns by list lookup rather than joins: about three times faster here, and row order kept.
-        `WITH d AS (
-           SELECT (SELECT list(kind ORDER BY kind_index) FROM kinds) AS kinds,
-                  (SELECT list(system ORDER BY code_index) FROM codes) AS systems,
-                  (SELECT list(code ORDER BY code_index) FROM codes) AS codes,
-                  (SELECT list(display ORDER BY code_index) FROM codes) AS displays,
-                  (SELECT list(setting ORDER BY setting_index) FROM settings) AS settings,
-                  (SELECT list(organisation ORDER BY organisation_index) FROM organisations) AS organisations)
-         SELECT ${pid('e.person_key')} AS person_id, DATE '1970-01-01' + e.day AS date,
-           d.kinds[e.kind_index + 1] AS kind, d.systems[e.code_index + 1] AS code_system,
-           d.codes[e.code_index + 1] AS code, d.displays[e.code_index + 1] AS display,
-           CASE WHEN isnan(e.value) THEN NULL ELSE e.value END AS value,
-           d.settings[e.setting_index + 1] AS setting, d.organisations[e.organisation_index + 1] AS organisation,
-           d.systems[e.reason_index + 1] AS reason_system, d.codes[e.reason_index + 1] AS reason_code,
-           d.displays[e.reason_index + 1] AS reason_display
-         FROM events_raw e, d`,
+        // In the order simulated: each person's events together, persons in key order.
+        `SELECT person_key, date, ${kinds}[kind + 1]::event_kind AS kind, code_index,
+           CASE WHEN isnan(value) THEN NULL ELSE value END AS value,
+           ${settings}[setting + 1]::care_setting AS setting, nullif(organisation_index, -1) AS organisation_index,
+           nullif(reason_index, -1) AS reason_index
+         FROM events_raw`,
+      ],
+      [
+        'activity',
+        `SELECT person_key, year, ${settings}[setting + 1]::care_setting AS setting,
+           nullif(organisation_index, -1) AS organisation_index, contacts, first_date, last_date
+         FROM activity_raw`,
       ],
     ];
     for (const [table, query] of files) await this.#copy(query, join(outDir, chunkFile(table, chunk)));
     writeFileSync(
       join(outDir, chunkMarker(chunk)),
-      `${JSON.stringify({ persons: persons.length, events: ev.length })}\n`,
+      `${JSON.stringify({ persons: persons.length, events: ev.length, activity: ac.length })}\n`,
     );
   }
 

@@ -83,6 +83,8 @@ export interface LifeCourseModel {
   /** Encounter deprivation factor by setting index and decile (mean 1 over the population). */
   readonly encounterDecileFactor: readonly Float64Array[];
   readonly encounterCodes: readonly Coding[];
+  /** Whether each setting's contacts are counted by year rather than dated one by one (EncounterModule.recorded). */
+  readonly encounterYearly: readonly boolean[];
   readonly smoking: {
     readonly current: Float64Array;
     readonly ex: Float64Array;
@@ -471,12 +473,14 @@ export function compileLifeCourse(
   const encounterRates: Float64Array[] = [];
   const encounterDecileFactor: Float64Array[] = [];
   const encounterCodes: Coding[] = [];
+  const encounterYearly: boolean[] = [];
   for (const setting of SETTINGS) {
     const module = reference.encounters.find((e) => e.setting === setting);
     if (module === undefined) return err(`no encounter rates for the setting ${setting}`);
     encounterRates.push(bandsToAges(module.rates.bands));
     encounterDecileFactor.push(gradientFactors(module.deprivation.ratioMostToLeast, decileWeights));
     encounterCodes.push(module.snomed);
+    encounterYearly.push(module.recorded === 'yearly');
   }
   const coverageByDecile = (value: number, ratio: number) => {
     const factors = gradientFactors(ratio, decileWeights);
@@ -500,6 +504,7 @@ export function compileLifeCourse(
     encounterRates,
     encounterDecileFactor,
     encounterCodes,
+    encounterYearly,
     smoking: {
       current: bandsToAges(reference.smoking.current.bands),
       ex: bandsToAges(reference.smoking.ex.bands),

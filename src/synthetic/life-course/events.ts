@@ -59,6 +59,15 @@ export class OrganisationBook {
   }
 }
 
+type Column = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array;
+
+/** A column twice as long, holding the old one's values (the buffers grow by doubling). */
+function doubled<T extends Column>(old: T): T {
+  const next = new (old.constructor as new (length: number) => T)(old.length * 2);
+  next.set(old);
+  return next;
+}
+
 export class EventColumns {
   length = 0;
   person = new Int32Array(1024);
@@ -97,22 +106,59 @@ export class EventColumns {
   }
 
   #grow(): void {
-    const size = this.person.length * 2;
-    const grow = <T extends Int32Array | Uint8Array | Int8Array | Float64Array>(
-      old: T,
-      make: (n: number) => T,
-    ): T => {
-      const next = make(size);
-      next.set(old);
-      return next;
-    };
-    this.person = grow(this.person, (n) => new Int32Array(n));
-    this.day = grow(this.day, (n) => new Int32Array(n));
-    this.kind = grow(this.kind, (n) => new Uint8Array(n));
-    this.code = grow(this.code, (n) => new Int32Array(n));
-    this.value = grow(this.value, (n) => new Float64Array(n));
-    this.setting = grow(this.setting, (n) => new Int8Array(n));
-    this.organisation = grow(this.organisation, (n) => new Int32Array(n));
-    this.reason = grow(this.reason, (n) => new Int32Array(n));
+    this.person = doubled(this.person);
+    this.day = doubled(this.day);
+    this.kind = doubled(this.kind);
+    this.code = doubled(this.code);
+    this.value = doubled(this.value);
+    this.setting = doubled(this.setting);
+    this.organisation = doubled(this.organisation);
+    this.reason = doubled(this.reason);
+  }
+}
+
+/**
+ * Routine contacts counted by year (the settings whose EncounterModule.recorded is 'yearly'): one row a person,
+ * calendar year, setting and organisation, with the number of contacts and the days of the first and last.
+ */
+export class ActivityColumns {
+  length = 0;
+  person = new Int32Array(1024);
+  year = new Int16Array(1024);
+  /** Index into SETTINGS. */
+  setting = new Int8Array(1024);
+  organisation = new Int32Array(1024);
+  contacts = new Int16Array(1024);
+  first = new Int32Array(1024);
+  last = new Int32Array(1024);
+
+  push(
+    person: number,
+    year: number,
+    setting: number,
+    organisation: number,
+    contacts: number,
+    first: number,
+    last: number,
+  ): void {
+    if (this.length === this.person.length) this.#grow();
+    const i = this.length++;
+    this.person[i] = person;
+    this.year[i] = year;
+    this.setting[i] = setting;
+    this.organisation[i] = organisation;
+    this.contacts[i] = Math.min(contacts, 32767);
+    this.first[i] = first;
+    this.last[i] = last;
+  }
+
+  #grow(): void {
+    this.person = doubled(this.person);
+    this.year = doubled(this.year);
+    this.setting = doubled(this.setting);
+    this.organisation = doubled(this.organisation);
+    this.contacts = doubled(this.contacts);
+    this.first = doubled(this.first);
+    this.last = doubled(this.last);
   }
 }

@@ -153,7 +153,17 @@ export interface EncounterModule {
   readonly rates: { readonly bands: readonly AgeBand[]; readonly source: string };
   /** Rate in the most deprived quintile relative to the least deprived. */
   readonly deprivation: { readonly ratioMostToLeast: number; readonly source: string };
+  /**
+   * How the ground truth records the contacts: `each` as one dated event apiece; `yearly` as a count per person,
+   * calendar year and organisation with the first and last dates (the routine, high-volume settings — GP,
+   * outpatients, community and mental health contacts are 85% of all contacts, and dating each one would make the
+   * truth ten times larger without a use that needs it).
+   */
+  readonly recorded: EncounterRecording;
 }
+
+export const ENCOUNTER_RECORDINGS = ['each', 'yearly'] as const;
+export type EncounterRecording = (typeof ENCOUNTER_RECORDINGS)[number];
 
 /** Mortality: England's life table, the life expectancy of each IMD decile, and how deaths divide among causes. */
 export interface MortalityModule {

@@ -445,6 +445,7 @@ describe('faults planted in a copy of the reference', () => {
     const dir = plant({
       smoking: [['rate: 0.35, source: booth-2013', 'rate: 1.35, source: booth-2013']],
       moves: [['{ from: 18, to: 19,', '{ from: 19, to: 19,']],
+      encounters: [['    recorded: yearly\n', '    recorded: monthly\n']],
       carers: [["isCarer: { code: '224484003'", 'isCarer: { code: 224484003']],
     });
     const issues = issuesOf(dir);
@@ -457,6 +458,12 @@ describe('faults planted in a copy of the reference', () => {
     expect(issues).toContainEqual(
       expect.objectContaining({ file: 'life-course/moves.yaml', path: 'moves.perYear.bands[3].from' }),
     );
+    expect(issues).toContainEqual({
+      file: 'life-course/encounters.yaml',
+      line: lineOf(dir, 'encounters', 'recorded: monthly'),
+      path: 'encounters[0].recorded',
+      message: "must be 'each' (a dated event a contact) or 'yearly'",
+    });
     expect(issues).toContainEqual(
       expect.objectContaining({
         file: 'life-course/carers.yaml',

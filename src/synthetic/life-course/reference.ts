@@ -20,6 +20,7 @@ import { err, ok, type Result } from '../../core/result.js';
 import {
   CAUSES_OF_DEATH,
   SETTINGS,
+  ENCOUNTER_RECORDINGS,
   type AgeBand,
   type BmiModule,
   type CarerModule,
@@ -231,6 +232,9 @@ const Encounter = z
     snomed: Snomed,
     rates: Sourced({ bands: RateBands }),
     deprivation: Sourced({ ratioMostToLeast: Ratio }),
+    recorded: z.enum(ENCOUNTER_RECORDINGS, {
+      message: "must be 'each' (a dated event a contact) or 'yearly'",
+    }),
   })
   .strict();
 

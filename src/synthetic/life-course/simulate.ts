@@ -23,7 +23,7 @@ import {
   type LifeCourseModel,
 } from './compile.js';
 import { ageInYears, dayAtAge, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
-import { CodeBook, EVENT_KIND, EventColumns, OrganisationBook } from './events.js';
+import { ActivityColumns, CodeBook, EVENT_KIND, EventColumns, OrganisationBook } from './events.js';
 import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath, type Setting } from './model.js';
 
 /** The samplers of the other parts of a person, supplied by the caller (people.ts, registration.ts, providers.ts). */
@@ -107,12 +107,16 @@ export function poisson(mean: number, random: Random): number {
     const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
     return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal));
   }
-  const limit = Math.exp(-mean);
-  let product = random.next();
+  // Inversion: one uniform against the running distribution function (rather than multiplying one uniform per
+  // count, which drew six or more for a year of GP contacts, hundreds of millions of draws at scale 1).
+  const u = random.next();
+  let term = Math.exp(-mean);
+  let cumulative = term;
   let count = 0;
-  while (product > limit) {
-    product *= random.next();
+  while (u > cumulative && term > 0) {
     count++;
+    term *= mean / count;
+    cumulative += term;
   }
   return count;
 }
@@ -136,6 +140,7 @@ export class LifeSimulator {
   readonly codes = new CodeBook();
   readonly organisations = new OrganisationBook();
   readonly events = new EventColumns();
+  readonly activity = new ActivityColumns();
   readonly #conditionCodes: number[];
   readonly #stageCodes: number[][];
   readonly #encounterCodes: number[];
@@ -706,6 +711,38 @@ export class LifeSimulator {
     });
   }
 
+  /**
+   * A year's routine contacts in one setting as a count: how many (Poisson with the year's expected number), and the
+   * first and last days, drawn as the smallest and largest of that many uniform days without drawing the rest.
+   * Counted with the organisation of the first contact (people seldom change practice or provider within a year).
+   */
+  #countContacts(
+    person: Person,
+    segment: { readonly year: number; readonly from: number; readonly to: number },
+    setting: number,
+    expected: number,
+    organisationOn: (setting: number, day: number) => number,
+    random: Random,
+  ): void {
+    const contacts = poisson(expected, random);
+    if (contacts === 0) return;
+    const length = segment.to - segment.from + 1;
+    // The minimum of n uniforms is 1 − U^(1/n); the maximum of the other n − 1, above it, scales the rest likewise.
+    const low = 1 - Math.pow(random.next(), 1 / contacts);
+    const high = contacts === 1 ? low : low + (1 - low) * Math.pow(random.next(), 1 / (contacts - 1));
+    const first = segment.from + Math.min(length - 1, Math.floor(low * length));
+    const last = segment.from + Math.min(length - 1, Math.floor(high * length));
+    this.activity.push(
+      person.key,
+      segment.year,
+      setting,
+      organisationOn(setting, first),
+      contacts,
+      first,
+      last,
+    );
+  }
+
   #encounters(person: Person, decile: number, end: number, random: Random): void {
     const { window, model } = this;
     const female = person.sex === 'female';
@@ -714,34 +751,55 @@ export class LifeSimulator {
     // How much care a person uses varies beyond age and need: a gamma(2, ½) frailty, mean 1, shared by settings.
     const frailty =
       -0.5 * (Math.log(random.next() || Number.MIN_VALUE) + Math.log(random.next() || Number.MIN_VALUE));
-    // Yearly segments, each with its age and the conditions held by then.
-    const segments: { from: number; to: number; index: number }[] = [];
-    for (let from = start; from <= end; from += 365) {
+    // Calendar-year segments (the unit the yearly counts are kept in), each with its age and the conditions held.
+    const segments: { year: number; from: number; to: number; index: number }[] = [];
+    for (let year = yearOf(start); year <= yearOf(end); year++) {
+      const from = Math.max(start, dayOfDate(year, 1, 1));
       segments.push({
+        year,
         from,
-        to: Math.min(end, from + 364),
+        to: Math.min(end, dayOfDate(year, 12, 31)),
         index: ageSex(ageInYears(person.birthDay, from), female),
+      });
+    }
+    // The care each segment's conditions add, by setting: summed once, not once a setting.
+    const settings = SETTINGS.length;
+    const care = new Float64Array(segments.length * settings);
+    for (const condition of model.conditions) {
+      const onset = person.onsets[condition.index];
+      if (onset === undefined) continue;
+      segments.forEach((segment, k) => {
+        if (onset > segment.to) return;
+        for (let s = 0; s < settings; s++) {
+          const i = k * settings + s;
+          care[i] = (care[i] ?? 0) + (condition.care[s] ?? 0);
+        }
       });
     }
     const weights = new Float64Array(segments.length);
     const gpSetting = this.#settingIndex.get('gp') ?? 0;
     const providers = new Map<number, number>();
     const emergencyAdmission = this.#settingIndex.get('emergency-admission') ?? 0;
+    const organisationOn = (s: number, day: number) =>
+      s === gpSetting ? this.#practiceOn(person, day) : this.#providerOn(person, providers, s, day, random);
     for (let s = 0; s < SETTINGS.length; s++) {
       let total = 0;
       segments.forEach((segment, k) => {
-        let rate =
+        const rate =
           (model.encounterRates[s]?.[segment.index] ?? 0) *
-          (model.encounterDecileFactor[s]?.[decile] ?? 1) *
-          frailty;
-        for (const condition of model.conditions) {
-          const onset = person.onsets[condition.index];
-          if (onset !== undefined && onset <= segment.to) rate += condition.care[s] ?? 0;
-        }
+            (model.encounterDecileFactor[s]?.[decile] ?? 1) *
+            frailty +
+          (care[k * settings + s] ?? 0);
         const w = (rate * (segment.to - segment.from + 1)) / DAYS_PER_YEAR;
         weights[k] = w;
         total += w;
       });
+      if (model.encounterYearly[s] === true) {
+        segments.forEach((segment, k) =>
+          this.#countContacts(person, segment, s, weights[k] ?? 0, organisationOn, random),
+        );
+        continue;
+      }
       const count = poisson(total, random);
       for (let n = 0; n < count; n++) {
         let pick = random.next() * total;
@@ -749,10 +807,6 @@ export class LifeSimulator {
         while (k < segments.length - 1 && (pick -= weights[k] ?? 0) >= 0) k++;
         const segment = segments[k] as { from: number; to: number };
         const day = segment.from + Math.floor(random.next() * (segment.to - segment.from + 1));
-        const organisation =
-          s === gpSetting
-            ? this.#practiceOn(person, day)
-            : this.#providerOn(person, providers, s, day, random);
         this.events.push(
           person.key,
           day,
@@ -760,7 +814,7 @@ export class LifeSimulator {
           this.#encounterCodes[s] ?? -1,
           Number.NaN,
           s,
-          organisation,
+          organisationOn(s, day),
         );
       }
     }
