@@ -99,7 +99,7 @@ describe('accord CLI', () => {
       EXIT.ok,
     );
     expect(io.out()).toMatch(
-      /2,564 residents \([\d,]+ people in 2015-2025\), [\d,]+ events, in 1 chunk\(s\)/,
+      /2,564 residents \([\d,]+ people in 2015-2025\), [\d,]+ events and [\d,]+ yearly counts of routine contacts, in 1 chunk\(s\)/,
     );
     expect(io.out()).toMatch(/^place\s+leeds\s+\d+\.\d\d%\s+\d+\.\d\d%\s+[+-]\d+\.\d\d points$/m);
     expect(io.out()).toMatch(/^prevalence type-2-diabetes \(DM\)\s+leeds\s+\d+\.\d\d%/m);

@@ -244,7 +244,7 @@ const commands: Record<string, Command> = {
       const r = report.value;
       out(
         `accord generate: ${r.residents.toLocaleString('en-GB')} residents (${r.persons.toLocaleString('en-GB')} people in 2015-2025), ` +
-          `${r.events.toLocaleString('en-GB')} events, in ${r.chunks} chunk(s) in ${values.out}` +
+          `${r.events.toLocaleString('en-GB')} events and ${r.activity.toLocaleString('en-GB')} yearly counts of routine contacts, in ${r.chunks} chunk(s) in ${values.out}` +
           (r.reused > 0 ? ` (${r.reused} kept from an earlier run)` : '') +
           (r.nhsNumberRange === 'synthetic'
             ? '\nNHS numbers: more than the test range holds, so 990 000 000 0 - 999 999 999 9 (never issued to patients) is used.'

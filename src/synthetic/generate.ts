@@ -45,6 +45,8 @@ export interface GenerateReport {
   readonly residents: number;
   readonly persons: number;
   readonly events: number;
+  /** Rows of yearly counts of routine contacts (activity files). */
+  readonly activity: number;
   readonly chunks: number;
   /** Chunks already present from an earlier, interrupted run with the same settings. */
   readonly reused: number;
@@ -171,18 +173,30 @@ export async function generatePopulation(options: GenerateOptions): Promise<Resu
   };
   options.onProgress?.(Math.min(residents, done * chunkSize), residents);
 
+  // This thread generates chunks too, beside workers − 1 worker threads: it has loaded the model already, and a
+  // worker takes seconds to load its own.
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length));
+  const queue = [...todo];
   const writer = await TruthWriter.open(context.value.codes, context.value.organisations);
   try {
     await writer.writeDictionaries(options.outDir, context.value.organisationTable);
-    if (workers <= 1 || todo.length <= 1) {
-      for (const chunk of todo) {
-        await context.value.writeChunk(writer, manifest, chunk, options.outDir);
-        progress();
+    const here = async () => {
+      try {
+        for (let chunk = queue.shift(); chunk !== undefined; chunk = queue.shift()) {
+          await context.value.writeChunk(writer, manifest, chunk, options.outDir);
+          progress();
+        }
+      } catch (error) {
+        queue.length = 0; // the workers finish the chunk they have (whole files only) and take no more
+        throw error;
       }
-    } else {
-      await runWorkers(options, manifest, todo, workers, progress);
-    }
+    };
+    const outcomes = await Promise.allSettled([
+      here(),
+      ...(workers > 1 ? [runWorkers(options, manifest, queue, workers - 1, progress)] : []),
+    ]);
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   } finally {
     writer.close();
   }
@@ -190,26 +204,28 @@ export async function generatePopulation(options: GenerateOptions): Promise<Resu
   // Totals from the markers, so a resumed run reports the whole population.
   let persons = 0;
   let events = 0;
+  let activity = 0;
   for (let chunk = 0; chunk < chunks; chunk++) {
     const marker = JSON.parse(readFileSync(join(options.outDir, chunkMarker(chunk)), 'utf8')) as {
       persons: number;
       events: number;
+      activity: number;
     };
     persons += marker.persons;
     events += marker.events;
+    activity += marker.activity;
   }
-  return ok({ residents, persons, events, chunks, reused, nhsNumberRange: range });
+  return ok({ residents, persons, events, activity, chunks, reused, nhsNumberRange: range });
 }
 
-/** Shares the chunks out among worker threads, one chunk at a time, as each finishes. */
+/** Shares the chunks of `queue` out among worker threads, one chunk at a time, as each finishes. */
 async function runWorkers(
   options: GenerateOptions,
   manifest: Manifest,
-  todo: number[],
+  queue: number[],
   count: number,
   progress: () => void,
 ): Promise<void> {
-  const queue = [...todo];
   const source = new URL(import.meta.url);
   const fromSources = source.pathname.endsWith('.ts');
   const workerFile = new URL(`./generate-worker.${fromSources ? 'ts' : 'js'}`, source);
@@ -219,7 +235,8 @@ async function runWorkers(
     manifest,
     outDir: options.outDir,
   };
-  await Promise.all(
+  // Settled, not raced: when one fails, the others are let finish the chunk they have before this returns.
+  const outcomes = await Promise.allSettled(
     Array.from(
       { length: count },
       () =>
@@ -260,4 +277,6 @@ async function runWorkers(
         }),
     ),
   );
+  const failed = outcomes.find((o) => o.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }

@@ -151,6 +151,7 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
   ];
 
   let pool: NhsNumberPool | undefined;
+  let simulator: LifeSimulator | undefined;
   return ok({
     population: calibration.value.population.reduce((sum, row) => sum + row.total, 0),
     codes: template.codes,
@@ -158,7 +159,11 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
     organisationTable,
     async writeChunk(writer, manifest, chunk, outDir) {
       pool ??= new NhsNumberPool(manifest.seed, manifest.nhsNumberRange);
-      const simulator = newSimulator();
+      // One simulator a worker, its event buffers emptied for each chunk: it holds no other state, and growing new
+      // buffers to millions of rows for every chunk cost more than filling them.
+      simulator ??= newSimulator();
+      simulator.events.clear();
+      simulator.activity.clear();
       const first = chunk * manifest.chunkSize;
       const last = Math.min(manifest.residents, first + manifest.chunkSize);
       const persons = [];

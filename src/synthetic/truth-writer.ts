@@ -7,8 +7,11 @@
  * organisation_index — into the persons file and the two dictionaries written once (codes.parquet,
  * organisations.parquet), and the small closed vocabularies (kind, setting) as enums, which Parquet stores as
  * dictionary-encoded strings. Materialising a SNOMED CT code, display and person id on every one of tens of millions of
- * rows made DuckDB's copy ten times slower, for text any reader gets back with one join. The typed-array columns of
- * the simulator are copied into DuckDB's vectors as raw memory, 2,048 rows (DuckDB's vector size) at a time.
+ * rows made DuckDB's copy ten times slower, for text any reader gets back with one join.
+ *
+ * Rows reach DuckDB through a table function that DuckDB pulls from while it writes the Parquet file, 2,048 rows
+ * (its vector size) at a time, the simulator's typed-array columns copied into its vectors as raw memory: five
+ * times faster here than appending to a table and copying the table, which cost more than the simulation itself.
  *
  * Each file is written under a temporary name and renamed once whole; the chunk's marker file is written last, so
  * a chunk either has its marker and every file, or is generated again on resume.
@@ -22,6 +25,7 @@ import {
   DuckDBDataChunk,
   DuckDBDateValue,
   DuckDBInstance,
+  DuckDBTableFunction,
   INTEGER,
   SMALLINT,
   TINYINT,
@@ -59,57 +63,63 @@ const BLOCK = 2048;
 const date = (day: number): DuckDBDateValue => new DuckDBDateValue(day);
 const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
-/** Appends rows to a table in blocks: `column(c, from, to)` gives column c of rows from … to − 1. */
-async function append(
-  connection: DuckDBConnection,
-  table: string,
-  types: readonly DuckDBType[],
-  rows: number,
-  column: (c: number, from: number, to: number) => DuckDBValue[],
-): Promise<void> {
-  const appender = await connection.createAppender(table);
-  for (let from = 0; from < rows; from += BLOCK) {
-    const to = Math.min(rows, from + BLOCK);
-    const chunk = DuckDBDataChunk.create([...types], to - from);
-    chunk.setColumns(types.map((_, c) => column(c, from, to)));
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
+/** Rows for one COPY: named, typed columns that fill DuckDB's output vectors a block at a time. */
+interface RowSource {
+  readonly columns: readonly (readonly [name: string, type: DuckDBType])[];
+  readonly length: number;
+  fill(out: DuckDBDataChunk, from: number, count: number): void;
 }
 
 type NumericColumn = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array;
 
 /**
- * Appends typed-array columns as raw memory: each column's element type must be the table column's physical type
- * (INTEGER and DATE ← Int32Array, SMALLINT ← Int16Array, TINYINT ← Int8Array, UTINYINT ← Uint8Array, DOUBLE ←
- * Float64Array). No value is null; "none" is a sentinel the copy to Parquet turns into NULL.
+ * Typed-array columns copied as raw memory: each array's element type must be its column's physical type (INTEGER
+ * and DATE ← Int32Array, SMALLINT ← Int16Array, TINYINT ← Int8Array, UTINYINT ← Uint8Array, DOUBLE ←
+ * Float64Array). No value is null; "none" is a sentinel the query over the rows turns into NULL.
  */
-async function appendColumns(
-  connection: DuckDBConnection,
-  table: string,
-  types: readonly DuckDBType[],
-  rows: number,
-  columns: readonly NumericColumn[],
-): Promise<void> {
-  const appender = await connection.createAppender(table);
-  for (let from = 0; from < rows; from += BLOCK) {
-    const count = Math.min(BLOCK, rows - from);
-    const chunk = DuckDBDataChunk.create([...types], count);
-    columns.forEach((source, c) => {
-      const size = source.BYTES_PER_ELEMENT;
-      const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-      // The simulator's arrays are never shared, so their buffer is a plain ArrayBuffer.
-      bindings.copy_data_to_vector(
-        vector,
-        0,
-        source.buffer as ArrayBuffer,
-        source.byteOffset + from * size,
-        count * size,
-      );
-    });
-    appender.appendDataChunk(chunk);
-  }
-  appender.closeSync();
+function numericRows(
+  columns: readonly (readonly [name: string, type: DuckDBType, values: NumericColumn])[],
+  length: number,
+): RowSource {
+  return {
+    columns: columns.map(([name, type]) => [name, type] as const),
+    length,
+    fill(out, from, count) {
+      columns.forEach(([, , values], c) => {
+        const size = values.BYTES_PER_ELEMENT;
+        const vector = bindings.data_chunk_get_vector(out.chunk, c);
+        // The simulator's arrays are never shared, so their buffer is a plain ArrayBuffer.
+        bindings.copy_data_to_vector(
+          vector,
+          0,
+          values.buffer as ArrayBuffer,
+          values.byteOffset + from * size,
+          count * size,
+        );
+      });
+    },
+  };
+}
+
+/** Columns of values made a block at a time: `value(c, row)` is column c of a row. */
+function valueRows<T>(
+  columns: readonly (readonly [name: string, type: DuckDBType])[],
+  rows: readonly T[],
+  value: (c: number, row: T) => DuckDBValue,
+): RowSource {
+  return {
+    columns,
+    length: rows.length,
+    fill(out, from, count) {
+      const block = rows.slice(from, from + count);
+      columns.forEach((_, c) => {
+        out.setColumnValues(
+          c,
+          block.map((row) => value(c, row)),
+        );
+      });
+    },
+  };
 }
 
 /** A row of organisations.parquet: every organisation an event can name, in the order of the organisation book. */
@@ -133,6 +143,10 @@ export interface ChunkContent {
 }
 
 export class TruthWriter {
+  /** The rows the table function `truth_rows()` gives while a COPY runs. */
+  #source: RowSource | undefined;
+  #at = 0;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -145,22 +159,28 @@ export class TruthWriter {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const connection = await instance.connect();
     const writer = new TruthWriter(instance, connection, codes, organisations);
+    connection.registerTableFunction(
+      DuckDBTableFunction.create({
+        name: 'truth_rows',
+        bindFunction: (bind) => {
+          const source = writer.#source;
+          if (source === undefined) return bind.setError('truth_rows() is read only while the writer copies');
+          for (const [name, type] of source.columns) bind.addResultColumn(name, type);
+        },
+        initFunction: (init) => init.setMaxThreads(1),
+        mainFunction: (_info, out) => {
+          const source = writer.#source;
+          const count = source === undefined ? 0 : Math.min(BLOCK, source.length - writer.#at);
+          out.rowCount = count;
+          if (source === undefined || count === 0) return;
+          source.fill(out, writer.#at, count);
+          writer.#at += count;
+        },
+      }),
+    );
     await connection.run(`
       CREATE TYPE event_kind AS ENUM (${EVENT_KINDS.map((k) => `'${k}'`).join(', ')});
       CREATE TYPE care_setting AS ENUM (${SETTINGS.map((k) => `'${k}'`).join(', ')});
-      CREATE TABLE persons_raw (person_key INTEGER, nhs_number VARCHAR, given_name VARCHAR, middle_name VARCHAR,
-        family_name VARCHAR, sex VARCHAR, date_of_birth DATE, date_of_death DATE, cause_of_death VARCHAR,
-        ethnic_group VARCHAR, ethnic_category VARCHAR, origin VARCHAR);
-      CREATE TABLE addresses_raw (person_key INTEGER, from_date DATE, to_date DATE, lsoa11_code VARCHAR,
-        lad19_code VARCHAR, place VARCHAR, imd_decile TINYINT, address_line VARCHAR, town VARCHAR, postcode VARCHAR,
-        postcode_district VARCHAR);
-      CREATE TABLE registrations_raw (person_key INTEGER, practice_code VARCHAR, organisation_index INTEGER,
-        from_date DATE, to_date DATE);
-      CREATE TABLE carers_raw (carer_key INTEGER, cared_for_key INTEGER, from_date DATE, recorded BOOLEAN);
-      CREATE TABLE events_raw (person_key INTEGER, date DATE, kind UTINYINT, code_index INTEGER, value DOUBLE,
-        setting TINYINT, organisation_index INTEGER, reason_index INTEGER);
-      CREATE TABLE activity_raw (person_key INTEGER, year SMALLINT, setting TINYINT, organisation_index INTEGER,
-        contacts SMALLINT, first_date DATE, last_date DATE);
     `);
     return writer;
   }
@@ -175,51 +195,61 @@ export class TruthWriter {
     if (organisations.length !== keys.length || organisations.some((o, i) => o.organisation !== keys[i])) {
       throw new Error('the organisation table is not in the order of the organisation book');
     }
-    const c = this.connection;
-    await c.run(
-      'CREATE OR REPLACE TABLE codes (code_index INTEGER, system VARCHAR, code VARCHAR, display VARCHAR)',
-    );
-    const entries = this.codes.entries;
-    await append(c, 'codes', [INTEGER, VARCHAR, VARCHAR, VARCHAR], entries.length, (column, from, to) =>
-      entries.slice(from, to).map((e, k) => [from + k, e.system, e.code, e.display][column] ?? null),
-    );
-    await this.#copy('SELECT * FROM codes ORDER BY code_index', join(outDir, 'codes.parquet'));
-    await c.run(
-      'CREATE OR REPLACE TABLE organisation_rows (organisation_index INTEGER, organisation VARCHAR, name VARCHAR, type VARCHAR, ods_code VARCHAR, ons_code VARCHAR)',
-    );
-    await append(
-      c,
-      'organisation_rows',
-      [INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
-      organisations.length,
-      (column, from, to) =>
-        organisations
-          .slice(from, to)
-          .map(
-            (o, k) =>
-              [from + k, o.organisation, o.name, o.type, o.odsCode ?? null, o.onsCode ?? null][column] ??
-              null,
-          ),
-    );
+    const codes = this.codes.entries.map((entry, index) => ({ index, ...entry }));
     await this.#copy(
-      'SELECT * FROM organisation_rows ORDER BY organisation_index',
+      valueRows(
+        [
+          ['code_index', INTEGER],
+          ['system', VARCHAR],
+          ['code', VARCHAR],
+          ['display', VARCHAR],
+        ],
+        codes,
+        (c, e) => [e.index, e.system, e.code, e.display][c] ?? null,
+      ),
+      (rows) => `SELECT * FROM ${rows}`,
+      join(outDir, 'codes.parquet'),
+    );
+    const rows = organisations.map((o, index) => ({ index, ...o }));
+    await this.#copy(
+      valueRows(
+        [
+          ['organisation_index', INTEGER],
+          ['organisation', VARCHAR],
+          ['name', VARCHAR],
+          ['type', VARCHAR],
+          ['ods_code', VARCHAR],
+          ['ons_code', VARCHAR],
+        ],
+        rows,
+        (c, o) => [o.index, o.organisation, o.name, o.type, o.odsCode ?? null, o.onsCode ?? null][c] ?? null,
+      ),
+      (from) => `SELECT * FROM ${from}`,
       join(outDir, 'organisations.parquet'),
     );
   }
 
   async writeChunk(outDir: string, chunk: number, content: ChunkContent): Promise<void> {
-    const c = this.connection;
-    await c.run(
-      'DELETE FROM persons_raw; DELETE FROM addresses_raw; DELETE FROM registrations_raw; DELETE FROM carers_raw; DELETE FROM events_raw; DELETE FROM activity_raw;',
-    );
+    const file = (table: TruthTable) => join(outDir, chunkFile(table, chunk));
     const persons = content.persons;
-    await append(
-      c,
-      'persons_raw',
-      [INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, DATE, DATE, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
-      persons.length,
-      (column, from, to) =>
-        persons.slice(from, to).map((p): DuckDBValue => {
+    await this.#copy(
+      valueRows(
+        [
+          ['person_key', INTEGER],
+          ['nhs_number', VARCHAR],
+          ['given_name', VARCHAR],
+          ['middle_name', VARCHAR],
+          ['family_name', VARCHAR],
+          ['sex', VARCHAR],
+          ['date_of_birth', DATE],
+          ['date_of_death', DATE],
+          ['cause_of_death', VARCHAR],
+          ['ethnic_group', VARCHAR],
+          ['ethnic_category', VARCHAR],
+          ['origin', VARCHAR],
+        ],
+        persons,
+        (column, p): DuckDBValue => {
           switch (column) {
             case 0:
               return p.key;
@@ -246,18 +276,33 @@ export class TruthWriter {
             default:
               return p.origin;
           }
-        }),
+        },
+      ),
+      (rows) =>
+        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key)
+         FROM ${rows} ORDER BY person_key`,
+      file('persons'),
     );
     const addresses = persons.flatMap((p) =>
       p.addresses.map((a, k) => ({ p, a, to: p.addresses[k + 1]?.fromDay })),
     );
-    await append(
-      c,
-      'addresses_raw',
-      [INTEGER, DATE, DATE, VARCHAR, VARCHAR, VARCHAR, TINYINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR],
-      addresses.length,
-      (column, from, to) =>
-        addresses.slice(from, to).map(({ p, a, to: next }): DuckDBValue => {
+    await this.#copy(
+      valueRows(
+        [
+          ['person_key', INTEGER],
+          ['from_date', DATE],
+          ['to_date', DATE],
+          ['lsoa11_code', VARCHAR],
+          ['lad19_code', VARCHAR],
+          ['place', VARCHAR],
+          ['imd_decile', TINYINT],
+          ['address_line', VARCHAR],
+          ['town', VARCHAR],
+          ['postcode', VARCHAR],
+          ['postcode_district', VARCHAR],
+        ],
+        addresses,
+        (column, { p, a, to: next }): DuckDBValue => {
           switch (column) {
             case 0:
               return p.key;
@@ -282,95 +327,124 @@ export class TruthWriter {
             default:
               return a.postcodeDistrict;
           }
-        }),
+        },
+      ),
+      (rows) => `SELECT * FROM ${rows} ORDER BY person_key, from_date`,
+      file('addresses'),
     );
     const registrations = persons.flatMap((p) =>
       p.registrations.map((r, k) => ({ p, r, to: p.registrations[k + 1]?.fromDay })),
     );
-    await append(
-      c,
-      'registrations_raw',
-      [INTEGER, VARCHAR, INTEGER, DATE, DATE],
-      registrations.length,
-      (column, from, to) =>
-        registrations.slice(from, to).map(({ p, r, to: next }): DuckDBValue => {
+    await this.#copy(
+      valueRows(
+        [
+          ['person_key', INTEGER],
+          ['practice_code', VARCHAR],
+          ['organisation_index', INTEGER],
+          ['from_date', DATE],
+          ['to_date', DATE],
+        ],
+        registrations,
+        (column, { p, r, to: next }): DuckDBValue => {
           if (column === 0) return p.key;
           if (column === 1) return r.practice;
           if (column === 2) return r.organisation;
           if (column === 3) return date(r.fromDay);
           return next === undefined ? null : date(next - 1);
-        }),
+        },
+      ),
+      (rows) => `SELECT * FROM ${rows} ORDER BY person_key, from_date`,
+      file('registrations'),
     );
-    await append(
-      c,
-      'carers_raw',
-      [INTEGER, INTEGER, DATE, BOOLEAN],
-      content.carers.length,
-      (column, from, to) =>
-        content.carers.slice(from, to).map((pair): DuckDBValue => {
-          if (column === 0) return pair.carer;
-          if (column === 1) return pair.caredFor;
-          if (column === 2) return date(pair.fromDay);
-          return pair.recorded;
-        }),
-    );
-    const ev = content.events;
-    await appendColumns(
-      c,
-      'events_raw',
-      [INTEGER, DATE, UTINYINT, INTEGER, DOUBLE, TINYINT, INTEGER, INTEGER],
-      ev.length,
-      [ev.person, ev.day, ev.kind, ev.code, ev.value, ev.setting, ev.organisation, ev.reason],
-    );
-    const ac = content.activity;
-    await appendColumns(
-      c,
-      'activity_raw',
-      [INTEGER, SMALLINT, TINYINT, INTEGER, SMALLINT, DATE, DATE],
-      ac.length,
-      [ac.person, ac.year, ac.setting, ac.organisation, ac.contacts, ac.first, ac.last],
+    await this.#copy(
+      valueRows(
+        [
+          ['carer_key', INTEGER],
+          ['cared_for_key', INTEGER],
+          ['from_date', DATE],
+          ['recorded', BOOLEAN],
+        ],
+        content.carers,
+        (column, pair): DuckDBValue =>
+          column === 0
+            ? pair.carer
+            : column === 1
+              ? pair.caredFor
+              : column === 2
+                ? date(pair.fromDay)
+                : pair.recorded,
+      ),
+      (rows) => `SELECT * FROM ${rows} ORDER BY carer_key`,
+      file('carers'),
     );
 
     // Enums from their indexes by list lookup (a list's element 0 is NULL, so the −1 of "none" becomes NULL).
     const kinds = sqlList(EVENT_KINDS);
     const settings = sqlList(SETTINGS);
-    const files: [TruthTable, string][] = [
-      [
-        'persons',
-        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key)
-         FROM persons_raw ORDER BY person_key`,
-      ],
-      ['addresses', 'SELECT * FROM addresses_raw ORDER BY person_key, from_date'],
-      ['registrations', 'SELECT * FROM registrations_raw ORDER BY person_key, from_date'],
-      ['carers', 'SELECT * FROM carers_raw ORDER BY carer_key'],
-      [
-        'events',
-        // In the order simulated: each person's events together, persons in key order.
+    const ev = content.events;
+    await this.#copy(
+      numericRows(
+        [
+          ['person_key', INTEGER, ev.person],
+          ['date', DATE, ev.day],
+          ['kind', UTINYINT, ev.kind],
+          ['code_index', INTEGER, ev.code],
+          ['value', DOUBLE, ev.value],
+          ['setting', TINYINT, ev.setting],
+          ['organisation_index', INTEGER, ev.organisation],
+          ['reason_index', INTEGER, ev.reason],
+        ],
+        ev.length,
+      ),
+      // In the order simulated: each person's events together, persons in key order.
+      (rows) =>
         `SELECT person_key, date, ${kinds}[kind + 1]::event_kind AS kind, code_index,
            CASE WHEN isnan(value) THEN NULL ELSE value END AS value,
            ${settings}[setting + 1]::care_setting AS setting, nullif(organisation_index, -1) AS organisation_index,
            nullif(reason_index, -1) AS reason_index
-         FROM events_raw`,
-      ],
-      [
-        'activity',
+         FROM ${rows}`,
+      file('events'),
+    );
+    const ac = content.activity;
+    await this.#copy(
+      numericRows(
+        [
+          ['person_key', INTEGER, ac.person],
+          ['year', SMALLINT, ac.year],
+          ['setting', TINYINT, ac.setting],
+          ['organisation_index', INTEGER, ac.organisation],
+          ['contacts', SMALLINT, ac.contacts],
+          ['first_date', DATE, ac.first],
+          ['last_date', DATE, ac.last],
+        ],
+        ac.length,
+      ),
+      (rows) =>
         `SELECT person_key, year, ${settings}[setting + 1]::care_setting AS setting,
            nullif(organisation_index, -1) AS organisation_index, contacts, first_date, last_date
-         FROM activity_raw`,
-      ],
-    ];
-    for (const [table, query] of files) await this.#copy(query, join(outDir, chunkFile(table, chunk)));
+         FROM ${rows}`,
+      file('activity'),
+    );
     writeFileSync(
       join(outDir, chunkMarker(chunk)),
       `${JSON.stringify({ persons: persons.length, events: ev.length, activity: ac.length })}\n`,
     );
   }
 
-  async #copy(query: string, file: string): Promise<void> {
+  /** Writes `select(rows)` over the source's rows to a Parquet file, under a temporary name until whole. */
+  async #copy(source: RowSource, select: (rows: string) => string, file: string): Promise<void> {
     const partial = `${file}.partial`;
-    await this.connection.run(
-      `COPY (${query}) TO '${partial.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
-    );
+    this.#source = source;
+    this.#at = 0;
+    try {
+      await this.connection.run(
+        `COPY (${select('truth_rows()')}) TO '${partial.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
+      );
+    } finally {
+      this.#source = undefined;
+    }
+    if (this.#at !== source.length)
+      throw new Error(`${file}: ${this.#at} of ${source.length} rows were written`);
     renameSync(partial, file);
   }
 

@@ -70,6 +70,12 @@ function doubled<T extends Column>(old: T): T {
 
 export class EventColumns {
   length = 0;
+
+  /** Empties the columns, keeping their memory for the next chunk. */
+  clear(): void {
+    this.length = 0;
+  }
+
   person = new Int32Array(1024);
   day = new Int32Array(1024);
   kind = new Uint8Array(1024);
@@ -123,6 +129,12 @@ export class EventColumns {
  */
 export class ActivityColumns {
   length = 0;
+
+  /** Empties the columns, keeping their memory for the next chunk. */
+  clear(): void {
+    this.length = 0;
+  }
+
   person = new Int32Array(1024);
   year = new Int16Array(1024);
   /** Index into SETTINGS. */
