@@ -1,11 +1,13 @@
 /**
  * Benchmark: `accord generate` at a given scale (default 1.0: the whole of West Yorkshire and Harrogate), printed
- * side by side with a baseline measured in the same run: DuckDB writing the same number of event rows, of the same
- * columns, from its own generator into Parquet — the floor that the file format alone costs on this machine.
+ * side by side with a baseline measured in the same run: DuckDB writing the same number of event and activity rows,
+ * of the same columns and types, from its own generator into Parquet — the floor that the file format alone costs on
+ * this machine.
  *
  *   node --import tsx bench/generate.ts [--scale 1] [--workers 2] [--out /tmp/accord-bench-generate]
  *
- * Prints wall and CPU time, peak memory of the process (all worker threads included), residents, people and events,
+ * Prints wall and CPU time, peak memory of the process (all worker threads included), residents, people, events and
+ * activity rows,
  * and the ratios. Results go in bench/RESULTS.md.
  */
 import { rmSync } from 'node:fs';
@@ -40,32 +42,44 @@ process.stderr.write('\n');
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 if (!report.ok) throw new Error(report.error.title);
-const { residents, persons, events, chunks } = report.value;
+const { residents, persons, events, activity, chunks } = report.value;
 const peakMiB = process.resourceUsage().maxRSS / 1024;
 
-// Baseline: the same number of event rows and columns, made by DuckDB itself and written as Parquet.
+// Baseline: the same numbers of event and activity rows and columns, made by DuckDB itself and written as Parquet.
 const db = await DuckDBInstance.create(':memory:', { threads: values.workers });
 const connection = await db.connect();
 const baselineStarted = performance.now();
 await connection.run(`
-  COPY (SELECT 'P' || lpad((i // 110)::VARCHAR, 9, '0') AS person_id, DATE '2015-01-01' + (i % 4018)::INTEGER AS date,
-               'encounter' AS kind, 'snomed' AS code_system, (185316007 + i % 40)::VARCHAR AS code,
-               'Display text ' || (i % 40) AS display, CASE WHEN i % 20 = 0 THEN 27.5 END AS value,
-               'gp' AS setting, 'B8' || lpad((i % 300)::VARCHAR, 4, '0') AS organisation,
-               NULL::VARCHAR AS reason_system, NULL::VARCHAR AS reason_code, NULL::VARCHAR AS reason_display
+  CREATE TYPE event_kind AS ENUM ('condition', 'stage', 'observation', 'immunisation', 'encounter', 'death', 'carer');
+  CREATE TYPE care_setting AS ENUM ('gp', 'emergency-department', 'emergency-admission', 'elective-admission',
+    'outpatient', 'mental-health', 'community', 'ambulance', 'social-care');
+  COPY (SELECT (i // 16)::INTEGER AS person_key, DATE '2015-01-01' + (i % 4018)::INTEGER AS date,
+               (['condition', 'observation', 'encounter'])[i % 3 + 1]::event_kind AS kind, (i % 60)::INTEGER AS code_index,
+               CASE WHEN i % 20 = 0 THEN 27.5 END AS value,
+               CASE WHEN i % 3 = 2 THEN 'ambulance'::care_setting END AS setting,
+               (i % 330)::INTEGER AS organisation_index, NULL::INTEGER AS reason_index
         FROM range(${events}) t(i))
-  TO '${out}/baseline.parquet' (FORMAT parquet, COMPRESSION zstd)`);
+  TO '${out}/baseline-events.parquet' (FORMAT parquet, COMPRESSION zstd);
+  COPY (SELECT (i // 24)::INTEGER AS person_key, (2015 + i % 11)::SMALLINT AS year,
+               (['gp', 'outpatient', 'community', 'mental-health'])[i % 4 + 1]::care_setting AS setting,
+               (i % 330)::INTEGER AS organisation_index, (1 + i % 9)::SMALLINT AS contacts,
+               DATE '2015-01-01' + (i % 4018)::INTEGER AS first_date, DATE '2015-01-01' + (i % 4018)::INTEGER + 90 AS last_date
+        FROM range(${activity}) t(i))
+  TO '${out}/baseline-activity.parquet' (FORMAT parquet, COMPRESSION zstd)`);
 const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 connection.closeSync();
 db.closeSync();
-rmSync(`${out}/baseline.parquet`);
+rmSync(`${out}/baseline-events.parquet`);
+rmSync(`${out}/baseline-activity.parquet`);
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 console.log(
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 );
 console.log(`scale ${values.scale}, ${values.workers} worker(s), ${chunks} chunks`);
-console.log(`residents ${fmt(residents)}, people ${fmt(persons)}, events ${fmt(events)}`);
+console.log(
+  `residents ${fmt(residents)}, people ${fmt(persons)}, events ${fmt(events)}, activity rows ${fmt(activity)}`,
+);
 console.log(
   `accord generate:          wall ${seconds.toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, peak ${peakMiB.toFixed(0)} MiB`,
 );

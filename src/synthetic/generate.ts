@@ -54,7 +54,8 @@ export interface GenerateReport {
 }
 
 export interface Manifest {
-  readonly format: 2;
+  /** 3: the star with integer keys and yearly activity counts (2 had codes and ids written out on every event). */
+  readonly format: 3;
   readonly partnership: string;
   readonly scale: number;
   readonly seed: number;
@@ -74,7 +75,7 @@ export function readManifest(outDir: string): Manifest | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
-    return manifest.format === 2 ? (manifest as Manifest) : undefined;
+    return manifest.format === 3 ? (manifest as Manifest) : undefined;
   } catch {
     return undefined;
   }
@@ -123,7 +124,7 @@ export async function generatePopulation(options: GenerateOptions): Promise<Resu
   }
 
   const manifest: Manifest = {
-    format: 2,
+    format: 3,
     partnership: options.partnershipId,
     scale: options.scale,
     seed: options.seed,

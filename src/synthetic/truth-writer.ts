@@ -22,8 +22,6 @@ import {
   BOOLEAN,
   DATE,
   DOUBLE,
-  DuckDBDataChunk,
-  DuckDBDateValue,
   DuckDBInstance,
   DuckDBTableFunction,
   INTEGER,
@@ -32,6 +30,7 @@ import {
   UTINYINT,
   VARCHAR,
   type DuckDBConnection,
+  type DuckDBDataChunk,
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
@@ -60,7 +59,8 @@ export const personId = (key: number): string => `P${String(key).padStart(9, '0'
 
 const BLOCK = 2048;
 
-const date = (day: number): DuckDBDateValue => new DuckDBDateValue(day);
+/** SQL: a raw day number (days since 1970-01-01, or NONE) as a DATE, or NULL. */
+const day = (column: string) => `DATE '1970-01-01' + nullif(${column}, ${NONE})`;
 const sqlList = (values: readonly string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
 
 /** Rows for one COPY: named, typed columns that fill DuckDB's output vectors a block at a time. */
@@ -73,19 +73,32 @@ interface RowSource {
 type NumericColumn = Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array;
 
 /**
- * Typed-array columns copied as raw memory: each array's element type must be its column's physical type (INTEGER
- * and DATE ← Int32Array, SMALLINT ← Int16Array, TINYINT ← Int8Array, UTINYINT ← Uint8Array, DOUBLE ←
- * Float64Array). No value is null; "none" is a sentinel the query over the rows turns into NULL.
+ * A column either of typed-array values, copied as raw memory — the array's element type must be the column's
+ * physical type (INTEGER and DATE ← Int32Array, SMALLINT ← Int16Array, TINYINT ← Int8Array, UTINYINT ←
+ * Uint8Array, DOUBLE ← Float64Array), with no nulls ("none" is a sentinel the query over the rows turns into NULL) —
+ * or of values made a row at a time (strings, and anything that may be null).
  */
-function numericRows(
-  columns: readonly (readonly [name: string, type: DuckDBType, values: NumericColumn])[],
-  length: number,
-): RowSource {
+type Column = readonly [
+  name: string,
+  type: DuckDBType,
+  values: NumericColumn | ((row: number) => DuckDBValue),
+];
+
+/** The sentinel of "none" in a raw INTEGER column, turned into NULL by `nullif(column, ${NONE})`. */
+const NONE = -2_147_483_648;
+
+function rows(columns: readonly Column[], length: number): RowSource {
   return {
     columns: columns.map(([name, type]) => [name, type] as const),
     length,
     fill(out, from, count) {
       columns.forEach(([, , values], c) => {
+        if (typeof values === 'function') {
+          const block = new Array<DuckDBValue>(count);
+          for (let i = 0; i < count; i++) block[i] = values(from + i);
+          out.setColumnValues(c, block);
+          return;
+        }
         const size = values.BYTES_PER_ELEMENT;
         const vector = bindings.data_chunk_get_vector(out.chunk, c);
         // The simulator's arrays are never shared, so their buffer is a plain ArrayBuffer.
@@ -101,25 +114,13 @@ function numericRows(
   };
 }
 
-/** Columns of values made a block at a time: `value(c, row)` is column c of a row. */
-function valueRows<T>(
-  columns: readonly (readonly [name: string, type: DuckDBType])[],
-  rows: readonly T[],
-  value: (c: number, row: T) => DuckDBValue,
-): RowSource {
-  return {
-    columns,
-    length: rows.length,
-    fill(out, from, count) {
-      const block = rows.slice(from, from + count);
-      columns.forEach((_, c) => {
-        out.setColumnValues(
-          c,
-          block.map((row) => value(c, row)),
-        );
-      });
-    },
-  };
+/** An Int32Array of a number a row (`NONE` where it gives undefined). */
+function int32s<T>(items: readonly T[], value: (item: T) => number | undefined): Int32Array {
+  const out = new Int32Array(items.length);
+  items.forEach((item, i) => {
+    out[i] = value(item) ?? NONE;
+  });
+  return out;
 }
 
 /** A row of organisations.parquet: every organisation an event can name, in the order of the organisation book. */
@@ -164,10 +165,12 @@ export class TruthWriter {
         name: 'truth_rows',
         bindFunction: (bind) => {
           const source = writer.#source;
-          if (source === undefined) return bind.setError('truth_rows() is read only while the writer copies');
-          for (const [name, type] of source.columns) bind.addResultColumn(name, type);
+          if (source === undefined) bind.setError('truth_rows() is read only while the writer copies');
+          else for (const [name, type] of source.columns) bind.addResultColumn(name, type);
         },
-        initFunction: (init) => init.setMaxThreads(1),
+        initFunction: (init) => {
+          init.setMaxThreads(1);
+        },
         mainFunction: (_info, out) => {
           const source = writer.#source;
           const count = source === undefined ? 0 : Math.min(BLOCK, source.length - writer.#at);
@@ -195,34 +198,33 @@ export class TruthWriter {
     if (organisations.length !== keys.length || organisations.some((o, i) => o.organisation !== keys[i])) {
       throw new Error('the organisation table is not in the order of the organisation book');
     }
-    const codes = this.codes.entries.map((entry, index) => ({ index, ...entry }));
+    const codes = this.codes.entries;
+    const code = (i: number) => codes[i] as (typeof codes)[number];
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['code_index', INTEGER],
-          ['system', VARCHAR],
-          ['code', VARCHAR],
-          ['display', VARCHAR],
+          ['code_index', INTEGER, (i) => i],
+          ['system', VARCHAR, (i) => code(i).system],
+          ['code', VARCHAR, (i) => code(i).code],
+          ['display', VARCHAR, (i) => code(i).display],
         ],
-        codes,
-        (c, e) => [e.index, e.system, e.code, e.display][c] ?? null,
+        codes.length,
       ),
-      (rows) => `SELECT * FROM ${rows}`,
+      (from) => `SELECT * FROM ${from}`,
       join(outDir, 'codes.parquet'),
     );
-    const rows = organisations.map((o, index) => ({ index, ...o }));
+    const organisation = (i: number) => organisations[i] as OrganisationRow;
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['organisation_index', INTEGER],
-          ['organisation', VARCHAR],
-          ['name', VARCHAR],
-          ['type', VARCHAR],
-          ['ods_code', VARCHAR],
-          ['ons_code', VARCHAR],
+          ['organisation_index', INTEGER, (i) => i],
+          ['organisation', VARCHAR, (i) => organisation(i).organisation],
+          ['name', VARCHAR, (i) => organisation(i).name],
+          ['type', VARCHAR, (i) => organisation(i).type],
+          ['ods_code', VARCHAR, (i) => organisation(i).odsCode ?? null],
+          ['ons_code', VARCHAR, (i) => organisation(i).onsCode ?? null],
         ],
-        rows,
-        (c, o) => [o.index, o.organisation, o.name, o.type, o.odsCode ?? null, o.onsCode ?? null][c] ?? null,
+        organisations.length,
       ),
       (from) => `SELECT * FROM ${from}`,
       join(outDir, 'organisations.parquet'),
@@ -232,149 +234,92 @@ export class TruthWriter {
   async writeChunk(outDir: string, chunk: number, content: ChunkContent): Promise<void> {
     const file = (table: TruthTable) => join(outDir, chunkFile(table, chunk));
     const persons = content.persons;
+    const person = (i: number) => persons[i] as Person;
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['person_key', INTEGER],
-          ['nhs_number', VARCHAR],
-          ['given_name', VARCHAR],
-          ['middle_name', VARCHAR],
-          ['family_name', VARCHAR],
-          ['sex', VARCHAR],
-          ['date_of_birth', DATE],
-          ['date_of_death', DATE],
-          ['cause_of_death', VARCHAR],
-          ['ethnic_group', VARCHAR],
-          ['ethnic_category', VARCHAR],
-          ['origin', VARCHAR],
+          ['person_key', INTEGER, int32s(persons, (p) => p.key)],
+          ['nhs_number', VARCHAR, (i) => content.nhsNumbers.get(person(i).key) ?? null],
+          ['given_name', VARCHAR, (i) => person(i).given],
+          ['middle_name', VARCHAR, (i) => person(i).middle ?? null],
+          ['family_name', VARCHAR, (i) => person(i).family],
+          ['sex', VARCHAR, (i) => person(i).sex],
+          ['birth', INTEGER, int32s(persons, (p) => p.birthDay)],
+          ['death', INTEGER, int32s(persons, (p) => p.deathDay)],
+          ['cause_of_death', VARCHAR, (i) => person(i).cause ?? null],
+          ['ethnic_group', VARCHAR, (i) => person(i).ethnicity],
+          ['ethnic_category', VARCHAR, (i) => content.ethnicCategory(person(i).ethnicity)],
+          ['origin', VARCHAR, (i) => person(i).origin],
         ],
-        persons,
-        (column, p): DuckDBValue => {
-          switch (column) {
-            case 0:
-              return p.key;
-            case 1:
-              return content.nhsNumbers.get(p.key) ?? null;
-            case 2:
-              return p.given;
-            case 3:
-              return p.middle ?? null;
-            case 4:
-              return p.family;
-            case 5:
-              return p.sex;
-            case 6:
-              return date(p.birthDay);
-            case 7:
-              return p.deathDay === undefined ? null : date(p.deathDay);
-            case 8:
-              return p.cause ?? null;
-            case 9:
-              return p.ethnicity;
-            case 10:
-              return content.ethnicCategory(p.ethnicity);
-            default:
-              return p.origin;
-          }
-        },
+        persons.length,
       ),
-      (rows) =>
-        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key)
-         FROM ${rows} ORDER BY person_key`,
+      (from) =>
+        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, nhs_number, given_name,
+           middle_name, family_name, sex, ${day('birth')} AS date_of_birth, ${day('death')} AS date_of_death,
+           cause_of_death, ethnic_group, ethnic_category, origin
+         FROM ${from} ORDER BY person_key`,
       file('persons'),
     );
     const addresses = persons.flatMap((p) =>
       p.addresses.map((a, k) => ({ p, a, to: p.addresses[k + 1]?.fromDay })),
     );
+    const address = (i: number) => (addresses[i] as (typeof addresses)[number]).a;
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['person_key', INTEGER],
-          ['from_date', DATE],
-          ['to_date', DATE],
-          ['lsoa11_code', VARCHAR],
-          ['lad19_code', VARCHAR],
-          ['place', VARCHAR],
-          ['imd_decile', TINYINT],
-          ['address_line', VARCHAR],
-          ['town', VARCHAR],
-          ['postcode', VARCHAR],
-          ['postcode_district', VARCHAR],
+          ['person_key', INTEGER, int32s(addresses, ({ p }) => p.key)],
+          ['from_day', INTEGER, int32s(addresses, ({ a }) => a.fromDay)],
+          ['to_day', INTEGER, int32s(addresses, ({ to }) => (to === undefined ? undefined : to - 1))],
+          ['lsoa11_code', VARCHAR, (i) => address(i).lsoa11],
+          ['lad19_code', VARCHAR, (i) => address(i).lad19],
+          ['place', VARCHAR, (i) => address(i).place],
+          ['imd_decile', INTEGER, int32s(addresses, ({ a }) => a.imdDecile)],
+          ['address_line', VARCHAR, (i) => address(i).line],
+          ['town', VARCHAR, (i) => address(i).town],
+          ['postcode', VARCHAR, (i) => address(i).postcode],
+          ['postcode_district', VARCHAR, (i) => address(i).postcodeDistrict],
         ],
-        addresses,
-        (column, { p, a, to: next }): DuckDBValue => {
-          switch (column) {
-            case 0:
-              return p.key;
-            case 1:
-              return date(a.fromDay);
-            case 2:
-              return next === undefined ? null : date(next - 1);
-            case 3:
-              return a.lsoa11;
-            case 4:
-              return a.lad19;
-            case 5:
-              return a.place;
-            case 6:
-              return a.imdDecile;
-            case 7:
-              return a.line;
-            case 8:
-              return a.town;
-            case 9:
-              return a.postcode;
-            default:
-              return a.postcodeDistrict;
-          }
-        },
+        addresses.length,
       ),
-      (rows) => `SELECT * FROM ${rows} ORDER BY person_key, from_date`,
+      (from) =>
+        `SELECT person_key, ${day('from_day')} AS from_date, ${day('to_day')} AS to_date, lsoa11_code, lad19_code,
+           place, imd_decile::TINYINT AS imd_decile, address_line, town, postcode, postcode_district
+         FROM ${from} ORDER BY person_key, from_date`,
       file('addresses'),
     );
     const registrations = persons.flatMap((p) =>
       p.registrations.map((r, k) => ({ p, r, to: p.registrations[k + 1]?.fromDay })),
     );
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['person_key', INTEGER],
-          ['practice_code', VARCHAR],
-          ['organisation_index', INTEGER],
-          ['from_date', DATE],
-          ['to_date', DATE],
+          ['person_key', INTEGER, int32s(registrations, ({ p }) => p.key)],
+          ['practice_code', VARCHAR, (i) => (registrations[i] as (typeof registrations)[number]).r.practice],
+          ['organisation_index', INTEGER, int32s(registrations, ({ r }) => r.organisation)],
+          ['from_day', INTEGER, int32s(registrations, ({ r }) => r.fromDay)],
+          ['to_day', INTEGER, int32s(registrations, ({ to }) => (to === undefined ? undefined : to - 1))],
         ],
-        registrations,
-        (column, { p, r, to: next }): DuckDBValue => {
-          if (column === 0) return p.key;
-          if (column === 1) return r.practice;
-          if (column === 2) return r.organisation;
-          if (column === 3) return date(r.fromDay);
-          return next === undefined ? null : date(next - 1);
-        },
+        registrations.length,
       ),
-      (rows) => `SELECT * FROM ${rows} ORDER BY person_key, from_date`,
+      (from) =>
+        `SELECT person_key, practice_code, organisation_index, ${day('from_day')} AS from_date,
+           ${day('to_day')} AS to_date
+         FROM ${from} ORDER BY person_key, from_date`,
       file('registrations'),
     );
+    const carers = content.carers;
     await this.#copy(
-      valueRows(
+      rows(
         [
-          ['carer_key', INTEGER],
-          ['cared_for_key', INTEGER],
-          ['from_date', DATE],
-          ['recorded', BOOLEAN],
+          ['carer_key', INTEGER, int32s(carers, (pair) => pair.carer)],
+          ['cared_for_key', INTEGER, int32s(carers, (pair) => pair.caredFor)],
+          ['from_day', INTEGER, int32s(carers, (pair) => pair.fromDay)],
+          ['recorded', BOOLEAN, (i) => (carers[i] as (typeof carers)[number]).recorded],
         ],
-        content.carers,
-        (column, pair): DuckDBValue =>
-          column === 0
-            ? pair.carer
-            : column === 1
-              ? pair.caredFor
-              : column === 2
-                ? date(pair.fromDay)
-                : pair.recorded,
+        carers.length,
       ),
-      (rows) => `SELECT * FROM ${rows} ORDER BY carer_key`,
+      (from) =>
+        `SELECT carer_key, cared_for_key, ${day('from_day')} AS from_date, recorded FROM ${from} ORDER BY carer_key`,
       file('carers'),
     );
 
@@ -383,7 +328,7 @@ export class TruthWriter {
     const settings = sqlList(SETTINGS);
     const ev = content.events;
     await this.#copy(
-      numericRows(
+      rows(
         [
           ['person_key', INTEGER, ev.person],
           ['date', DATE, ev.day],
@@ -407,7 +352,7 @@ export class TruthWriter {
     );
     const ac = content.activity;
     await this.#copy(
-      numericRows(
+      rows(
         [
           ['person_key', INTEGER, ac.person],
           ['year', SMALLINT, ac.year],
