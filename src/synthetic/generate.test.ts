@@ -110,6 +110,16 @@ describe('generatePopulation', () => {
        FROM activity a LEFT JOIN persons p USING (person_key)`,
     );
     expect(counted).toMatchObject({ outside: 0, bad: 0 });
+    // Homes and registrations follow one another: none ends before it begins, none begins after the window.
+    for (const table of ['addresses', 'registrations']) {
+      const [periods] = await query<{ reversed: number; late: number }>(
+        dir,
+        `SELECT count(*) FILTER (WHERE to_date < from_date)::INTEGER AS reversed,
+                count(*) FILTER (WHERE from_date > DATE '2025-12-31')::INTEGER AS late
+         FROM ${table}`,
+      );
+      expect(periods, table).toEqual({ reversed: 0, late: 0 });
+    }
     expect(counted?.n).toBeGreaterThan(5128 * 10);
     const deaths = await query<{ origin: string; outside: number; without_cause: number; n: number }>(
       dir,

@@ -114,6 +114,24 @@ function rows(columns: readonly Column[], length: number): RowSource {
   };
 }
 
+/**
+ * The files are written in the order rows come, without sorting: persons by key, each one's homes and registrations
+ * by date, as the simulator makes them. Checked here, since a reader relies on it and a sort would cost more.
+ */
+function inPersonOrder(persons: readonly Person[]): void {
+  persons.forEach((p, i) => {
+    if (i > 0 && p.key <= (persons[i - 1] as Person).key)
+      throw new Error(`person ${p.key} is out of key order`);
+    for (const list of [p.addresses, p.registrations]) {
+      for (let k = 1; k < list.length; k++) {
+        if ((list[k] as { fromDay: number }).fromDay < (list[k - 1] as { fromDay: number }).fromDay) {
+          throw new Error(`person ${p.key}'s homes or registrations are out of date order`);
+        }
+      }
+    }
+  });
+}
+
 /** An Int32Array of a number a row (`NONE` where it gives undefined). */
 function int32s<T>(items: readonly T[], value: (item: T) => number | undefined): Int32Array {
   const out = new Int32Array(items.length);
@@ -234,6 +252,7 @@ export class TruthWriter {
   async writeChunk(outDir: string, chunk: number, content: ChunkContent): Promise<void> {
     const file = (table: TruthTable) => join(outDir, chunkFile(table, chunk));
     const persons = content.persons;
+    inPersonOrder(persons);
     const person = (i: number) => persons[i] as Person;
     await this.#copy(
       rows(
@@ -257,7 +276,7 @@ export class TruthWriter {
         `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, nhs_number, given_name,
            middle_name, family_name, sex, ${day('birth')} AS date_of_birth, ${day('death')} AS date_of_death,
            cause_of_death, ethnic_group, ethnic_category, origin
-         FROM ${from} ORDER BY person_key`,
+         FROM ${from}`,
       file('persons'),
     );
     const addresses = persons.flatMap((p) =>
@@ -284,7 +303,7 @@ export class TruthWriter {
       (from) =>
         `SELECT person_key, ${day('from_day')} AS from_date, ${day('to_day')} AS to_date, lsoa11_code, lad19_code,
            place, imd_decile::TINYINT AS imd_decile, address_line, town, postcode, postcode_district
-         FROM ${from} ORDER BY person_key, from_date`,
+         FROM ${from}`,
       file('addresses'),
     );
     const registrations = persons.flatMap((p) =>
@@ -304,7 +323,7 @@ export class TruthWriter {
       (from) =>
         `SELECT person_key, practice_code, organisation_index, ${day('from_day')} AS from_date,
            ${day('to_day')} AS to_date
-         FROM ${from} ORDER BY person_key, from_date`,
+         FROM ${from}`,
       file('registrations'),
     );
     const carers = content.carers;

@@ -557,18 +557,30 @@ export class LifeSimulator {
     // Registered with a practice near the first home since birth or some years before the window; a move to
     // another place means a new practice, and a move within it sometimes does.
     let previous: Address | undefined;
-    for (const address of person.addresses) {
+    person.addresses.forEach((address, k) => {
       const mustChange = previous === undefined || previous.place !== address.place;
       if (mustChange || random.next() < 0.3) {
+        // Up to two months after the move — but before the next move, so registrations stay in date order.
+        const nextMove = person.addresses[k + 1]?.fromDay ?? Infinity;
         const fromDay =
           previous === undefined
             ? Math.max(person.birthDay, window.start - Math.floor(random.next() * 20 * DAYS_PER_YEAR))
-            : address.fromDay + Math.floor(random.next() * 60);
+            : Math.max(
+                address.fromDay,
+                Math.min(address.fromDay + Math.floor(random.next() * 60), nextMove - 1),
+              );
         const practice = samplers.drawPractice(address.place, address.postcodeDistrict, random);
-        person.registrations.push({ fromDay, practice, organisation: this.organisations.indexOf(practice) });
+        // A registration that would begin after the window is not part of it.
+        if (fromDay <= window.end) {
+          person.registrations.push({
+            fromDay,
+            practice,
+            organisation: this.organisations.indexOf(practice),
+          });
+        }
       }
       previous = address;
-    }
+    });
   }
 
   #practiceOn(person: Person, day: number): number {
