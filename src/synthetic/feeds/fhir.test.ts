@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { loadLifeCourseReference } from '../life-course/reference.js';
+import { SETTINGS } from '../life-course/model.js';
 import {
   coding,
   conditionJson,
   encounterJson,
+  episodeOfCareJson,
   immunizationJson,
   observationJson,
   organizationJson,
   patientJson,
+  SETTING_TYPES,
   SYSTEMS,
 } from './fhir.js';
+import { r4Problems } from './r4-shapes.js';
 
 const snomed = (code: string, display: string) => ({ system: SYSTEMS.snomed, code, display });
-const parse = (line: string) =>
-  JSON.parse(line) as Record<string, unknown> & { resourceType: string; id: string };
+/** A resource line, parsed and held to R4's shape (r4-shapes.ts). */
+const parse = (line: string) => {
+  const resource = JSON.parse(line) as Record<string, unknown> & { resourceType: string; id: string };
+  expect(r4Problems(resource)).toEqual([]);
+  return resource;
+};
 
 describe('FHIR resources as lines', () => {
   it('Patient: local number and NHS number, escaped names, address, practice, ethnic category, death', () => {
@@ -118,6 +127,99 @@ describe('FHIR resources as lines', () => {
     expect(encounter('ambulance').class).toMatchObject({ code: 'FLD' });
     expect(encounter('elective-admission').priority).toMatchObject({ coding: [{ code: 'EL' }] });
     expect(encounter('outpatient').period).toEqual({ start: '2020-01-02', end: '2020-01-02' });
+  });
+
+  it('EpisodeOfCare: local identifier, status, SNOMED type, diagnoses, patient, organisation, period', () => {
+    const type = coding(snomed('90407005', 'Evaluation of psychiatric state of patient'));
+    const finished = parse(
+      episodeOfCareJson({
+        id: 'RGD-12345678-1',
+        identifierSystem: 'https://accord.example/fhir/sid/mh/episode-id',
+        patientId: 'RGD-12345678',
+        organisation: 'mh',
+        type,
+        start: '2016-03-04',
+        end: '2018-11-02',
+        active: false,
+        diagnoses: ['RGD-12345678-2', 'RGD-12345678-3'],
+      }),
+    );
+    expect(finished).toEqual({
+      resourceType: 'EpisodeOfCare',
+      id: 'RGD-12345678-1',
+      identifier: [{ system: 'https://accord.example/fhir/sid/mh/episode-id', value: 'RGD-12345678-1' }],
+      status: 'finished',
+      type: [
+        {
+          coding: [
+            {
+              system: SYSTEMS.snomed,
+              code: '90407005',
+              display: 'Evaluation of psychiatric state of patient',
+            },
+          ],
+        },
+      ],
+      diagnosis: [
+        { condition: { reference: 'Condition/RGD-12345678-2' } },
+        { condition: { reference: 'Condition/RGD-12345678-3' } },
+      ],
+      patient: { reference: 'Patient/RGD-12345678' },
+      managingOrganization: { reference: 'Organization/mh' },
+      period: { start: '2016-03-04', end: '2018-11-02' },
+    });
+    // Still going at the end of the window: no end, and no diagnoses to list.
+    const active = parse(
+      episodeOfCareJson({
+        id: 'E2',
+        identifierSystem: 'x',
+        patientId: 'P1',
+        organisation: 'mh',
+        type,
+        start: '2024-01-02',
+        active: true,
+        diagnoses: [],
+      }),
+    );
+    expect(active).toMatchObject({ status: 'active', period: { start: '2024-01-02' } });
+    expect(active).not.toHaveProperty('diagnosis');
+    expect(active.period).not.toHaveProperty('end');
+  });
+
+  it('the shape check refuses what R4 does not allow', () => {
+    const base = { resourceType: 'EpisodeOfCare', id: 'E1', patient: { reference: 'Patient/P1' } };
+    expect(r4Problems({ ...base, status: 'finished' })).toEqual([]);
+    expect(r4Problems({ ...base, status: 'closed' })).toEqual([
+      'EpisodeOfCare/E1: status "closed" is not one of planned|waitlist|active|onhold|finished|cancelled|entered-in-error',
+    ]);
+    expect(r4Problems({ resourceType: 'EpisodeOfCare', id: 'E1', status: 'active' })).toEqual([
+      'EpisodeOfCare/E1: lacks patient',
+    ]);
+    expect(
+      r4Problems({
+        ...base,
+        status: 'active',
+        subject: { reference: 'Patient/P1' },
+        period: { start: '2020-02-01', end: '2020-01-01' },
+        diagnosis: [{ reference: 'Condition/C1' }],
+      }),
+    ).toEqual([
+      'EpisodeOfCare/E1: subject is not an R4 EpisodeOfCare element',
+      'EpisodeOfCare/E1: period ends before it starts (per-1)',
+      'EpisodeOfCare/E1: diagnosis {"reference":"Condition/C1"} lacks its condition (1..1)',
+    ]);
+  });
+
+  it('each setting’s type is the encounter code the simulator records for it (reference encounters.yaml)', () => {
+    const reference = loadLifeCourseReference();
+    if (!reference.ok) throw new Error('the reference does not load');
+    for (const setting of SETTINGS) {
+      const module = reference.value.encounters.find((e) => e.setting === setting);
+      expect(SETTING_TYPES[setting], setting).toEqual({
+        code: module?.snomed.code,
+        display: module?.snomed.display,
+      });
+    }
   });
 
   it('Condition: statuses, category, onset, recorded date, encounter and stage', () => {

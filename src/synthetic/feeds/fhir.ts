@@ -9,6 +9,10 @@
  * (local-ids.ts) and ONS area codes have no public system, so Accord names them under `https://accord.example/`.
  * Codes: SNOMED CT as the ground truth records them; LOINC beside SNOMED for BMI (39156-5) and smoking status
  * (72166-2); UCUM for units; the v3 ActCode value set for encounter classes; UK Core's ethnic category.
+ *
+ * Routine contacts the truth counts by year rather than dates (outpatients, community and mental health services)
+ * are sent as EpisodeOfCare: FHIR's resource for a period of care at one organisation, which is what a yearly count
+ * with its first and last contact can honestly say — no Encounter is made up for contacts the truth does not date.
  */
 import type { Setting } from '../life-course/model.js';
 
@@ -55,8 +59,37 @@ function conceptOf(c: Json, before?: Json): string {
   }
   return made;
 }
-const text = (value: string): string => JSON.stringify(value);
+/**
+ * A JSON string of free text. Names and addresses seldom hold anything JSON escapes (a control character, a quote, a
+ * backslash, a lone surrogate), and looking is cheaper than JSON.stringify, run millions of times: only those that do
+ * go through it.
+ */
+function text(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
+}
 const patientRef = (id: string): string => `{"reference":"Patient/${id}"}`;
+const organisationRef = (id: string): string => `{"reference":"Organization/${id}"}`;
+
+/**
+ * The SNOMED CT type of a contact in each setting: the encounter code the simulator records for it
+ * (reference/life-course/encounters.yaml; fhir.test.ts checks they agree). Episodes of care carry it as their type,
+ * since the truth keeps no event, and so no code, for the settings it counts by year.
+ */
+export const SETTING_TYPES: Readonly<Record<Setting, { readonly code: string; readonly display: string }>> = {
+  gp: { code: '11429006', display: 'Consultation' },
+  'emergency-department': { code: '4525004', display: 'Emergency department patient visit' },
+  'emergency-admission': { code: '183452005', display: 'Emergency hospital admission' },
+  'elective-admission': { code: '8715000', display: 'Hospital admission, elective' },
+  outpatient: { code: '185347001', display: 'Encounter for problem' },
+  'mental-health': { code: '90407005', display: 'Evaluation of psychiatric state of patient' },
+  community: { code: '439708006', display: 'Home visit' },
+  ambulance: { code: '11424001', display: 'Ambulance-based care' },
+  'social-care': { code: '410606002', display: 'Social service procedure' },
+};
 
 // --- Patient --------------------------------------------------------------------------------------------------------
 
@@ -80,12 +113,22 @@ export interface PatientInput {
   readonly generalPractitioner?: string | undefined;
 }
 
+/** The ethnic category extension of each category, made once (a score of categories, millions of patients). */
+const ethnicExtensions = new Map<string, string>();
+function ethnicExtension(category: { readonly code: string; readonly display?: string | undefined }): string {
+  const key = `${category.code}|${category.display ?? ''}`;
+  let made = ethnicExtensions.get(key);
+  if (made === undefined) {
+    const value = concept(coding({ system: SYSTEMS.ethnicCategory, ...category }));
+    made = `,"extension":[{"url":"${SYSTEMS.ethnicCategoryExtension}","valueCodeableConcept":${value}}]`;
+    ethnicExtensions.set(key, made);
+  }
+  return made;
+}
+
 export function patientJson(p: PatientInput): string {
   let out = `{"resourceType":"Patient","id":"${p.id}"`;
-  if (p.ethnicCategory !== undefined) {
-    const category = coding({ system: SYSTEMS.ethnicCategory, ...p.ethnicCategory });
-    out += `,"extension":[{"url":"${SYSTEMS.ethnicCategoryExtension}","valueCodeableConcept":${concept(category)}}]`;
-  }
+  if (p.ethnicCategory !== undefined) out += ethnicExtension(p.ethnicCategory);
   out += `,"identifier":[{"system":"${p.localIdSystem}","value":"${p.id}"}`;
   if (p.nhsNumber !== undefined) out += `,{"system":"${SYSTEMS.nhsNumber}","value":${text(p.nhsNumber)}}`;
   out += `],"active":${p.active},"name":[{"use":"official","family":${text(p.family)},"given":[${p.given.map(text).join(',')}]}]`;
@@ -98,7 +141,7 @@ export function patientJson(p: PatientInput): string {
   if (p.generalPractitioner !== undefined) {
     out += `,"generalPractitioner":[{"type":"Organization","identifier":{"system":"${SYSTEMS.ods}","value":${text(p.generalPractitioner)}}}]`;
   }
-  return `${out},"managingOrganization":{"reference":"Organization/${p.organisation}"}}`;
+  return `${out},"managingOrganization":${organisationRef(p.organisation)}}`;
 }
 
 // --- Organization ---------------------------------------------------------------------------------------------------
@@ -170,7 +213,36 @@ export function encounterJson(e: EncounterInput): string {
   const admitted = e.setting === 'emergency-admission' || e.setting === 'elective-admission';
   const period = admitted ? `{"start":"${e.date}"}` : `{"start":"${e.date}","end":"${e.date}"}`;
   const reason = e.reason === undefined ? '' : `,"reasonCode":[${conceptOf(e.reason)}]`;
-  return `{"resourceType":"Encounter","id":"${e.id}","status":"finished",${CLASS_JSON[e.setting]},"type":[${conceptOf(e.type)}],"subject":${patientRef(e.patientId)},"period":${period}${reason},"serviceProvider":{"reference":"Organization/${e.organisation}"}}`;
+  return `{"resourceType":"Encounter","id":"${e.id}","status":"finished",${CLASS_JSON[e.setting]},"type":[${conceptOf(e.type)}],"subject":${patientRef(e.patientId)},"period":${period}${reason},"serviceProvider":${organisationRef(e.organisation)}}`;
+}
+
+// --- EpisodeOfCare --------------------------------------------------------------------------------------------------
+
+export interface EpisodeOfCareInput {
+  readonly id: string;
+  /** The organisation's system for its own episode numbers (local-ids.ts); the value is the id. */
+  readonly identifierSystem: string;
+  readonly patientId: string;
+  readonly organisation: string;
+  /** The setting's SNOMED CT type (SETTING_TYPES). */
+  readonly type: Json;
+  readonly start: string;
+  /** The day of the last contact; none while the episode is active. */
+  readonly end?: string | undefined;
+  /** Still going at the end of the window ('active'), or over ('finished'). */
+  readonly active: boolean;
+  /** Ids of the Conditions diagnosed in the episode (in the same feed). */
+  readonly diagnoses: readonly string[];
+}
+
+/** An episode of care at one organisation in one setting: the run of years in which the person had contacts there. */
+export function episodeOfCareJson(e: EpisodeOfCareInput): string {
+  let out = `{"resourceType":"EpisodeOfCare","id":"${e.id}","identifier":[{"system":"${e.identifierSystem}","value":"${e.id}"}],"status":"${e.active ? 'active' : 'finished'}","type":[${conceptOf(e.type)}]`;
+  if (e.diagnoses.length > 0) {
+    out += `,"diagnosis":[${e.diagnoses.map((id) => `{"condition":{"reference":"Condition/${id}"}}`).join(',')}]`;
+  }
+  const period = e.end === undefined ? `{"start":"${e.start}"}` : `{"start":"${e.start}","end":"${e.end}"}`;
+  return `${out},"patient":${patientRef(e.patientId)},"managingOrganization":${organisationRef(e.organisation)},"period":${period}}`;
 }
 
 // --- Condition ------------------------------------------------------------------------------------------------------
@@ -196,7 +268,10 @@ export interface ConditionInput {
   readonly id: string;
   readonly patientId: string;
   readonly code: Json;
-  /** A GP problem list entry, or a diagnosis recorded at a hospital or mental health encounter. */
+  /**
+   * A problem list entry (in general practice, and a mental health service's diagnosis held over an episode of
+   * care), or a diagnosis recorded at a hospital encounter.
+   */
   readonly category: keyof typeof CONDITION_CATEGORY;
   readonly onsetDate?: string | undefined;
   readonly recordedDate: string;

@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { dayOf } from '../life-course/days.js';
 import { EVENT_KINDS, type EventKind } from '../life-course/events.js';
 import { SETTINGS, type Setting } from '../life-course/model.js';
-import { compileRules, holdingsOf, ITEM, itemDay, type Holding } from './holdings.js';
-import type { CodeEntry, EventTable, PersonRecord } from './truth-chunks.js';
+import {
+  compileRules,
+  episodeLink,
+  holdingsOf,
+  ITEM,
+  itemDay,
+  recordingRow,
+  type Holding,
+} from './holdings.js';
+import type { ActivityTable, ChunkTables, CodeEntry, PersonRecord } from './truth-chunks.js';
 
 // Organisations by index, and codes by index.
 const PRACTICE_A = 0;
@@ -32,9 +40,18 @@ interface Row {
   readonly value?: number;
 }
 
-function table(rows: readonly Row[]): EventTable {
+/** A year of counted contacts: rows must be given as the reader sorts them (organisation, setting, year). */
+interface Year {
+  readonly year: number;
+  readonly setting: Setting;
+  readonly organisation: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+function table(rows: readonly Row[], years: readonly Year[] = []): ChunkTables {
   const n = rows.length;
-  const t = {
+  const events = {
     length: n,
     person: new Int32Array(n),
     day: Int32Array.from(rows, (r) => dayOf(r.date)),
@@ -45,10 +62,20 @@ function table(rows: readonly Row[]): EventTable {
     organisation: Int32Array.from(rows, (r) => r.organisation ?? -1),
     reason: new Int32Array(n).fill(-1),
   };
-  return t;
+  const activity: ActivityTable = {
+    length: years.length,
+    person: new Int32Array(years.length),
+    year: Int16Array.from(years, (y) => y.year),
+    setting: Int8Array.from(years, (y) => SETTINGS.indexOf(y.setting)),
+    organisation: Int32Array.from(years, (y) => y.organisation),
+    contacts: new Int16Array(years.length).fill(1),
+    first: Int32Array.from(years, (y) => dayOf(y.first)),
+    last: Int32Array.from(years, (y) => dayOf(y.last)),
+  };
+  return { events, activity };
 }
 
-function person(events: EventTable, overrides: Partial<PersonRecord> = {}): PersonRecord {
+function person(tables: ChunkTables, overrides: Partial<PersonRecord> = {}): PersonRecord {
   return {
     key: 0,
     id: 'P000000000',
@@ -63,7 +90,9 @@ function person(events: EventTable, overrides: Partial<PersonRecord> = {}): Pers
     addresses: [{ fromDay: dayOf('1950-01-01'), line: '1 High Street', town: 'Leeds', postcode: 'LS1 1AA' }],
     registrations: [{ practice: PRACTICE_A, fromDay: dayOf('1980-01-01'), toDay: Infinity }],
     firstEvent: 0,
-    endEvent: events.length,
+    endEvent: tables.events.length,
+    firstActivity: 0,
+    endActivity: tables.activity.length,
     ...overrides,
   };
 }
@@ -78,13 +107,33 @@ const triples = (h: Holding | undefined) => {
 
 describe('who holds what', () => {
   it('a practice holds the whole GP record up to the end of the registration, and only its own consultations', () => {
-    const events = table([
-      { date: '2012-05-01', kind: 'condition', code: DIABETES, organisation: PRACTICE_A }, // 0: before the window
-      { date: '2016-01-01', kind: 'encounter', code: CONSULTATION, setting: 'gp', organisation: PRACTICE_A }, // 1
-      { date: '2017-01-01', kind: 'observation', code: BMI, value: 31.2, organisation: PRACTICE_A }, // 2
-      { date: '2019-01-01', kind: 'encounter', code: CONSULTATION, setting: 'gp', organisation: PRACTICE_B }, // 3
-      { date: '2020-01-01', kind: 'observation', code: BMI, value: 30.1, organisation: PRACTICE_B }, // 4
-    ]);
+    const events = table(
+      [
+        { date: '2012-05-01', kind: 'condition', code: DIABETES, organisation: PRACTICE_A }, // 0: before the window
+        {
+          date: '2016-01-01',
+          kind: 'encounter',
+          code: CONSULTATION,
+          setting: 'gp',
+          organisation: PRACTICE_A,
+        }, // 1
+        { date: '2017-01-01', kind: 'observation', code: BMI, value: 31.2, organisation: PRACTICE_A }, // 2
+        {
+          date: '2019-01-01',
+          kind: 'encounter',
+          code: CONSULTATION,
+          setting: 'gp',
+          organisation: PRACTICE_B,
+        }, // 3
+        { date: '2020-01-01', kind: 'observation', code: BMI, value: 30.1, organisation: PRACTICE_B }, // 4
+      ],
+      // Consultations counted by year are not sent: they add nothing to either record.
+      [
+        { year: 2016, setting: 'gp', organisation: PRACTICE_A, first: '2016-02-01', last: '2016-11-01' },
+        { year: 2017, setting: 'gp', organisation: PRACTICE_A, first: '2017-02-01', last: '2017-11-01' },
+        { year: 2019, setting: 'gp', organisation: PRACTICE_B, first: '2019-02-01', last: '2019-11-01' },
+      ],
+    );
     const moved = person(events, {
       registrations: [
         { practice: PRACTICE_A, fromDay: dayOf('1980-01-01'), toDay: dayOf('2018-06-30') },
@@ -115,23 +164,27 @@ describe('who holds what', () => {
   });
 
   it('knows of a death at the practice the patient was registered with, and at an acute trust', () => {
-    const events = table([
-      {
-        date: '2021-01-01',
-        kind: 'encounter',
-        code: CONSULTATION,
-        setting: 'emergency-department',
-        organisation: ACUTE,
-      },
-      {
-        date: '2021-02-01',
-        kind: 'encounter',
-        code: CONSULTATION,
-        setting: 'community',
-        organisation: COMMUNITY,
-      },
-      { date: '2021-03-01', kind: 'death', code: CONSULTATION },
-    ]);
+    const events = table(
+      [
+        {
+          date: '2021-01-01',
+          kind: 'encounter',
+          code: CONSULTATION,
+          setting: 'emergency-department',
+          organisation: ACUTE,
+        },
+        { date: '2021-03-01', kind: 'death', code: CONSULTATION },
+      ],
+      [
+        {
+          year: 2021,
+          setting: 'community',
+          organisation: COMMUNITY,
+          first: '2021-02-01',
+          last: '2021-02-20',
+        },
+      ],
+    );
     const holdings = holdingsOf(person(events, { deathDay: dayOf('2021-03-01') }), events, rules);
     expect(holdings.map((h) => [h.organisation, h.deceased, h.active])).toEqual([
       [PRACTICE_A, true, false],
@@ -182,31 +235,120 @@ describe('who holds what', () => {
     expect(triples(practice)).toContainEqual([2, -1, 3]);
   });
 
-  it('a mental health service codes mental health conditions only; community services none', () => {
-    const events = table([
-      { date: '2016-01-01', kind: 'condition', code: DIABETES, organisation: PRACTICE_A },
-      { date: '2016-02-01', kind: 'condition', code: DEPRESSION, organisation: PRACTICE_A },
-      {
-        date: '2017-01-01',
-        kind: 'encounter',
-        code: CONSULTATION,
-        setting: 'mental-health',
-        organisation: MENTAL_HEALTH,
-      },
-      {
-        date: '2017-02-01',
-        kind: 'encounter',
-        code: CONSULTATION,
-        setting: 'community',
-        organisation: COMMUNITY,
-      },
-    ]);
+  it('a mental health service codes mental health conditions with the first episode whose year ends after the onset', () => {
+    const events = table(
+      [
+        { date: '2016-01-01', kind: 'condition', code: DIABETES, organisation: PRACTICE_A }, // 0
+        { date: '2016-02-01', kind: 'condition', code: DEPRESSION, organisation: PRACTICE_A }, // 1
+      ],
+      [
+        // Rows 0–2: one episode, 2015–2017; the onset falls after the last contact of 2016, so 2017 records it.
+        {
+          year: 2015,
+          setting: 'mental-health',
+          organisation: MENTAL_HEALTH,
+          first: '2015-03-01',
+          last: '2015-06-01',
+        },
+        {
+          year: 2016,
+          setting: 'mental-health',
+          organisation: MENTAL_HEALTH,
+          first: '2016-01-10',
+          last: '2016-01-20',
+        },
+        {
+          year: 2017,
+          setting: 'mental-health',
+          organisation: MENTAL_HEALTH,
+          first: '2017-01-05',
+          last: '2017-04-01',
+        },
+        // Row 3: a year apart, a second episode, which records nothing again.
+        {
+          year: 2019,
+          setting: 'mental-health',
+          organisation: MENTAL_HEALTH,
+          first: '2019-05-01',
+          last: '2019-05-01',
+        },
+        // Row 4: community services record no diagnoses.
+        {
+          year: 2017,
+          setting: 'community',
+          organisation: COMMUNITY,
+          first: '2017-02-01',
+          last: '2017-03-01',
+        },
+      ],
+    );
     const holdings = holdingsOf(person(events), events, rules);
-    expect(triples(holdings.find((h) => h.organisation === MENTAL_HEALTH))).toEqual([
-      [2, -1, -1],
-      [1, 2, -1],
+    const mentalHealth = holdings.find((h) => h.organisation === MENTAL_HEALTH);
+    expect(triples(mentalHealth)).toEqual([
+      [-1, 2, -1], // the episode of rows 0–2
+      [1, episodeLink(0), -1], // depression, listed in it; diabetes is not a mental health condition
+      [-4, 3, -1], // the episode of row 3
     ]);
-    expect(triples(holdings.find((h) => h.organisation === COMMUNITY))).toEqual([[3, -1, -1]]);
+    expect(recordingRow(events.activity, 0, dayOf('2016-02-01'))).toBe(2);
+    expect(recordingRow(events.activity, 0, dayOf('2015-05-01'))).toBe(0);
+    expect(mentalHealth?.asOf).toBe(dayOf('2019-05-01'));
+    // The diagnosis goes with its episode: both are of the episode's first day.
+    expect(itemDay(mentalHealth?.items ?? [], ITEM, events)).toBe(dayOf('2015-03-01'));
+    expect(triples(holdings.find((h) => h.organisation === COMMUNITY))).toEqual([[-5, 4, -1]]);
+    // Organisations by first contact: the mental health service's episode began first.
+    expect(holdings.map((h) => h.organisation)).toEqual([PRACTICE_A, MENTAL_HEALTH, COMMUNITY]);
+  });
+
+  it('an episode is a run of consecutive years at one organisation in one setting, placed among the encounters by its first day', () => {
+    const events = table(
+      [
+        {
+          date: '2017-06-01',
+          kind: 'encounter',
+          code: CONSULTATION,
+          setting: 'emergency-department',
+          organisation: ACUTE,
+        }, // 0
+      ],
+      [
+        { year: 2016, setting: 'outpatient', organisation: ACUTE, first: '2016-04-01', last: '2016-09-01' }, // 0
+        { year: 2017, setting: 'outpatient', organisation: ACUTE, first: '2017-07-01', last: '2017-07-01' }, // 1
+        { year: 2019, setting: 'outpatient', organisation: ACUTE, first: '2019-01-01', last: '2019-12-01' }, // 2
+        {
+          year: 2016,
+          setting: 'community',
+          organisation: COMMUNITY,
+          first: '2016-01-01',
+          last: '2016-01-02',
+        }, // 3
+        {
+          year: 2017,
+          setting: 'community',
+          organisation: COMMUNITY,
+          first: '2017-01-01',
+          last: '2017-01-02',
+        }, // 4
+        // Another organisation in the same setting the next year (a move): another episode.
+        {
+          year: 2018,
+          setting: 'community',
+          organisation: MENTAL_HEALTH,
+          first: '2018-01-01',
+          last: '2018-01-02',
+        }, // 5
+      ],
+    );
+    const holdings = holdingsOf(person(events), events, rules);
+    expect(holdings.map((h) => h.organisation)).toEqual([PRACTICE_A, COMMUNITY, ACUTE, MENTAL_HEALTH]);
+    const acute = holdings.find((h) => h.organisation === ACUTE);
+    expect(triples(acute)).toEqual([
+      [-1, 1, -1], // outpatients 2016–2017, begun before the A&E attendance
+      [0, -1, -1],
+      [-3, 2, -1], // outpatients 2019
+    ]);
+    expect(acute?.asOf).toBe(dayOf('2019-12-01'));
+    expect(triples(holdings.find((h) => h.organisation === COMMUNITY))).toEqual([[-4, 4, -1]]);
+    expect(triples(holdings.find((h) => h.organisation === MENTAL_HEALTH))).toEqual([[-6, 5, -1]]);
   });
 
   it('a registration that ended before the window, or began after a death, holds nothing', () => {

@@ -31,6 +31,13 @@ export const DUPLICATE_OFFSET = 50_000_000;
 export const localIdSystem = (organisation: string): string =>
   `https://accord.example/fhir/sid/${organisation}/patient-id`;
 
+/**
+ * The identifier system of an organisation's own episode of care numbers (a referral or spell number, in life). An
+ * episode's number is its resource id: the patient's record number and the episode's place in the record.
+ */
+export const localEpisodeIdSystem = (organisation: string): string =>
+  `https://accord.example/fhir/sid/${organisation}/episode-id`;
+
 /** A bijection of 0…10^8−1 keyed by the four round keys. */
 function permute(value: number, keys: Uint32Array): number {
   let x = value;

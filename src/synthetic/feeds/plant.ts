@@ -61,6 +61,29 @@ export function mistypeNhsNumber(nhsNumber: string, random: Random): string {
 const firstChoice: Random = { next: () => 0, int: () => 0 };
 
 /**
+ * Whether a name or date is open to a fault depends on the text alone, and the same names and birth dates recur in
+ * millions of records (each person has a record at several organisations): the answers are kept, per name index.
+ */
+interface OpenTo {
+  readonly nickname: Map<string, boolean>;
+  readonly transliteration: Map<string, boolean>;
+  readonly hyphenation: Map<string, boolean>;
+  readonly swappedDayMonth: Map<string, boolean>;
+}
+const openTo = new WeakMap<NameVariantIndex, OpenTo>();
+/** Kept answers of one kind: past this many, a map is emptied rather than grown (each typo makes a new name). */
+const KEPT = 1 << 18;
+function answer(kept: Map<string, boolean>, text: string, ask: (text: string) => boolean): boolean {
+  let known = kept.get(text);
+  if (known === undefined) {
+    known = ask(text);
+    if (kept.size >= KEPT) kept.clear();
+    kept.set(text, known);
+  }
+  return known;
+}
+
+/**
  * Plants faults in `details` at the record kind's `rates`. `duplicateRecord` is only drawn (its chance is taken at its
  * place in the order); the caller makes the second record.
  */
@@ -73,6 +96,18 @@ export function plantFaults(
   const faults: Fault[] = [];
   const eligible: Fault[] = [];
   let { nhsNumber, given, family, birthDate, address } = details;
+  let kept = openTo.get(names);
+  if (kept === undefined) {
+    kept = {
+      nickname: new Map(),
+      transliteration: new Map(),
+      hyphenation: new Map(),
+      swappedDayMonth: new Map(),
+    };
+    openTo.set(names, kept);
+  }
+  const { nickname, transliteration, hyphenation, swappedDayMonth } = kept;
+  const transliterable = (name: string) => transliterationOf(name, firstChoice, names) !== undefined;
   // Whether the record, as planted so far, is open to the fault.
   const open = (fault: Fault): boolean => {
     switch (fault) {
@@ -80,18 +115,17 @@ export function plantFaults(
       case 'mistypedNhsNumber': // a number left out cannot also be mistyped
         return nhsNumber !== undefined && nhsNumber !== '';
       case 'nickname':
-        return names.variantsOf(given, ['nickname']).length > 0;
+        return answer(nickname, given, (name) => names.variantsOf(name, ['nickname']).length > 0);
       case 'transliteration':
         return (
-          transliterationOf(given, firstChoice, names) !== undefined ||
-          transliterationOf(family, firstChoice, names) !== undefined
+          answer(transliteration, given, transliterable) || answer(transliteration, family, transliterable)
         );
       case 'hyphenation':
-        return hyphenationVariant(family, firstChoice) !== undefined;
+        return answer(hyphenation, family, (name) => hyphenationVariant(name, firstChoice) !== undefined);
       case 'nameTypo':
         return given !== '' || family !== '';
       case 'swappedDayMonth':
-        return swapDayMonth(birthDate) !== undefined;
+        return answer(swappedDayMonth, birthDate, (date) => swapDayMonth(date) !== undefined);
       case 'oldAddress':
         return address > 0;
       case 'duplicateRecord': // decided by the caller, counted here like every other fault

@@ -2,15 +2,18 @@
  * @module synthetic/feeds/records
  * One organisation's record of one person, as FHIR lines: the Patient in the organisation's own numbering with the
  * faults planted in its copy of the person's details, and a resource for each item the organisation holds
- * (holdings.ts). When the record draws a duplicate, the person gets a second Patient at the organisation, with its
- * own number and its own faults, holding the items of one day of contact (the day the second record was made, when
- * the first was not found); the first record keeps the rest.
+ * (holdings.ts): an Encounter for a dated contact, an EpisodeOfCare for a run of years of counted contacts, a
+ * Condition, Observation or Immunization for the rest. When the record draws a duplicate, the person gets a second
+ * Patient at the organisation, with its own number and its own faults, holding the items of one day of contact (the
+ * day the second record was made, when the first was not found: an encounter's, or an episode's first) with the
+ * diagnoses recorded at them; the first record keeps the rest.
  *
  * Each record draws from its own random stream, keyed by the seed, the organisation and the person, so a record is
  * the same whatever else the feeds hold.
  */
 import { ETHNIC_GROUPS, NOT_STATED, ethnicGroupInfo, isEthnicGroup } from '../people.js';
 import { createRandom } from '../random.js';
+import { yearOf } from '../life-course/days.js';
 import { EVENT_KINDS, type EventKind } from '../life-course/events.js';
 import { SETTINGS } from '../life-course/model.js';
 import type { NameVariantIndex } from '../name-variants.js';
@@ -18,6 +21,7 @@ import type { FaultProfile, FaultRates, FaultTally } from './faults.js';
 import {
   conditionJson,
   encounterJson,
+  episodeOfCareJson,
   immunizationJson,
   observationJson,
   patientJson,
@@ -25,17 +29,26 @@ import {
   type Json,
 } from './fhir.js';
 import type { GroundTruthRow } from './ground-truth.js';
-import { ITEM, itemDay, type Holding } from './holdings.js';
-import { localIdSystem, type LocalIds } from './local-ids.js';
+import {
+  episodeFirst,
+  isEpisode,
+  ITEM,
+  itemDay,
+  linkedEpisode,
+  recordingRow,
+  type Holding,
+} from './holdings.js';
+import { localEpisodeIdSystem, localIdSystem, type LocalIds } from './local-ids.js';
 import type { FeedOrganisation } from './organisations.js';
 import { plantFaults, type Details, type Planted } from './plant.js';
-import type { EventTable, PersonRecord } from './truth-chunks.js';
+import type { ChunkTables, PersonRecord } from './truth-chunks.js';
 
 /** The resource types of the feeds: the organisation itself, then a person's record. */
 export const RESOURCE_TYPES = [
   'Organization',
   'Patient',
   'Encounter',
+  'EpisodeOfCare',
   'Condition',
   'Observation',
   'Immunization',
@@ -68,19 +81,27 @@ export interface RecordContext {
   /** Codings of the truth's codes by index, with FHIR system URIs, and the same serialised. */
   readonly codings: readonly Coding[];
   readonly codeJson: readonly Json[];
+  /** The SNOMED CT type of each setting's episodes of care (by SETTINGS index), serialised. */
+  readonly settingTypes: readonly Json[];
+  /** The last day of the window: an episode reaching its year, of a person alive then, is still active. */
+  readonly windowEnd: number;
   localIds(organisation: number): LocalIds;
   readonly tally: FaultTally;
 }
 
 const KIND = Object.fromEntries(EVENT_KINDS.map((kind, i) => [kind, i])) as Record<EventKind, number>;
 
-const ISO = new Map<number, string>();
+/** Days of the dates kept (from 1 January 1800, day −62,091): an array lookup, not a Map's, for millions of dates. */
+const ISO_FROM = -62_091;
+const ISO_DAYS = 150_000;
+const ISO = new Array<string | undefined>(ISO_DAYS).fill(undefined);
 /** YYYY-MM-DD of a day number (days since 1970-01-01). */
 export function isoDate(day: number): string {
-  let text = ISO.get(day);
+  const at = day - ISO_FROM;
+  let text = at >= 0 && at < ISO_DAYS ? ISO[at] : undefined;
   if (text === undefined) {
     text = new Date(day * 86_400_000).toISOString().slice(0, 10);
-    ISO.set(day, text);
+    if (at >= 0 && at < ISO_DAYS) ISO[at] = text;
   }
   return text;
 }
@@ -129,11 +150,22 @@ function tallyFaults(tally: FaultTally[keyof FaultTally], planted: Planted, dupl
   for (const fault of planted.faults) if (!duplicate || fault !== 'duplicateRecord') tally[fault].applied++;
 }
 
+/** An organisation's identifier systems, made once (each record names them). */
+const systems = new Map<string, { readonly patients: string; readonly episodes: string }>();
+function systemsOf(organisation: string): { readonly patients: string; readonly episodes: string } {
+  let made = systems.get(organisation);
+  if (made === undefined) {
+    made = { patients: localIdSystem(organisation), episodes: localEpisodeIdSystem(organisation) };
+    systems.set(organisation, made);
+  }
+  return made;
+}
+
 /** The record (and, when drawn, the second record) of `person` at the organisation of `holding`. */
 export function planRecords(
   person: PersonRecord,
   holding: Holding,
-  events: EventTable,
+  tables: ChunkTables,
   context: RecordContext,
 ): RecordPlan[] {
   const organisation = context.organisations[holding.organisation] as FeedOrganisation;
@@ -172,11 +204,11 @@ export function planRecords(
   // The second record holds the items of one day of contact, drawn among the items; the first keeps the rest.
   const all = holding.items;
   const items = all.length / ITEM;
-  const split = items === 0 ? undefined : itemDay(all, random.int(items) * ITEM, events);
+  const split = items === 0 ? undefined : itemDay(all, random.int(items) * ITEM, tables);
   const kept: number[] = [];
   const moved: number[] = [];
   for (let i = 0; i < all.length; i += ITEM) {
-    (itemDay(all, i, events) === split ? moved : kept).push(
+    (itemDay(all, i, tables) === split ? moved : kept).push(
       all[i] as number,
       all[i + 1] as number,
       all[i + 2] as number,
@@ -188,10 +220,11 @@ export function planRecords(
 /** Writes a planned record's lines: its Patient, then a resource for each item. */
 export function writeRecord(
   plan: RecordPlan,
-  events: EventTable,
+  tables: ChunkTables,
   context: RecordContext,
   out: LineSink,
 ): void {
+  const { events, activity } = tables;
   const { person, holding, details, id, items } = plan;
   const organisation = context.organisations[holding.organisation] as FeedOrganisation;
   const address = person.addresses[details.address];
@@ -202,7 +235,7 @@ export function writeRecord(
     patientJson({
       id,
       organisation: organisation.key,
-      localIdSystem: localIdSystem(organisation.key),
+      localIdSystem: systemsOf(organisation.key).patients,
       nhsNumber: details.nhsNumber,
       family: details.family,
       given: details.middle === undefined ? [details.given] : [details.given, details.middle],
@@ -218,15 +251,48 @@ export function writeRecord(
       generalPractitioner: gp === undefined ? undefined : (gp.odsCode ?? gp.key),
     }),
   );
-  const encounters = new Map<number, string>();
-  let n = 0;
+  // A resource's id is the record's number and the item's place in the record. An episode lists the Conditions
+  // diagnosed in it, which follow it among the items: their ids are gathered first.
+  const resourceId = (i: number) => `${id}-${i / ITEM + 1}`;
+  let diagnosed: Map<number, string[]> | undefined;
   for (let i = 0; i < items.length; i += ITEM) {
-    const resource = `${id}-${++n}`;
+    const at = items[i + 1] as number;
+    if (isEpisode(items, i) || at >= -1) continue;
+    diagnosed ??= new Map();
+    const first = linkedEpisode(at);
+    const list = diagnosed.get(first) ?? [];
+    list.push(resourceId(i));
+    diagnosed.set(first, list);
+  }
+  const alive = person.deathDay === undefined || person.deathDay > context.windowEnd;
+  const lastYear = yearOf(context.windowEnd);
+  const encounters = new Map<number, string>();
+  for (let i = 0; i < items.length; i += ITEM) {
+    const resource = resourceId(i);
+    if (isEpisode(items, i)) {
+      const first = episodeFirst(items, i);
+      const last = items[i + 1] as number;
+      const active = alive && activity.year[last] === lastYear;
+      out.line(
+        LINE.EpisodeOfCare,
+        episodeOfCareJson({
+          id: resource,
+          identifierSystem: systemsOf(organisation.key).episodes,
+          patientId: id,
+          organisation: organisation.key,
+          type: context.settingTypes[activity.setting[first] as number] as Json,
+          start: isoDate(activity.first[first] as number),
+          end: active ? undefined : isoDate(activity.last[last] as number),
+          active,
+          diagnoses: diagnosed?.get(first) ?? [],
+        }),
+      );
+      continue;
+    }
     const e = items[i] as number;
-    const encounter = items[i + 1] as number;
+    const at = items[i + 1] as number;
     const stage = items[i + 2] as number;
     const code = events.code[e] as number;
-    const day = isoDate(itemDay(items, i, events));
     switch (events.kind[e] as number) {
       case KIND.encounter: {
         const reason = events.reason[e] as number;
@@ -239,27 +305,39 @@ export function writeRecord(
             organisation: organisation.key,
             setting: SETTINGS[events.setting[e] as number] ?? 'gp',
             type: context.codeJson[code] as Json,
-            date: day,
+            date: isoDate(events.day[e] as number),
             reason: reason < 0 ? undefined : context.codeJson[reason],
           }),
         );
         break;
       }
-      case KIND.condition:
+      case KIND.condition: {
+        const onset = events.day[e] as number;
+        // At an encounter, on its day; in an episode, at the onset or the first contact of the year it was
+        // recorded in, whichever is later; in general practice, at the onset.
+        let recorded = onset;
+        if (at >= 0) recorded = events.day[at] as number;
+        else if (at < -1)
+          recorded = Math.max(
+            onset,
+            activity.first[recordingRow(activity, linkedEpisode(at), onset)] as number,
+          );
         out.line(
           LINE.Condition,
           conditionJson({
             id: resource,
             patientId: id,
             code: context.codeJson[code] as Json,
-            category: encounter < 0 ? 'problem-list-item' : 'encounter-diagnosis',
-            onsetDate: encounter < 0 ? isoDate(events.day[e] as number) : undefined,
-            recordedDate: day,
-            encounterId: encounters.get(encounter),
+            // A diagnosis a mental health service holds over an episode is on its problem list, not an encounter's.
+            category: at >= 0 ? 'encounter-diagnosis' : 'problem-list-item',
+            onsetDate: at === -1 ? isoDate(onset) : undefined,
+            recordedDate: isoDate(recorded),
+            encounterId: at >= 0 ? encounters.get(at) : undefined,
             stage: stage < 0 ? undefined : context.codeJson[events.code[stage] as number],
           }),
         );
         break;
+      }
       case KIND.observation:
       case KIND.carer: {
         const value = events.value[e] as number;
@@ -268,7 +346,7 @@ export function writeRecord(
           observationJson({
             id: resource,
             patientId: id,
-            date: day,
+            date: isoDate(events.day[e] as number),
             code: context.codings[code] as Coding,
             codeJson: context.codeJson[code] as Json,
             value: Number.isNaN(value) ? undefined : value,
@@ -282,7 +360,7 @@ export function writeRecord(
           immunizationJson({
             id: resource,
             patientId: id,
-            date: day,
+            date: isoDate(events.day[e] as number),
             vaccine: context.codeJson[code] as Json,
           }),
         );

@@ -1,21 +1,29 @@
 /**
  * @module synthetic/feeds/truth-chunks
  * Reads a generated ground truth one chunk at a time for the feeds: the chunk's persons with their addresses and
- * practice registrations, and its events as typed-array columns. The truth holds tens of millions of events, so they
- * never become JavaScript objects: DuckDB turns each event's kind, codes, setting and organisation into indexes of
- * dictionaries read once (codes.parquet, organisations.parquet), and dates into day numbers (days since 1970-01-01).
+ * practice registrations, its events and its yearly activity as typed-array columns. The truth holds tens of millions
+ * of events and activity rows, so they never become JavaScript objects. The truth is a star (truth-writer.ts): events,
+ * activity and registrations name persons by person_key and codes and organisations by their position in the
+ * dictionaries (codes.parquet, organisations.parquet), which are read once in that order, so the indexes are used as
+ * they are; DuckDB turns the kind and setting enums into indexes of EVENT_KINDS and SETTINGS, and dates into day
+ * numbers (days since 1970-01-01).
  *
  * A chunk's persons are in every table's file of the same number (`persons-00003.parquet`, `events-00003.parquet`,
- * …), so a chunk can be read, and its feeds made, on its own. Rows are ordered by person, then date, then their
- * place in the file, so the same truth always reads the same way.
+ * …), so a chunk can be read, and its feeds made, on its own. The truth keeps each person's events in the order
+ * simulated, not by date, so they are sorted here: by person, then date, then place in the file. Activity rows are
+ * sorted by person, organisation, setting and year, so that a run of consecutive years at one organisation in one
+ * setting (an episode of care, holdings.ts) is a run of rows. The same truth always reads the same way.
+ *
+ * A truth of another format (the earlier one named persons by person_id and codes by their text) is refused before
+ * anything is read: every column the feeds read, of every table, is checked first.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { readManifest, type Manifest } from '../generate.js';
-import { EVENT_KINDS, type CodeSystem } from '../life-course/events.js';
+import { ActivityColumns, EVENT_KINDS, type CodeSystem } from '../life-course/events.js';
 import { SETTINGS } from '../life-course/model.js';
 import { kindOfType, type FeedOrganisation } from './organisations.js';
 
@@ -54,6 +62,9 @@ export interface PersonRecord {
   /** The person's events are rows firstEvent … endEvent − 1 of the chunk's events. */
   readonly firstEvent: number;
   readonly endEvent: number;
+  /** The person's activity rows are rows firstActivity … endActivity − 1 of the chunk's activity. */
+  readonly firstActivity: number;
+  readonly endActivity: number;
 }
 
 /** Event columns, one row an event; indexes are into EVENT_KINDS, SETTINGS and the dictionaries (−1: none). */
@@ -70,9 +81,32 @@ export interface EventTable {
   readonly reason: Int32Array;
 }
 
-export interface TruthChunk {
-  readonly persons: readonly PersonRecord[];
+/**
+ * Activity columns, one row a person, calendar year, setting and organisation with contacts (the routine settings
+ * the truth counts rather than dates: reference/life-course/encounters.yaml, `recorded: yearly`). Rows of general
+ * practice, and rows naming no organisation, are left out: no feed sends them (holdings.ts).
+ */
+export interface ActivityTable {
+  readonly length: number;
+  readonly person: Int32Array;
+  readonly year: Int16Array;
+  /** Index into SETTINGS. */
+  readonly setting: Int8Array;
+  readonly organisation: Int32Array;
+  readonly contacts: Int16Array;
+  /** Day numbers of the year's first and last contacts. */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+}
+
+/** What holdings and records read of a chunk: its events and activity, indexed by the persons' row ranges. */
+export interface ChunkTables {
   readonly events: EventTable;
+  readonly activity: ActivityTable;
+}
+
+export interface TruthChunk extends ChunkTables {
+  readonly persons: readonly PersonRecord[];
 }
 
 export interface CodeEntry {
@@ -81,41 +115,61 @@ export interface CodeEntry {
   readonly display: string;
 }
 
-const TABLES = ['persons', 'addresses', 'registrations', 'events'] as const;
-const COLUMNS: Readonly<Record<(typeof TABLES)[number], readonly string[]>> = {
-  persons: [
-    'person_id',
-    'nhs_number',
-    'given_name',
-    'middle_name',
-    'family_name',
-    'sex',
-    'date_of_birth',
-    'date_of_death',
-    'ethnic_category',
-  ],
-  addresses: ['person_id', 'from_date', 'address_line', 'town', 'postcode'],
-  registrations: ['person_id', 'practice_code', 'from_date', 'to_date'],
-  events: [
-    'person_id',
-    'date',
-    'kind',
-    'code_system',
-    'code',
-    'value',
-    'setting',
-    'organisation',
-    'reason_system',
-    'reason_code',
-  ],
-};
+const TABLES = ['persons', 'addresses', 'registrations', 'events', 'activity'] as const;
+const DICTIONARIES = ['codes', 'organisations'] as const;
+/** The columns the feeds read, by table: a truth lacking any is of another format. */
+const COLUMNS: Readonly<Record<(typeof TABLES)[number] | (typeof DICTIONARIES)[number], readonly string[]>> =
+  {
+    persons: [
+      'person_key',
+      'person_id',
+      'nhs_number',
+      'given_name',
+      'middle_name',
+      'family_name',
+      'sex',
+      'date_of_birth',
+      'date_of_death',
+      'ethnic_category',
+    ],
+    addresses: ['person_key', 'from_date', 'address_line', 'town', 'postcode'],
+    registrations: ['person_key', 'organisation_index', 'from_date', 'to_date'],
+    events: [
+      'person_key',
+      'date',
+      'kind',
+      'code_index',
+      'value',
+      'setting',
+      'organisation_index',
+      'reason_index',
+    ],
+    activity: ['person_key', 'year', 'setting', 'organisation_index', 'contacts', 'first_date', 'last_date'],
+    codes: ['code_index', 'system', 'code', 'display'],
+    organisations: ['organisation_index', 'organisation', 'name', 'type', 'ods_code', 'ons_code'],
+  };
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
 const chunkFile = (table: string, chunk: string) => `${table}-${chunk}.parquet`;
 const day = (column: string) => `(${column} - DATE '1970-01-01')::INTEGER`;
-const key = (column: string) => `CAST(substr(${column}, 2) AS INTEGER)`;
+/** The index of an enum's value (read back from Parquet as text) in `values`; −1 for NULL or a value not there. */
+const indexIn = (column: string, values: readonly string[]) =>
+  `coalesce(list_position([${values.map(quote).join(', ')}], ${column}) - 1, -1)::TINYINT`;
 /** The largest INTEGER: an open end date. */
 const OPEN = 2147483647;
+
+/** The format number of the truths this version writes and reads (generate.ts: Manifest). */
+const FORMAT: Manifest['format'] = 3;
+
+/** The format number a folder's manifest.json states, if it has one and it is readable. */
+function formatOf(dir: string): number | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { format?: unknown };
+    return typeof manifest.format === 'number' ? manifest.format : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function rowsOf<T>(connection: DuckDBConnection, sql: string): Promise<T[]> {
   const reader = await connection.runAndReadAll(sql);
@@ -151,16 +205,32 @@ export class TruthChunks {
     readonly manifest: Manifest,
     /** The chunk numbers as they appear in the file names ('00000', …). */
     readonly chunks: readonly string[],
+    /** By code_index. */
     readonly codes: readonly CodeEntry[],
+    /** By organisation_index. */
     readonly organisations: readonly FeedOrganisation[],
     /** Persons in the whole truth. */
     readonly persons: number,
   ) {}
 
-  /** Opens a generated folder; a folder that is not one, or lacks a column the feeds need, is refused. */
+  /**
+   * Opens a generated folder; a folder that is not one, is unfinished, or is of another format (lacks a column the
+   * feeds read, in any table) is refused.
+   */
   static async open(dir: string, threads?: number): Promise<Result<TruthChunks, Problem>> {
     const manifest = readManifest(dir);
-    const missing = ['codes.parquet', 'organisations.parquet'].filter((file) => !existsSync(join(dir, file)));
+    // A manifest of another format number is a truth this version does not read, not an absent one.
+    const format = manifest === undefined ? formatOf(dir) : undefined;
+    if (format !== undefined) {
+      return err(
+        problem(
+          'bad-input',
+          `The ground truth in ${dir} is of another format: format ${format}, where this version of accord reads format ${FORMAT}.`,
+          'Generate it again with this version of accord.',
+        ),
+      );
+    }
+    const missing = DICTIONARIES.filter((table) => !existsSync(join(dir, `${table}.parquet`)));
     if (manifest === undefined || missing.length > 0) {
       return err(
         problem(
@@ -173,20 +243,6 @@ export class TruthChunks {
     // Every chunk the manifest implies, each with its marker (written once its files are whole) and its files.
     const count = Math.max(1, Math.ceil(manifest.residents / manifest.chunkSize));
     const chunks = Array.from({ length: count }, (_, i) => String(i).padStart(5, '0'));
-    const incomplete = chunks.flatMap((chunk) =>
-      [`chunk-${chunk}.done`, ...TABLES.map((table) => chunkFile(table, chunk))].filter(
-        (file) => !existsSync(join(dir, file)),
-      ),
-    );
-    if (incomplete.length > 0) {
-      return err(
-        problem(
-          'not-found',
-          `The ground truth in ${dir} is incomplete: ${incomplete.slice(0, 5).join(', ')}${incomplete.length > 5 ? ', …' : ''} missing.`,
-          'Run accord generate again with the same settings to finish it.',
-        ),
-      );
-    }
     const instance = await DuckDBInstance.create(
       ':memory:',
       threads === undefined ? {} : { threads: String(threads) },
@@ -197,12 +253,24 @@ export class TruthChunks {
       instance.closeSync();
     };
     try {
+      // The format first: a truth of the earlier format is complete in its own terms but lacks whole tables
+      // (activity), which must not be reported as an unfinished generation.
       const first = chunks[0] as string;
       const issues: string[] = [];
-      for (const table of TABLES) {
+      const finished = existsSync(join(dir, `chunk-${first}.done`));
+      for (const table of [...DICTIONARIES, ...TABLES]) {
+        const file = join(
+          dir,
+          (TABLES as readonly string[]).includes(table) ? chunkFile(table, first) : `${table}.parquet`,
+        );
+        if (!existsSync(file)) {
+          // A finished chunk without the table's file was written by a generator that did not make it.
+          if (finished) issues.push(`it has no ${table} files`);
+          continue;
+        }
         const described = await rowsOf<{ column_name: string }>(
           connection,
-          `DESCRIBE SELECT * FROM read_parquet(${quote(join(dir, chunkFile(table, first)))})`,
+          `DESCRIBE SELECT * FROM read_parquet(${quote(file)})`,
         );
         const names = new Set(described.map((row) => row.column_name));
         const absent = COLUMNS[table].filter((name) => !names.has(name));
@@ -218,11 +286,28 @@ export class TruthChunks {
           ),
         );
       }
-      const codes = await rowsOf<CodeEntry>(
+      const incomplete = chunks.flatMap((chunk) =>
+        [`chunk-${chunk}.done`, ...TABLES.map((table) => chunkFile(table, chunk))].filter(
+          (file) => !existsSync(join(dir, file)),
+        ),
+      );
+      if (incomplete.length > 0) {
+        close();
+        return err(
+          problem(
+            'not-found',
+            `The ground truth in ${dir} is incomplete: ${incomplete.slice(0, 5).join(', ')}${incomplete.length > 5 ? ', …' : ''} missing.`,
+            'Run accord generate again with the same settings to finish it.',
+          ),
+        );
+      }
+      // The dictionaries in index order: events, activity and registrations name codes and organisations by position.
+      const codeRows = await rowsOf<CodeEntry & { code_index: number }>(
         connection,
-        `SELECT system, code, display FROM read_parquet(${quote(join(dir, 'codes.parquet'))}) ORDER BY system, code`,
+        `SELECT code_index, system, code, display FROM read_parquet(${quote(join(dir, 'codes.parquet'))}) ORDER BY code_index`,
       );
       const orgRows = await rowsOf<{
+        organisation_index: number;
         organisation: string;
         name: string;
         type: string;
@@ -230,8 +315,24 @@ export class TruthChunks {
         ons_code: string | null;
       }>(
         connection,
-        `SELECT organisation, name, type, ods_code, ons_code FROM read_parquet(${quote(join(dir, 'organisations.parquet'))}) ORDER BY organisation`,
+        `SELECT organisation_index, organisation, name, type, ods_code, ons_code
+         FROM read_parquet(${quote(join(dir, 'organisations.parquet'))}) ORDER BY organisation_index`,
       );
+      const gaps = [
+        ...(codeRows.some((row, i) => row.code_index !== i) ? ['codes'] : []),
+        ...(orgRows.some((row, i) => row.organisation_index !== i) ? ['organisations'] : []),
+      ];
+      if (gaps.length > 0) {
+        close();
+        return err(
+          problem(
+            'bad-input',
+            `The ground truth in ${dir} is of another format: the indexes of ${gaps.join(' and ')} do not run 0, 1, 2, ….`,
+            'Generate it again with this version of accord.',
+          ),
+        );
+      }
+      const codes = codeRows.map((row) => ({ system: row.system, code: row.code, display: row.display }));
       const organisations = orgRows.map((row) => ({
         key: row.organisation,
         name: row.name,
@@ -240,24 +341,22 @@ export class TruthChunks {
         odsCode: row.ods_code ?? undefined,
         onsCode: row.ons_code ?? undefined,
       }));
-      await connection.run(`
-        CREATE TABLE feed_codes AS
-          SELECT (row_number() OVER (ORDER BY system, code) - 1)::INTEGER AS i, system, code
-          FROM read_parquet(${quote(join(dir, 'codes.parquet'))});
-        CREATE TABLE feed_organisations AS
-          SELECT (row_number() OVER (ORDER BY organisation) - 1)::INTEGER AS i, organisation
-          FROM read_parquet(${quote(join(dir, 'organisations.parquet'))});
-        CREATE TABLE feed_kinds (i INTEGER, kind VARCHAR);
-        INSERT INTO feed_kinds VALUES ${EVENT_KINDS.map((k, i) => `(${i}, ${quote(k)})`).join(', ')};
-        CREATE TABLE feed_settings (i INTEGER, setting VARCHAR);
-        INSERT INTO feed_settings VALUES ${SETTINGS.map((s, i) => `(${i}, ${quote(s)})`).join(', ')};
-      `);
-      const count = await rowsOf<{ n: number }>(
+      const persons = await rowsOf<{ n: number }>(
         connection,
         `SELECT count(*)::INTEGER AS n FROM read_parquet(${quote(join(dir, 'persons-*.parquet'))})`,
       );
-      const persons = count[0]?.n ?? 0;
-      return ok(new TruthChunks(instance, connection, dir, manifest, chunks, codes, organisations, persons));
+      return ok(
+        new TruthChunks(
+          instance,
+          connection,
+          dir,
+          manifest,
+          chunks,
+          codes,
+          organisations,
+          persons[0]?.n ?? 0,
+        ),
+      );
     } catch (error) {
       close();
       return err(
@@ -271,22 +370,35 @@ export class TruthChunks {
   }
 
   readonly #prepared = new Map<string, Promise<void>>();
+  /** The columns chunks are read into, emptied for each: growing them anew to a chunk's size cost more than filling. */
+  readonly #events = new EventColumns();
+  readonly #activity = new ActivityColumns();
 
-  /** Events by organisation key in the first chunk: how the work of the feeds is spread over organisations. */
+  /**
+   * Rows by organisation key in the first chunk — events, and the activity rows sent (not general practice's) — as
+   * a measure of the work each organisation's feed takes: how the feeds are spread over worker threads.
+   */
   async loads(): Promise<Map<string, number>> {
-    const first = this.chunks[0] as string;
-    const rows = await rowsOf<{ organisation: string; n: number }>(
+    const file = (table: string) =>
+      `read_parquet(${quote(join(this.dir, chunkFile(table, this.chunks[0] as string)))})`;
+    const rows = await rowsOf<{ organisation: number; n: number }>(
       this.connection,
-      `SELECT organisation, count(*)::INTEGER AS n
-       FROM read_parquet(${quote(join(this.dir, chunkFile('events', first)))})
-       WHERE organisation IS NOT NULL GROUP BY organisation`,
+      `SELECT organisation_index AS organisation, count(*)::INTEGER AS n
+       FROM (SELECT organisation_index FROM ${file('events')}
+             UNION ALL SELECT organisation_index FROM ${file('activity')} WHERE setting <> 'gp')
+       WHERE organisation_index IS NOT NULL GROUP BY organisation_index`,
     );
-    return new Map(rows.map((row) => [row.organisation, row.n]));
+    return new Map(
+      rows.flatMap((row) => {
+        const organisation = this.organisations[row.organisation];
+        return organisation === undefined ? [] : [[organisation.key, row.n] as [string, number]];
+      }),
+    );
   }
 
   /**
-   * Starts reading a chunk: DuckDB decodes, joins and sorts it into tables in its own threads, so this overlaps
-   * whatever the caller does until `read`. Rows are stored in order, and read back in insertion order.
+   * Starts reading a chunk: DuckDB decodes and sorts it into tables in its own threads, so this overlaps whatever
+   * the caller does until `read`. Rows are stored in order, and read back in insertion order.
    */
   prepare(chunk: string): Promise<void> {
     let prepared = this.#prepared.get(chunk);
@@ -294,28 +406,35 @@ export class TruthChunks {
       const file = (table: string, options = '') =>
         `read_parquet(${quote(join(this.dir, chunkFile(table, chunk)))}${options})`;
       const t = (table: string) => `feed_${table}_${chunk}`;
+      const gp = SETTINGS.indexOf('gp');
       prepared = this.connection
         .run(
           `CREATE OR REPLACE TEMP TABLE ${t('addresses')} AS
-             SELECT ${key('person_id')} AS p, ${day('from_date')} AS d, address_line, town, postcode
+             SELECT person_key AS p, ${day('from_date')} AS d, address_line, town, postcode
              FROM ${file('addresses')} ORDER BY p, d, address_line, town, postcode;
            CREATE OR REPLACE TEMP TABLE ${t('registrations')} AS
-             SELECT ${key('r.person_id')} AS p, o.i AS practice, ${day('r.from_date')} AS d,
-                    coalesce(${day('r.to_date')}, ${OPEN}) AS t
-             FROM ${file('registrations')} r JOIN feed_organisations o ON o.organisation = r.practice_code
+             SELECT person_key AS p, organisation_index AS practice, ${day('from_date')} AS d,
+                    coalesce(${day('to_date')}, ${OPEN}) AS t
+             FROM ${file('registrations')} WHERE organisation_index IS NOT NULL
              ORDER BY p, d, t, practice;
            CREATE OR REPLACE TEMP TABLE ${t('events')} AS
-             SELECT ${key('e.person_id')} AS p, ${day('e.date')} AS d, k.i AS kind, code.i AS code, e.value,
-                    coalesce(s.i, -1) AS setting, coalesce(o.i, -1) AS organisation, coalesce(reason.i, -1) AS reason
-             FROM ${file('events', ', file_row_number = true')} e
-             JOIN feed_kinds k ON k.kind = e.kind
-             JOIN feed_codes code ON code.system = e.code_system AND code.code = e.code
-             LEFT JOIN feed_settings s ON s.setting = e.setting
-             LEFT JOIN feed_organisations o ON o.organisation = e.organisation
-             LEFT JOIN feed_codes reason ON reason.system = e.reason_system AND reason.code = e.reason_code
-             ORDER BY p, d, e.file_row_number;
+             SELECT person_key AS p, ${day('date')} AS d, ${indexIn('kind', EVENT_KINDS)} AS kind,
+                    code_index AS code, coalesce(value, 'NaN'::DOUBLE) AS value,
+                    ${indexIn('setting', SETTINGS)} AS setting, coalesce(organisation_index, -1) AS organisation,
+                    coalesce(reason_index, -1) AS reason
+             FROM ${file('events', ', file_row_number = true')}
+             ORDER BY p, d, file_row_number;
+           CREATE OR REPLACE TEMP TABLE ${t('activity')} AS
+             SELECT * EXCLUDE (file_row_number) FROM (
+               SELECT person_key AS p, year::SMALLINT AS y, ${indexIn('setting', SETTINGS)} AS setting,
+                      organisation_index AS organisation, least(contacts, 32767)::SMALLINT AS contacts,
+                      ${day('first_date')} AS first, ${day('last_date')} AS last, file_row_number
+               FROM ${file('activity', ', file_row_number = true')}
+               WHERE organisation_index IS NOT NULL)
+             WHERE setting >= 0 AND setting <> ${gp}
+             ORDER BY p, organisation, setting, y, file_row_number;
            CREATE OR REPLACE TEMP TABLE ${t('persons')} AS
-             SELECT ${key('person_id')} AS p, person_id, nhs_number, given_name, middle_name, family_name, sex,
+             SELECT person_key AS p, person_id, nhs_number, given_name, middle_name, family_name, sex,
                     ${day('date_of_birth')} AS birth, ${day('date_of_death')} AS death, ethnic_category
              FROM ${file('persons')} ORDER BY p;`,
         )
@@ -327,7 +446,10 @@ export class TruthChunks {
     return prepared;
   }
 
-  /** A chunk's persons and events (prepared first, if `prepare` was not called). */
+  /**
+   * A chunk's persons, events and activity (prepared first, if `prepare` was not called). Its event and activity
+   * columns are valid until the next `read`, which reuses them.
+   */
   async read(chunk: string): Promise<TruthChunk> {
     await this.prepare(chunk);
     this.#prepared.delete(chunk);
@@ -366,7 +488,8 @@ export class TruthChunks {
       }
     });
 
-    const events = new EventColumns();
+    const events = this.#events;
+    events.clear();
     await readRows(c, `SELECT * FROM ${t('events')}`, (data, rows) => {
       const p = data.getColumnVector(0);
       const d = data.getColumnVector(1);
@@ -382,7 +505,7 @@ export class TruthChunks {
           d.getItem(i) as number,
           kind.getItem(i) as number,
           code.getItem(i) as number,
-          (value.getItem(i) as number | null) ?? Number.NaN,
+          value.getItem(i) as number,
           setting.getItem(i) as number,
           organisation.getItem(i) as number,
           reason.getItem(i) as number,
@@ -390,7 +513,32 @@ export class TruthChunks {
       }
     });
     const table = events.table();
-    // The feeds' determinism rests on this order; a table read back out of it would be a bug in the reading.
+
+    const activityColumns = this.#activity;
+    activityColumns.clear();
+    await readRows(c, `SELECT * FROM ${t('activity')}`, (data, rows) => {
+      const p = data.getColumnVector(0);
+      const year = data.getColumnVector(1);
+      const setting = data.getColumnVector(2);
+      const organisation = data.getColumnVector(3);
+      const contacts = data.getColumnVector(4);
+      const first = data.getColumnVector(5);
+      const last = data.getColumnVector(6);
+      for (let i = 0; i < rows; i++) {
+        activityColumns.push(
+          p.getItem(i) as number,
+          year.getItem(i) as number,
+          setting.getItem(i) as number,
+          organisation.getItem(i) as number,
+          contacts.getItem(i) as number,
+          first.getItem(i) as number,
+          last.getItem(i) as number,
+        );
+      }
+    });
+    const activity: ActivityTable = activityColumns;
+
+    // The feeds' determinism rests on these orders; a table read back out of them would be a bug in the reading.
     for (let i = 1; i < table.length; i++) {
       const previous = table.person[i - 1] as number;
       const current = table.person[i] as number;
@@ -401,18 +549,31 @@ export class TruthChunks {
         throw new Error(`the events of chunk ${chunk} were read out of order`);
       }
     }
+    for (let i = 1; i < activity.length; i++) {
+      const order =
+        (activity.person[i] as number) - (activity.person[i - 1] as number) ||
+        (activity.organisation[i] as number) - (activity.organisation[i - 1] as number) ||
+        (activity.setting[i] as number) - (activity.setting[i - 1] as number) ||
+        (activity.year[i] as number) - (activity.year[i - 1] as number);
+      if (order < 0) throw new Error(`the activity of chunk ${chunk} was read out of order`);
+    }
 
     const persons: PersonRecord[] = [];
     let cursor = 0;
+    let activityCursor = 0;
     await readRows(c, `SELECT * FROM ${t('persons')}`, (data, rows) => {
       const cols = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => column<unknown>(data, i, rows));
       const at = (c: number, i: number) => cols[c]?.[i] ?? null;
       for (let i = 0; i < rows; i++) {
         const k = at(0, i) as number;
-        // Events of persons the persons file lacks cannot be sent; skip them (a truth written by a bug).
+        // Rows of persons the persons file lacks cannot be sent; skip them (a truth written by a bug).
         while (cursor < table.length && (table.person[cursor] as number) < k) cursor++;
         const firstEvent = cursor;
         while (cursor < table.length && table.person[cursor] === k) cursor++;
+        while (activityCursor < activity.length && (activity.person[activityCursor] as number) < k)
+          activityCursor++;
+        const firstActivity = activityCursor;
+        while (activityCursor < activity.length && activity.person[activityCursor] === k) activityCursor++;
         const middle = at(4, i) as string | null;
         const death = at(8, i) as number | null;
         const nhs = at(2, i) as string | null;
@@ -432,13 +593,17 @@ export class TruthChunks {
           registrations: registrations.get(k) ?? [],
           firstEvent,
           endEvent: cursor,
+          firstActivity,
+          endActivity: activityCursor,
         });
       }
     });
     await c.run(
-      ['addresses', 'registrations', 'events', 'persons'].map((x) => `DROP TABLE ${t(x)};`).join(' '),
+      ['addresses', 'registrations', 'events', 'activity', 'persons']
+        .map((x) => `DROP TABLE ${t(x)};`)
+        .join(' '),
     );
-    return { persons, events: table };
+    return { persons, events: table, activity };
   }
 
   /** Closes the database, once any chunk still being prepared is done. */
@@ -448,10 +613,15 @@ export class TruthChunks {
     this.instance.closeSync();
   }
 }
-
 /** Growable event columns. */
 class EventColumns {
   length = 0;
+
+  /** Empties the columns, keeping their memory for the next chunk. */
+  clear(): void {
+    this.length = 0;
+  }
+
   #person = new Int32Array(4096);
   #day = new Int32Array(4096);
   #kind = new Int8Array(4096);

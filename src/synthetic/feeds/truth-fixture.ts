@@ -4,19 +4,28 @@
  * TruthWriter (so its files have exactly the generator's schema) from people drawn here rather than by the life-course
  * simulator: quick to make at any size, and with the cases the feeds must handle made common — names with nicknames,
  * transliterations and two-part surnames, moves and changes of practice, deaths, cancer with a stage, mental health
- * conditions, contacts in every setting, carers. Not a model of anything: its rates are made up.
+ * conditions, contacts in every setting, carers. Like the simulator's, its contacts in the routine settings (YEARLY:
+ * general practice, outpatients, mental health and community services) are counted by calendar year, with the first
+ * and last days, rather than dated one by one. Not a model of anything: its rates are made up.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nhsNumberOfStem } from '../../identity/nhs-number.js';
 import type { Manifest } from '../generate.js';
-import { dayOf } from '../life-course/days.js';
-import { CodeBook, EventColumns, EVENT_KIND, OrganisationBook } from '../life-course/events.js';
+import { dayOf, dayOfDate, yearOf } from '../life-course/days.js';
+import {
+  ActivityColumns,
+  CodeBook,
+  EventColumns,
+  EVENT_KIND,
+  OrganisationBook,
+} from '../life-course/events.js';
 import { SETTINGS, type Setting } from '../life-course/model.js';
 import type { Address, Person } from '../life-course/simulate.js';
 import { createRandom, type Random } from '../random.js';
 import { TruthWriter, type OrganisationRow } from '../truth-writer.js';
 import { poisson } from '../life-course/simulate.js';
+import { SETTING_TYPES } from './fhir.js';
 
 export const FIXTURE_PRACTICES = ['B86001', 'B86002', 'B86003'] as const;
 export const FIXTURE_PROVIDERS: Readonly<Record<Exclude<Setting, 'gp'>, string>> = {
@@ -129,18 +138,16 @@ const CODES = {
   cause: { code: 'I21', display: 'Acute myocardial infarction' },
   isCarer: { code: '224484003', display: 'Patient themselves providing care' },
   hasCarer: { code: '407542009', display: 'Informal caregiver' },
-  encounters: {
-    gp: { code: '11429006', display: 'Consultation' },
-    'emergency-department': { code: '4525004', display: 'Emergency department patient visit' },
-    'emergency-admission': { code: '183452005', display: 'Emergency hospital admission' },
-    'elective-admission': { code: '8715000', display: 'Hospital admission, elective' },
-    outpatient: { code: '185347001', display: 'Encounter for problem' },
-    'mental-health': { code: '90407005', display: 'Evaluation of psychiatric state of patient' },
-    community: { code: '439708006', display: 'Home visit' },
-    ambulance: { code: '11424001', display: 'Ambulance-based care' },
-    'social-care': { code: '410606002', display: 'Social service procedure' },
-  } satisfies Record<Setting, { code: string; display: string }>,
+  encounters: SETTING_TYPES,
 };
+
+/** The settings counted by year, as reference/life-course/encounters.yaml has them (`recorded: yearly`). */
+export const FIXTURE_YEARLY: ReadonlySet<Setting> = new Set([
+  'gp',
+  'outpatient',
+  'mental-health',
+  'community',
+]);
 
 /** Yearly contacts per person by setting (made up; the mental health rate applies to those with a condition). */
 const CONTACTS: Readonly<Record<Setting, number>> = {
@@ -160,7 +167,7 @@ export interface FixtureOptions {
   readonly residents: number;
   readonly seed?: number;
   readonly chunkSize?: number;
-  /** Multiplies every contact rate (about 15 events per person at 1). */
+  /** Multiplies every contact rate (about 8 events and 3 activity rows per person at 1). */
   readonly activity?: number;
 }
 
@@ -216,6 +223,7 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
       const persons: Person[] = [];
       const nhsNumbers = new Map<number, string>();
       const events = new EventColumns();
+      const activityRows = new ActivityColumns();
       const practiceOn = (p: Person, day: number) => {
         let practice = p.registrations[0]?.practice;
         for (const r of p.registrations) if (r.fromDay <= day) practice = r.practice;
@@ -344,12 +352,29 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
             const mentalHealth = setting === 'mental-health';
             if (mentalHealth && !conditions.includes(code.depression) && !conditions.includes(code.psychosis))
               return;
+            const providerOn = (day: number) =>
+              setting === 'gp' ? practiceOn(person, day) : organisations.indexOf(FIXTURE_PROVIDERS[setting]);
+            if (FIXTURE_YEARLY.has(setting)) {
+              // A count for each calendar year with contacts, with the first and last of its days.
+              for (let year = yearOf(firstDay); year <= yearOf(lastDay); year++) {
+                const from = Math.max(firstDay, dayOfDate(year, 1, 1));
+                const to = Math.min(lastDay, dayOfDate(year, 12, 31));
+                const contacts = poisson((CONTACTS[setting] * (to - from + 1) * activity) / 365.25, random);
+                if (contacts === 0) continue;
+                let first = Infinity;
+                let last = -Infinity;
+                for (let n = 0; n < contacts; n++) {
+                  const day = between(random, from, to);
+                  first = Math.min(first, day);
+                  last = Math.max(last, day);
+                }
+                activityRows.push(key, year, s, providerOn(first), contacts, first, last);
+              }
+              return;
+            }
             for (let n = poisson(CONTACTS[setting] * years * activity, random); n > 0; n--) {
               const day = between(random, firstDay, lastDay);
-              const organisation =
-                setting === 'gp'
-                  ? practiceOn(person, day)
-                  : organisations.indexOf(FIXTURE_PROVIDERS[setting]);
+              const organisation = providerOn(day);
               const reason = setting === 'emergency-admission' && random.next() < 0.1 ? code.assault : -1;
               events.push(
                 key,
@@ -395,6 +420,7 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
         nhsNumbers,
         carers,
         events,
+        activity: activityRows,
         ethnicCategory: (group) => group,
       });
     }
@@ -402,7 +428,7 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
     writer.close();
   }
   const manifest: Manifest = {
-    format: 2,
+    format: 3,
     partnership: 'feeds-fixture',
     scale: 0,
     seed,

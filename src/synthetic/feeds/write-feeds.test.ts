@@ -15,8 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidNhsNumber } from '../../identity/nhs-number.js';
 import { parseCsv } from '../csv.js';
 import { FAULT_LABELS, FAULTS, type FaultSettings } from './faults.js';
+import { SETTING_TYPES } from './fhir.js';
+import { MENTAL_HEALTH_DIAGNOSES } from './holdings.js';
 import { ORGANISATION_KINDS } from './organisations.js';
-import { writeTruthFixture } from './truth-fixture.js';
+import { r4Problems } from './r4-shapes.js';
+import { FIXTURE_PROVIDERS, writeTruthFixture } from './truth-fixture.js';
 import { RESOURCE_TYPES, writeFeeds, type FeedReport } from './write-feeds.js';
 
 interface Resource {
@@ -27,6 +30,13 @@ interface Resource {
 interface Reference {
   reference?: string;
 }
+interface EpisodeOfCare extends Resource {
+  status: string;
+  type: { coding: { code: string }[] }[];
+  patient: Reference;
+  period: { start: string; end?: string };
+  diagnosis?: { condition: Reference }[];
+}
 
 const HIGH: FaultSettings = { all: Object.fromEntries(FAULTS.map((fault) => [fault, 0.2])) };
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
@@ -35,6 +45,18 @@ let dir: string;
 let truthDir: string;
 let report: FeedReport;
 let feeds: Map<string, Map<string, Resource[]>>;
+
+/** Rows of a query over the truth's Parquet files. */
+async function query<T>(sql: string): Promise<T[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS() as T[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
 
 /** Every file of a feeds folder, by path relative to it. */
 function filesOf(root: string): Map<string, Buffer> {
@@ -107,7 +129,7 @@ afterAll(() => {
 });
 
 describe('partner feeds', () => {
-  it('writes one NDJSON file per resource type per organisation, every line a resource of its file’s type', () => {
+  it('writes one NDJSON file per resource type per organisation, every line an R4 resource of its file’s type', () => {
     expect([...feeds.keys()].sort()).toEqual([
       'B86001',
       'B86002',
@@ -122,6 +144,7 @@ describe('partner feeds', () => {
       Organization: ['name', 'identifier'],
       Patient: ['identifier', 'name', 'gender', 'birthDate', 'managingOrganization'],
       Encounter: ['status', 'class', 'type', 'subject', 'period', 'serviceProvider'],
+      EpisodeOfCare: ['identifier', 'status', 'type', 'patient', 'managingOrganization', 'period'],
       Condition: ['clinicalStatus', 'verificationStatus', 'code', 'subject', 'recordedDate'],
       Observation: ['status', 'code', 'subject', 'effectiveDateTime'],
       Immunization: ['status', 'vaccineCode', 'patient', 'occurrenceDateTime'],
@@ -139,15 +162,29 @@ describe('partner feeds', () => {
           ids.add(resource.id);
           for (const element of required[type] ?? [])
             if (!(element in resource)) problems.push(`${where} lacks ${element}`);
+          problems.push(...r4Problems(resource));
         }
         if (ids.size !== resources.length) problems.push(`${organisation}/${type}: ids repeat`);
       }
     }
     expect(problems).toEqual([]);
-    // Practices send the GP record; the others only what they recorded.
-    expect([...(feeds.get('B86001')?.keys() ?? [])].sort()).toEqual([...RESOURCE_TYPES].sort());
-    expect([...(feeds.get('yorkshire-ambulance-service-nhs-trust')?.keys() ?? [])].sort()).toEqual([
+    // Practices send the GP record (consultations are only counted in the truth); the others what they recorded:
+    // dated contacts as encounters, counted ones as episodes of care, diagnoses at admissions and in mental health.
+    const types = (organisation: string) => [...(feeds.get(organisation)?.keys() ?? [])].sort();
+    expect(types('B86001')).toEqual(['Condition', 'Immunization', 'Observation', 'Organization', 'Patient']);
+    expect(types(FIXTURE_PROVIDERS.ambulance)).toEqual(['Encounter', 'Organization', 'Patient']);
+    expect(types(FIXTURE_PROVIDERS['social-care'])).toEqual(['Encounter', 'Organization', 'Patient']);
+    expect(types(FIXTURE_PROVIDERS.community)).toEqual(['EpisodeOfCare', 'Organization', 'Patient']);
+    expect(types(FIXTURE_PROVIDERS['mental-health'])).toEqual([
+      'Condition',
+      'EpisodeOfCare',
+      'Organization',
+      'Patient',
+    ]);
+    expect(types(FIXTURE_PROVIDERS.outpatient)).toEqual([
+      'Condition',
       'Encounter',
+      'EpisodeOfCare',
       'Organization',
       'Patient',
     ]);
@@ -158,6 +195,9 @@ describe('partner feeds', () => {
     for (const [organisation, byType] of feeds) {
       const patients = new Set((byType.get('Patient') ?? []).map((p) => `Patient/${p.id}`));
       const encounters = new Set((byType.get('Encounter') ?? []).map((e) => `Encounter/${e.id}`));
+      const conditions = new Map(
+        (byType.get('Condition') ?? []).map((c) => [`Condition/${c.id}`, (c.subject as Reference).reference]),
+      );
       const self = `Organization/${organisation}`;
       for (const [type, resources] of byType) {
         for (const r of resources) {
@@ -167,6 +207,11 @@ describe('partner feeds', () => {
           }
           const encounter = (r.encounter as Reference | undefined)?.reference;
           if (encounter !== undefined && !encounters.has(encounter)) problems.push(`${r.id}: ${encounter}`);
+          // An episode's diagnoses are Conditions of the same patient.
+          for (const diagnosis of (r as Partial<EpisodeOfCare>).diagnosis ?? []) {
+            const condition = diagnosis.condition.reference ?? '';
+            if (conditions.get(condition) !== subject) problems.push(`${r.id}: ${condition}`);
+          }
           const provider = (r.serviceProvider ?? r.managingOrganization) as Reference | undefined;
           if (provider !== undefined && provider.reference !== self)
             problems.push(`${r.id}: ${provider.reference ?? ''}`);
@@ -174,6 +219,113 @@ describe('partner feeds', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('sends each run of consecutive years of counted contacts as one EpisodeOfCare, active if it reaches 2025 in life', async () => {
+    // The truth's runs: per person, organisation and setting (not general practice), years in a row.
+    const expected = await query<{ entry: string }>(`
+      WITH rows AS (
+        SELECT a.*, o.organisation,
+               a.year - row_number() OVER (PARTITION BY a.person_key, a.organisation_index, a.setting ORDER BY a.year)
+                 AS run
+        FROM read_parquet('${join(truthDir, 'activity-*.parquet')}') a
+        JOIN read_parquet('${join(truthDir, 'organisations.parquet')}') o USING (organisation_index)
+        WHERE a.setting <> 'gp' AND o.type <> 'gp-practice')
+      SELECT concat_ws(' ', r.organisation, p.person_id, r.setting, strftime(min(r.first_date), '%Y-%m-%d'),
+               CASE WHEN max(r.year) = 2025 AND coalesce(p.date_of_death > DATE '2025-12-31', true) THEN 'active'
+                    ELSE strftime(max(r.last_date), '%Y-%m-%d') END) AS entry
+      FROM rows r JOIN read_parquet('${join(truthDir, 'persons-*.parquet')}') p USING (person_key)
+      GROUP BY r.organisation, p.person_id, r.setting, r.run, p.date_of_death`);
+    const people = new Map(
+      groundTruth(report.dir).map((row) => [`${row.organisation} ${row.id}`, row.person_id]),
+    );
+    const settingOf = new Map(Object.entries(SETTING_TYPES).map(([setting, type]) => [type.code, setting]));
+    const sent: string[] = [];
+    for (const [organisation, byType] of feeds) {
+      for (const episode of (byType.get('EpisodeOfCare') ?? []) as EpisodeOfCare[]) {
+        const patient = (episode.patient.reference ?? '').slice('Patient/'.length);
+        const setting = settingOf.get(episode.type[0]?.coding[0]?.code ?? '');
+        // Active exactly when it has no end.
+        expect(episode.status === 'active', episode.id).toBe(episode.period.end === undefined);
+        const end = episode.status === 'active' ? 'active' : episode.period.end;
+        sent.push(
+          [organisation, people.get(`${organisation} ${patient}`), setting, episode.period.start, end].join(
+            ' ',
+          ),
+        );
+      }
+    }
+    expect(sent.length).toBeGreaterThan(1000);
+    expect(sent.sort()).toEqual(expected.map((row) => row.entry).sort());
+    expect(report.resources.EpisodeOfCare).toBe(sent.length);
+    expect(sent.filter((entry) => entry.endsWith(' active')).length).toBeGreaterThan(100);
+    expect(sent.filter((entry) => !entry.endsWith(' active')).length).toBeGreaterThan(100);
+    expect(sent.some((entry) => entry.includes(' gp '))).toBe(false);
+  });
+
+  it('the community provider holds everyone it counted contacts with', async () => {
+    const organisation = FIXTURE_PROVIDERS.community;
+    const expected = await query<{ person_id: string }>(`
+      SELECT DISTINCT p.person_id
+      FROM read_parquet('${join(truthDir, 'activity-*.parquet')}') a
+      JOIN read_parquet('${join(truthDir, 'organisations.parquet')}') o USING (organisation_index)
+      JOIN read_parquet('${join(truthDir, 'persons-*.parquet')}') p USING (person_key)
+      WHERE o.organisation = '${organisation}'`);
+    const held = groundTruth(report.dir).filter((row) => row.organisation === organisation);
+    expect(expected.length).toBeGreaterThan(500);
+    expect(
+      held
+        .filter((row) => row.duplicate === 'false')
+        .map((row) => row.person_id)
+        .sort(),
+    ).toEqual(expected.map((row) => row.person_id).sort());
+  });
+
+  it('a mental health service diagnoses with the first episode whose year ends after the onset, and lists it there', async () => {
+    const organisation = FIXTURE_PROVIDERS['mental-health'];
+    const codes = MENTAL_HEALTH_DIAGNOSES.map((code) => `'${code}'`).join(', ');
+    const expected = await query<{ entry: string }>(`
+      WITH onsets AS (
+        SELECT e.person_key, e.date AS onset, c.code
+        FROM read_parquet('${join(truthDir, 'events-*.parquet')}') e
+        JOIN read_parquet('${join(truthDir, 'codes.parquet')}') c USING (code_index)
+        WHERE e.kind = 'condition' AND c.system = 'snomed' AND c.code IN (${codes})),
+      years AS (
+        SELECT o.person_key, o.code, o.onset, a.first_date,
+               row_number() OVER (PARTITION BY o.person_key, o.code ORDER BY a.year) AS n
+        FROM onsets o JOIN read_parquet('${join(truthDir, 'activity-*.parquet')}') a
+          ON a.person_key = o.person_key AND a.setting = 'mental-health' AND a.last_date >= o.onset)
+      SELECT concat_ws(' ', p.person_id, y.code, strftime(greatest(y.onset, y.first_date), '%Y-%m-%d')) AS entry
+      FROM years y JOIN read_parquet('${join(truthDir, 'persons-*.parquet')}') p USING (person_key)
+      WHERE y.n = 1`);
+    const people = new Map(
+      groundTruth(report.dir).map((row) => [`${row.organisation} ${row.id}`, row.person_id]),
+    );
+    const byType = feeds.get(organisation);
+    const episodes = (byType?.get('EpisodeOfCare') ?? []) as EpisodeOfCare[];
+    const listedIn = new Map<string, EpisodeOfCare[]>();
+    for (const episode of episodes) {
+      for (const diagnosis of episode.diagnosis ?? []) {
+        const id = (diagnosis.condition.reference ?? '').slice('Condition/'.length);
+        listedIn.set(id, [...(listedIn.get(id) ?? []), episode]);
+      }
+    }
+    const sent: string[] = [];
+    for (const condition of byType?.get('Condition') ?? []) {
+      // Held over an episode, not at an encounter: listed by exactly one episode, dated within it.
+      expect(condition).not.toHaveProperty('encounter');
+      expect(condition).toMatchObject({ category: [{ coding: [{ code: 'problem-list-item' }] }] });
+      const [episode, ...others] = listedIn.get(condition.id) ?? [];
+      expect(others, condition.id).toEqual([]);
+      const recorded = condition.recordedDate as string;
+      expect((episode?.period.start ?? '9999') <= recorded, condition.id).toBe(true);
+      expect(recorded <= (episode?.period.end ?? '9999'), condition.id).toBe(true);
+      const patient = ((condition.subject as Reference).reference ?? '').slice('Patient/'.length);
+      const code = (condition.code as { coding: { code: string }[] }).coding[0]?.code;
+      sent.push([people.get(`${organisation} ${patient}`), code, recorded].join(' '));
+    }
+    expect(sent.length).toBeGreaterThan(100);
+    expect(sent.sort()).toEqual(expected.map((row) => row.entry).sort());
   });
 
   it('ground truth: one row per Patient line, in the same order, naming the person the record is', async () => {
@@ -359,6 +511,49 @@ describe('partner feeds', () => {
     const conflict = await writeFeeds({ truthDir, outDir: foreign, seed: 1 });
     expect(conflict.ok ? undefined : conflict.error.kind).toBe('conflict');
     expect(readFileSync(join(foreign, 'feeds', 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('refuses a ground truth of the earlier format (person ids and code texts, no activity), writing nothing', async () => {
+    const old = join(dir, 'old');
+    cpSync(truthDir, old, { recursive: true });
+    // As the earlier generator wrote it: persons by person_id, events with their codes' text, no activity files.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    for (const file of readdirSync(old)) {
+      const path = join(old, file);
+      if (file.startsWith('activity-')) rmSync(path);
+      if (!/^(persons|addresses|registrations|events)-\d{5}\.parquet$/.test(file)) continue;
+      const select = file.startsWith('events-')
+        ? `SELECT 'P' || lpad(e.person_key::VARCHAR, 9, '0') AS person_id, e.date, e.kind, c.system AS code_system,
+                  c.code, c.display, e.value, e.setting
+           FROM read_parquet('${path}') e JOIN read_parquet('${join(old, 'codes.parquet')}') c USING (code_index)`
+        : `SELECT 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key${file.startsWith('persons-') ? ', person_id' : ''})
+           FROM read_parquet('${path}')`;
+      await connection.run(`COPY (${select}) TO '${path}.old' (FORMAT parquet)`);
+      rmSync(path);
+      cpSync(`${path}.old`, path);
+      rmSync(`${path}.old`);
+    }
+    connection.closeSync();
+    instance.closeSync();
+    const out = join(dir, 'old-out');
+    const result = await writeFeeds({ truthDir: old, outDir: out, seed: 1 });
+    if (result.ok) throw new Error('accepted');
+    expect(result.error.kind).toBe('bad-input');
+    expect(result.error.title).toMatch(/is of another format: .*persons lacks person_key/);
+    expect(result.error.title).toMatch(
+      /events lacks person_key, code_index, organisation_index, reason_index/,
+    );
+    expect(result.error.title).toMatch(/it has no activity files/);
+    expect(existsSync(out)).toBe(false);
+    // Its manifest said so too: the format number is checked first.
+    const manifest = JSON.parse(readFileSync(join(old, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(old, 'manifest.json'), JSON.stringify({ ...manifest, format: 2 }));
+    const numbered = await writeFeeds({ truthDir: old, outDir: out, seed: 1 });
+    expect(numbered.ok ? undefined : numbered.error.title).toMatch(
+      /is of another format: format 2, where this version of accord reads format 3/,
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses a seed or a number of workers that is not a whole number', async () => {

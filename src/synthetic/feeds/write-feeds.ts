@@ -6,13 +6,14 @@
  * ground truth that says which record is which person (for tests and benchmarks only).
  *
  * Layout, under `<out>/feeds/`:
- *   <organisation>/<Type>.ndjson   Organization, Patient, Encounter, Condition, Observation, Immunization
+ *   <organisation>/<Type>.ndjson   Organization, Patient, Encounter, EpisodeOfCare, Condition, Observation,
+ *                                  Immunization
  *   manifest.json                  a Bulk Data export manifest (output files with type and count; `url`s relative
  *                                  to it), with the seed, the fault rates and the faults planted in an extension
  *   ground-truth.csv               every Patient's organisation, id and person, and its faults
  *
  * The organisations can be shared out among worker threads (by default one per two cores), balanced by their events
- * in the truth's first chunk; each worker reads the whole truth a chunk at a time and writes its organisations' feeds
+ * and activity rows in the truth's first chunk; each worker reads the whole truth a chunk at a time and writes its organisations' feeds
  * (write-part.ts). Every organisation's feed depends only on the truth, the seed and the rates, so the feeds are
  * byte-identical whatever the number of workers. They are written to `feeds.partial/` and renamed into place when
  * whole; an earlier `feeds/` folder made by Accord is replaced, any other refused.
@@ -179,7 +180,10 @@ function finish(
   seed: number,
 ): Omit<FeedReport, 'dir'> {
   const held = new Set(results.flatMap((r) => r.held));
-  const organisations = truth.organisations.filter((o) => held.has(o.key));
+  // By key, as the manifest lists the files (the truth's own order is the order its generator met them in).
+  const organisations = truth.organisations
+    .filter((o) => held.has(o.key))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const files = new FeedFiles(root, RESOURCE_TYPES);
   for (const o of organisations) {
     files.organisation(o.key);

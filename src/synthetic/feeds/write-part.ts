@@ -8,15 +8,16 @@
  */
 import { join } from 'node:path';
 import { dayOf } from '../life-course/days.js';
+import { SETTINGS } from '../life-course/model.js';
 import { emptyTally, type FaultProfile, type FaultTally } from './faults.js';
 import { FeedFiles, type FileCount } from './feed-files.js';
-import { SYSTEMS, coding, type Coding } from './fhir.js';
+import { SETTING_TYPES, SYSTEMS, coding, type Coding, type Json } from './fhir.js';
 import { appendGroundTruth, groundTruthParts } from './ground-truth.js';
-import { compileRules, holdingsOf } from './holdings.js';
+import { compileRules, holdingsOf, type Holding } from './holdings.js';
 import { localIds, type LocalIds } from './local-ids.js';
 import { loadNameVariants } from './name-table.js';
 import { RESOURCE_TYPES, planRecords, writeRecord, type RecordContext, type RecordPlan } from './records.js';
-import { TruthChunks } from './truth-chunks.js';
+import { TruthChunks, type PersonRecord } from './truth-chunks.js';
 
 /** Where the parts put their ground truth rows, one file per organisation, until they are joined. */
 export const GROUND_TRUTH_PARTS = '.ground-truth-parts';
@@ -81,6 +82,14 @@ async function write(
     code: c.code,
     display: c.display,
   }));
+  const codeJson = codings.map(coding);
+  // Each setting's type as the truth's codebook spells it (the simulator adds every setting's encounter code to it,
+  // counted or not), or as SETTING_TYPES does if the truth lacks it.
+  const settingTypes = SETTINGS.map((setting): Json => {
+    const type = SETTING_TYPES[setting];
+    const index = truth.codes.findIndex((c) => c.system === 'snomed' && c.code === type.code);
+    return codeJson[index] ?? coding({ system: SYSTEMS.snomed, ...type });
+  });
   const ids: (LocalIds | undefined)[] = [];
   const context: RecordContext = {
     seed: options.seed,
@@ -88,7 +97,9 @@ async function write(
     profile: options.rates,
     names,
     codings,
-    codeJson: codings.map(coding),
+    codeJson,
+    settingTypes,
+    windowEnd: rules.windowEnd,
     localIds: (i) => {
       const organisation = organisations[i];
       if (organisation === undefined) throw new Error(`no organisation ${i}`);
@@ -102,35 +113,45 @@ async function write(
   const held = new Set<number>();
   try {
     for (const [n, chunk] of truth.chunks.entries()) {
-      const { persons, events } = await truth.read(chunk);
+      const tables = await truth.read(chunk);
+      const { persons } = tables;
       const next = truth.chunks[n + 1];
       if (next !== undefined) void truth.prepare(next);
-      const plans = new Map<number, RecordPlan[]>();
+      // Who holds whom first; each organisation's records are then planned, put in the order of its own numbers
+      // and written in turn, so a chunk's plans never all live at once (they were a large part of the garbage
+      // collector's work).
+      const holders = new Map<number, { persons: PersonRecord[]; holdings: Holding[] }>();
       for (const person of persons) {
-        for (const holding of holdingsOf(person, events, rules)) {
+        for (const holding of holdingsOf(person, tables, rules)) {
           if (!mine.has(holding.organisation)) continue;
-          let list = plans.get(holding.organisation);
-          if (list === undefined) {
-            list = [];
-            plans.set(holding.organisation, list);
+          let holder = holders.get(holding.organisation);
+          if (holder === undefined) {
+            holder = { persons: [], holdings: [] };
+            holders.set(holding.organisation, holder);
           }
-          for (const plan of planRecords(person, holding, events, context)) {
+          holder.persons.push(person);
+          holder.holdings.push(holding);
+        }
+      }
+      for (const organisation of [...holders.keys()].sort((a, b) => a - b)) {
+        const holder = holders.get(organisation) as { persons: PersonRecord[]; holdings: Holding[] };
+        const list: RecordPlan[] = [];
+        holder.holdings.forEach((holding, k) => {
+          for (const plan of planRecords(holder.persons[k] as PersonRecord, holding, tables, context)) {
             list.push(plan);
             if (plan.truth.duplicate) duplicates++;
           }
-        }
-      }
-      // Each organisation lists its records in the order of its own numbers.
-      for (const organisation of [...plans.keys()].sort((a, b) => a - b)) {
+        });
+        list.sort((a, b) => a.rank - b.rank);
         const key = organisations[organisation]?.key ?? '';
-        const list = (plans.get(organisation) ?? []).sort((a, b) => a.rank - b.rank);
         files.organisation(key);
         truthRows.organisation(key);
         held.add(organisation);
         for (const plan of list) {
-          writeRecord(plan, events, context, files);
+          writeRecord(plan, tables, context, files);
           appendGroundTruth(truthRows, plan.truth);
         }
+        holders.delete(organisation);
       }
       files.flush();
       truthRows.flush();
