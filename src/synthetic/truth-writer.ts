@@ -54,9 +54,6 @@ export const chunkFile = (table: TruthTable, chunk: number): string =>
   `${table}-${String(chunk).padStart(5, '0')}.parquet`;
 export const chunkMarker = (chunk: number): string => `chunk-${String(chunk).padStart(5, '0')}.done`;
 
-/** The person id of the ground truth and the feeds' truth: 'P' and nine digits of the person key. */
-export const personId = (key: number): string => `P${String(key).padStart(9, '0')}`;
-
 const BLOCK = 2048;
 
 /** SQL: a raw day number (days since 1970-01-01, or NONE) as a DATE, or NULL. */
@@ -311,6 +308,7 @@ export class TruthWriter {
         persons.length,
       ),
       (from) =>
+        // The person id the feeds' ground truth names: 'P' and nine digits of the key.
         `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, nhs_number,
            ${word('given_name')} AS given_name, ${word('middle_name')} AS middle_name,
            ${word('family_name')} AS family_name, ${word('sex')} AS sex, ${day('birth')} AS date_of_birth,
