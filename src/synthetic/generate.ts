@@ -36,7 +36,7 @@ export interface GenerateOptions extends GeneratorSources {
   readonly force?: boolean;
   /** Residents per chunk (default RESIDENTS_PER_CHUNK). */
   readonly chunkSize?: number;
-  /** Worker threads (default: one per core, at most the number of chunks); 1 runs in this thread. */
+  /** Threads that generate, this one included (default: one per core, at most the number of chunks); 1: this one alone. */
   readonly workers?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }

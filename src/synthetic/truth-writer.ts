@@ -351,11 +351,12 @@ export class TruthWriter {
     const registrations = persons.flatMap((p) =>
       p.registrations.map((r, k) => ({ p, r, to: p.registrations[k + 1]?.fromDay })),
     );
+    const registrationWords = new Vocabulary();
     await this.#copy(
       rows(
         [
           ['person_key', INTEGER, int32s(registrations, ({ p }) => p.key)],
-          ['practice_code', VARCHAR, (i) => (registrations[i] as (typeof registrations)[number]).r.practice],
+          ['practice_code', INTEGER, registrationWords.indexes(registrations, ({ r }) => r.practice)],
           ['organisation_index', INTEGER, int32s(registrations, ({ r }) => r.organisation)],
           ['from_day', INTEGER, int32s(registrations, ({ r }) => r.fromDay)],
           ['to_day', INTEGER, int32s(registrations, ({ to }) => (to === undefined ? undefined : to - 1))],
@@ -363,9 +364,9 @@ export class TruthWriter {
         registrations.length,
       ),
       (from) =>
-        `SELECT person_key, practice_code, organisation_index, ${day('from_day')} AS from_date,
+        `SELECT person_key, ${word('practice_code')} AS practice_code, organisation_index, ${day('from_day')} AS from_date,
            ${day('to_day')} AS to_date
-         FROM ${from}`,
+         FROM ${from}, ${registrationWords.table}`,
       file('registrations'),
     );
     const carers = content.carers;
