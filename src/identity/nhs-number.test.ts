@@ -5,6 +5,7 @@ import {
   isSyntheticRangeNhsNumber,
   isTestRangeNhsNumber,
   isValidNhsNumber,
+  checkDigitOfStem,
   nhsNumberOfStem,
   nhsNumberProblem,
   SYNTHETIC_RANGE_CAPACITY,
@@ -26,6 +27,16 @@ describe('NHS number', () => {
     expect(checkDigit('999000001')).toBe(8);
     // A remainder of 0 gives 11, which is written 0.
     expect(checkDigit('000000000')).toBe(0);
+  });
+
+  it('gives the same check digit from a numeric stem as from its digits, leading zeros included', () => {
+    for (const stem of [943_476_591, 999_000_001, 999_000_000, 0, 12_345, 990_000_017, 999_999_999]) {
+      expect(checkDigitOfStem(stem)).toBe(checkDigit(String(stem).padStart(9, '0')));
+    }
+    for (let stem = 990_000_000; stem < 990_002_000; stem++) {
+      expect(checkDigitOfStem(stem)).toBe(checkDigit(String(stem)));
+    }
+    expect(() => checkDigitOfStem(1_000_000_000)).toThrow();
   });
 
   it('says what is wrong with an invalid one', () => {

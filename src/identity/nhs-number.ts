@@ -75,11 +75,28 @@ export const isSyntheticRangeNhsNumber = (text: string): boolean =>
 /** How many valid NHS numbers 990 000 000 0 – 999 999 999 9 holds (about 10/11 of its 10,000,000 stems; a test counts them). */
 export const SYNTHETIC_RANGE_CAPACITY = 9_090_909;
 
-/** The number with the given nine-digit stem (e.g. 990123456 → 990 123 456 + check digit), or undefined. */
-export function nhsNumberOfStem(stem: number): string | undefined {
+/**
+ * The check digit of a nine-digit stem given as a number (leading zeros implied), or undefined when it has none:
+ * the same rule as `checkDigit`, by integer arithmetic, for callers that test millions of stems (the generator
+ * lists every valid number of its range; through strings that took seconds).
+ */
+export function checkDigitOfStem(stem: number): number | undefined {
   if (!Number.isInteger(stem) || stem < 0 || stem > 999_999_999)
     throw new Error('stem must be a whole number of at most nine digits');
-  const firstNine = String(stem).padStart(9, '0');
-  const digit = checkDigit(firstNine);
-  return digit === undefined ? undefined : `${firstNine}${digit}`;
+  let sum = 0;
+  let rest = stem;
+  // The last digit weighs 2, the first 10.
+  for (let weight = 2; weight <= 10; weight++) {
+    sum += (rest % 10) * weight;
+    rest = Math.floor(rest / 10);
+  }
+  const result = 11 - (sum % 11);
+  if (result === 11) return 0;
+  return result === 10 ? undefined : result;
+}
+
+/** The number with the given nine-digit stem (e.g. 990123456 → 990 123 456 + check digit), or undefined. */
+export function nhsNumberOfStem(stem: number): string | undefined {
+  const digit = checkDigitOfStem(stem);
+  return digit === undefined ? undefined : `${String(stem).padStart(9, '0')}${digit}`;
 }

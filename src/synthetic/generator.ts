@@ -164,28 +164,29 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
       simulator ??= newSimulator();
       simulator.events.clear();
       simulator.activity.clear();
+      simulator.people.clear();
       const first = chunk * manifest.chunkSize;
       const last = Math.min(manifest.residents, first + manifest.chunkSize);
-      const persons = [];
       for (let slot = first; slot < last; slot++) {
         const random = createRandom(manifest.seed, `slot/${slot}`);
-        const home = demography.value.draw(random);
-        persons.push(...simulator.simulateSlot(slot, random, home).persons);
+        simulator.simulateSlot(slot, random, demography.value.draw(random));
       }
-      const carers = simulator.pairCarers(persons, createRandom(manifest.seed, `carers/${chunk}`));
+      const carers = simulator.pairCarers(createRandom(manifest.seed, `carers/${chunk}`));
       // NHS numbers: residents by slot, then everyone else in order, all from the chunk's own block.
+      const people = simulator.people;
       const base = chunk * poolPerChunk(manifest.chunkSize);
-      const nhsNumbers = new Map<number, string>();
+      const nhsNumbers = new Array<string>(people.length);
       let extra = manifest.chunkSize;
-      for (const person of persons) {
-        const position = person.origin === 'resident' ? Math.floor(person.key / 4) - first : extra++;
+      for (let row = 0; row < people.length; row++) {
+        const key = people.key[row] ?? 0;
+        const position = people.originOf(row) === 'resident' ? Math.floor(key / 4) - first : extra++;
         if (position >= poolPerChunk(manifest.chunkSize)) {
           throw new Error(`chunk ${chunk} needs more NHS numbers than its block holds`);
         }
-        nhsNumbers.set(person.key, pool.at(base + position));
+        nhsNumbers[row] = pool.at(base + position);
       }
       await writer.writeChunk(outDir, chunk, {
-        persons,
+        people,
         nhsNumbers,
         carers,
         events: simulator.events,

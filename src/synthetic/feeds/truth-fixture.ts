@@ -21,6 +21,7 @@ import {
   OrganisationBook,
 } from '../life-course/events.js';
 import { SETTINGS, type Setting } from '../life-course/model.js';
+import { PeopleColumns } from '../life-course/people-columns.js';
 import type { Address, Person } from '../life-course/simulate.js';
 import { createRandom, type Random } from '../random.js';
 import { TruthWriter, type OrganisationRow } from '../truth-writer.js';
@@ -415,9 +416,11 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
         );
       }
       // The fixture's persons carry the NHS letter already.
+      const people = new PeopleColumns();
+      for (const person of persons) people.add(person);
       await writer.writeChunk(dir, chunk, {
-        persons,
-        nhsNumbers,
+        people,
+        nhsNumbers: persons.map((p) => nhsNumbers.get(p.key) ?? ''),
         carers,
         events,
         activity: activityRows,

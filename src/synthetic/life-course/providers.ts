@@ -95,8 +95,11 @@ export function compileProviders(
   rows: readonly ProviderRow[],
   districts: readonly string[],
 ): Result<Providers, string> {
-  const periods = new Map<string, Period[]>();
+  // By district, then setting (a map of maps, not a joined string key: the simulator asks millions of times).
+  const periods = new Map<string, Map<Setting, Period[]>>();
   for (const lad of districts) {
+    const bySetting = new Map<Setting, Period[]>();
+    periods.set(lad, bySetting);
     for (const setting of SETTINGS) {
       if (setting === 'gp') continue;
       const mine = rows.filter((row) => row.lad19 === lad && row.setting === setting);
@@ -117,14 +120,20 @@ export function compileProviders(
           table: table.value,
         });
       }
-      periods.set(`${lad} ${setting}`, list);
+      bySetting.set(setting, list);
     }
   }
   return ok({
     organisations: [...new Set(rows.map((row) => row.organisation))].sort(),
     draw(lad19, setting, day, random) {
-      const list = periods.get(`${lad19} ${setting}`) ?? [];
-      const period = list.find((p) => day >= p.fromDay && day <= p.toDay) ?? list[0];
+      const list = periods.get(lad19)?.get(setting) ?? [];
+      let period = list[0];
+      for (const p of list) {
+        if (day >= p.fromDay && day <= p.toDay) {
+          period = p;
+          break;
+        }
+      }
       if (period === undefined) throw new Error(`no provider of ${setting} for ${lad19}`);
       return (
         period.organisations[period.organisations.length === 1 ? 0 : drawAlias(period.table, random)] ?? ''

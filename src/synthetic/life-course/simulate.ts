@@ -24,6 +24,7 @@ import {
 } from './compile.js';
 import { ageInYears, dayAtAge, dayOfDate, DAYS_PER_YEAR, yearOf } from './days.js';
 import { ActivityColumns, CodeBook, EVENT_KIND, EventColumns, OrganisationBook } from './events.js';
+import { NO_DAY, PeopleColumns } from './people-columns.js';
 import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath, type Setting } from './model.js';
 
 /** The samplers of the other parts of a person, supplied by the caller (people.ts, registration.ts, providers.ts). */
@@ -95,10 +96,6 @@ export interface Person {
   needsCare: boolean;
 }
 
-export interface SlotOutput {
-  readonly persons: Person[];
-}
-
 /** Poisson-distributed count with mean `mean` (inversion; a normal approximation above 50). */
 export function poisson(mean: number, random: Random): number {
   if (mean <= 0) return 0;
@@ -121,11 +118,8 @@ export function poisson(mean: number, random: Random): number {
   return count;
 }
 
-/** A standard normal draw (Box–Muller, one of the pair). */
-function normal(random: Random): number {
-  const u1 = random.next() || Number.MIN_VALUE;
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * random.next());
-}
+/** The highest chance of a diagnosis the model gives anyone: none is certain. */
+const HIGHEST_CHANCE = 0.97;
 
 const CARE_NEEDING = new Set([
   'dementia',
@@ -141,6 +135,8 @@ export class LifeSimulator {
   readonly organisations = new OrganisationBook();
   readonly events = new EventColumns();
   readonly activity = new ActivityColumns();
+  /** The people simulated since `people.clear()`, with their homes and registrations. */
+  readonly people = new PeopleColumns();
   readonly #conditionCodes: number[];
   readonly #stageCodes: number[][];
   readonly #encounterCodes: number[];
@@ -151,8 +147,24 @@ export class LifeSimulator {
   readonly #violenceCode: number;
   readonly #deathCode: number;
   readonly #carerCodes: { isCarer: number; hasCarer: number };
-  readonly #settingIndex = new Map(SETTINGS.map((s, i) => [s, i]));
   readonly #kinds = EVENT_KIND;
+  /** The conditions that raise the risk of death (hazard ratio above 1), the only ones the yearly death draw needs. */
+  readonly #lethal: readonly CompiledCondition[];
+  readonly #gp = SETTINGS.indexOf('gp');
+  readonly #emergencyAdmission = SETTINGS.indexOf('emergency-admission');
+  readonly #socialCare = SETTINGS.indexOf('social-care');
+  // Scratch space for one person's encounters, by calendar-year segment of the window (see #encounters).
+  readonly #segmentYear: Int32Array;
+  readonly #segmentFrom: Int32Array;
+  readonly #segmentTo: Int32Array;
+  readonly #segmentAgeSex: Int32Array;
+  readonly #segmentWeight: Float64Array;
+  readonly #segmentCare: Float64Array;
+  /** The second normal draw of the last pair, and the stream it came from (undefined: none kept). */
+  #spare = 0;
+  #spareOf: Random | undefined;
+  /** The provider drawn for each of the person's homes and each setting (−1: not yet), by home · settings + setting. */
+  #providerCache = new Int32Array(16 * SETTINGS.length);
 
   constructor(
     readonly model: LifeCourseModel,
@@ -161,6 +173,14 @@ export class LifeSimulator {
     organisations: readonly string[],
   ) {
     for (const key of organisations) this.organisations.add(key);
+    this.#lethal = model.conditions.filter((c) => c.hazardRatio > 1);
+    const years = yearOf(window.end) - yearOf(window.start) + 1;
+    this.#segmentYear = new Int32Array(years);
+    this.#segmentFrom = new Int32Array(years);
+    this.#segmentTo = new Int32Array(years);
+    this.#segmentAgeSex = new Int32Array(years);
+    this.#segmentWeight = new Float64Array(years);
+    this.#segmentCare = new Float64Array(years * SETTINGS.length);
     this.#conditionCodes = model.conditions.map((c) => this.codes.add(c.snomed));
     this.#stageCodes = model.conditions.map((c) => c.stages?.codes.map((code) => this.codes.add(code)) ?? []);
     this.#encounterCodes = model.encounterCodes.map((code) => this.codes.add(code));
@@ -203,12 +223,12 @@ export class LifeSimulator {
       (condition.cumulative[ageSex(age, female)] ?? 0) *
       (condition.placeScale[place] ?? 0) *
       (condition.decileFactor[decile] ?? 1);
+    const index = decileAgeSex(decile, ageSex(age, female));
     for (const factor of condition.riskFactors) {
       const has = onsets[factor.condition] !== undefined;
-      p *=
-        (has ? factor.relativeRisk : 1) / (factor.normaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1);
+      p *= (has ? factor.relativeRisk : 1) / (factor.normaliser[index] ?? 1);
     }
-    return Math.min(p, 0.97);
+    return Math.min(p, HIGHEST_CHANCE);
   }
 
   /**
@@ -228,8 +248,8 @@ export class LifeSimulator {
     return Math.max(condition.minimumAge, Math.min(k - 0.5 + fraction, age + 0.999));
   }
 
-  /** Simulates one slot: the resident alive on the reference date, and those it stands for. */
-  simulateSlot(slot: number, random: Random, home: ResidentDemography): SlotOutput {
+  /** Simulates one slot (see the module's comment), adding its people to `people` and their events. */
+  simulateSlot(slot: number, random: Random, home: ResidentDemography): void {
     const { window } = this;
     const female = home.sex === 'female';
     // The calibration's last age is 90 and over: spread those residents over 90…105 by the life table's survivors.
@@ -238,7 +258,7 @@ export class LifeSimulator {
       while (age < MAX_AGE && random.next() < 1 - this.#baseQ(age, female, home.imdDecile)) age++;
     }
     const birthDay = this.#birthDay(age, window.reference, random);
-    const persons: Person[] = [this.#live(slot * 4, 'resident', home, birthDay, undefined, random)];
+    this.#live(slot * 4, 'resident', home, birthDay, undefined, random);
 
     // The people like this resident who died between the window's start and the reference date.
     const segments: { from: number; to: number; q: number }[] = [];
@@ -260,7 +280,7 @@ export class LifeSimulator {
       if (segment === undefined) break;
       const deathDay = segment.from + Math.floor(random.next() * (segment.to - segment.from));
       if (deathDay <= birthDay) continue;
-      persons.push(this.#live(slot * 4 + 1 + k, 'died-before-reference', home, birthDay, deathDay, random));
+      this.#live(slot * 4 + 1 + k, 'died-before-reference', home, birthDay, deathDay, random);
     }
 
     // Births after the reference date mirror those between the window's start and it.
@@ -268,10 +288,9 @@ export class LifeSimulator {
       const laterBirth = birthDay + (window.reference - window.start);
       if (laterBirth <= window.end) {
         const baby: ResidentDemography = { ...home, sex: random.next() < 0.512 ? 'male' : 'female', age: 0 };
-        persons.push(this.#live(slot * 4 + 3, 'born-after-reference', baby, laterBirth, undefined, random));
+        this.#live(slot * 4 + 3, 'born-after-reference', baby, laterBirth, undefined, random);
       }
     }
-    return { persons };
   }
 
   /** A date of birth for someone aged `age` on `reference`, evenly over the year of birthdays that allows. */
@@ -290,7 +309,7 @@ export class LifeSimulator {
     birthDay: number,
     knownDeath: number | undefined,
     random: Random,
-  ): Person {
+  ): void {
     const { window, model, samplers } = this;
     const female = anchor.sex === 'female';
     const place = model.placeIndex.get(anchor.place) ?? 0;
@@ -339,7 +358,7 @@ export class LifeSimulator {
         const to = Math.min(window.end, from + 365);
         const age = ageInYears(birthDay, from);
         let ratio = 1;
-        for (const condition of model.conditions) {
+        for (const condition of this.#lethal) {
           const onset = person.onsets[condition.index];
           if (onset !== undefined && onset <= from) ratio = Math.max(ratio, condition.hazardRatio);
         }
@@ -358,11 +377,15 @@ export class LifeSimulator {
         // (i = p′/(1 − p) + p·Δμ; the first term is the onset curve's own slope). Without this, survivors grow
         // healthier year by year and the population's death rate drifts below the life table.
         const normaliser = model.conditionHazardNormaliser[decileAgeSex(decile, ageSex(age, female))] ?? 1;
-        for (const condition of model.conditions) {
-          if (condition.hazardRatio <= 1 || person.onsets[condition.index] !== undefined) continue;
-          const p = this.#everProbability(condition, age, female, place, decile, person.onsets);
+        for (const condition of this.#lethal) {
+          if (person.onsets[condition.index] !== undefined) continue;
           const excess = (base * (condition.hazardRatio - 1)) / normaliser;
-          if (random.next() < p * excess * years) {
+          // p is at most HIGHEST_CHANCE, so a draw above HIGHEST_CHANCE·excess·years fails whatever p is: p is worked
+          // out only when needed, which for most people in most years it is not (the same draws, the same outcome).
+          const u = random.next();
+          if (u >= HIGHEST_CHANCE * excess * years) continue;
+          const p = this.#everProbability(condition, age, female, place, decile, person.onsets);
+          if (u < p * excess * years) {
             person.onsets[condition.index] = from + Math.floor(random.next() * (to - from));
           }
         }
@@ -429,7 +452,23 @@ export class LifeSimulator {
         this.#causeCodes[causeIndex] ?? -1,
       );
     }
-    return person;
+    this.people.add(person);
+  }
+
+  /**
+   * A standard normal draw by Box–Muller, which makes two from two uniforms: the second is kept for the next call on
+   * the same stream (a slot's stream is never shared with another slot, so any chunk still comes out the same alone).
+   */
+  #normal(random: Random): number {
+    if (this.#spareOf === random) {
+      this.#spareOf = undefined;
+      return this.#spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(random.next() || Number.MIN_VALUE));
+    const angle = 2 * Math.PI * random.next();
+    this.#spare = radius * Math.sin(angle);
+    this.#spareOf = random;
+    return radius * Math.cos(angle);
   }
 
   #stageDraw(condition: CompiledCondition, random: Random): number {
@@ -521,6 +560,7 @@ export class LifeSimulator {
     const homeAt = (demography: ResidentDemography, fromDay: number): Address => {
       const district = samplers.drawPostcodeDistrict(demography.lad19, random);
       const address = samplers.syntheticAddress(district, random);
+      // Field by field, not by spreading `address`: spreading cost more than the rest of the home together.
       return {
         fromDay,
         lsoa11: demography.lsoa11,
@@ -528,7 +568,9 @@ export class LifeSimulator {
         place: demography.place,
         imdDecile: demography.imdDecile,
         postcodeDistrict: district,
-        ...address,
+        line: address.line,
+        town: address.town,
+        postcode: address.postcode,
       };
     };
     const move = (from: ResidentDemography) =>
@@ -590,10 +632,6 @@ export class LifeSimulator {
     return practice;
   }
 
-  #addressOn(person: Person, day: number): Address {
-    return person.addresses[this.#addressIndexOn(person, day)] as Address;
-  }
-
   #addressIndexOn(person: Person, day: number): number {
     let index = 0;
     for (let k = 1; k < person.addresses.length; k++)
@@ -605,23 +643,18 @@ export class LifeSimulator {
    * The organisation that sees the person in a setting on a day: drawn once per home and setting, because people
    * go to their local hospital, not a different one each time (in districts two trusts serve, the draw decides
    * which is theirs). Social care is drawn each time, as its provider changes on a date (North Yorkshire, 2023).
+   * The draws are kept in `#providerCache` by home and setting, emptied for each person by `#encounters`.
    */
-  #providerOn(
-    person: Person,
-    cache: Map<number, number>,
-    setting: number,
-    day: number,
-    random: Random,
-  ): number {
+  #providerOn(person: Person, setting: number, day: number, random: Random): number {
     const home = this.#addressIndexOn(person, day);
-    const key = home * SETTINGS.length + setting;
-    const known = SETTINGS[setting] === 'social-care' ? undefined : cache.get(key);
-    if (known !== undefined) return known;
+    const slot = home * SETTINGS.length + setting;
+    const known = this.#providerCache[slot] ?? -1;
+    if (known >= 0 && setting !== this.#socialCare) return known;
     const address = person.addresses[home] as Address;
     const organisation = this.organisations.indexOf(
       this.samplers.drawProvider(address.lad19, SETTINGS[setting] as Setting, day, random),
     );
-    cache.set(key, organisation);
+    this.#providerCache[slot] = organisation;
     return organisation;
   }
 
@@ -662,9 +695,9 @@ export class LifeSimulator {
     const obesity = model.conditionById.get('obesity');
     const obeseFrom = obesity === undefined ? undefined : person.onsets[obesity.index];
     const mean = (model.bmi.mean[ageSex(refAge, female)] ?? 27) + (model.bmi.decileShift[decile] ?? 0);
-    let usual = mean + model.bmi.sd * normal(random);
-    if (obeseFrom === undefined && usual >= 30) usual = 29.9 - Math.abs(normal(random)) * 1.5; // an undiagnosed 30+ would be coded
-    const obeseValue = 30 + Math.abs(normal(random)) * 4;
+    let usual = mean + model.bmi.sd * this.#normal(random);
+    if (obeseFrom === undefined && usual >= 30) usual = 29.9 - Math.abs(this.#normal(random)) * 1.5; // an undiagnosed 30+ would be coded
+    const obeseValue = 30 + Math.abs(this.#normal(random)) * 4;
     const recordings2 = poisson((model.bmi.recordedPerYear * (end - bmiFrom)) / DAYS_PER_YEAR, random);
     const days: number[] = [];
     for (let k = 0; k < recordings2; k++)
@@ -673,7 +706,7 @@ export class LifeSimulator {
     for (const day of days) {
       const base =
         obeseFrom !== undefined && day >= obeseFrom ? Math.max(obeseValue, usual) : Math.min(usual, 29.9);
-      const value = Math.round((base + normal(random) * 0.6) * 10) / 10;
+      const value = Math.round((base + this.#normal(random) * 0.6) * 10) / 10;
       const shown = obeseFrom !== undefined && day >= obeseFrom ? Math.max(30, value) : Math.min(29.9, value);
       ev.push(
         person.key,
@@ -728,31 +761,32 @@ export class LifeSimulator {
    * first and last days, drawn as the smallest and largest of that many uniform days without drawing the rest.
    * Counted with the organisation of the first contact (people seldom change practice or provider within a year).
    */
-  #countContacts(
-    person: Person,
-    segment: { readonly year: number; readonly from: number; readonly to: number },
-    setting: number,
-    expected: number,
-    organisationOn: (setting: number, day: number) => number,
-    random: Random,
-  ): void {
+  #countContacts(person: Person, k: number, setting: number, expected: number, random: Random): void {
     const contacts = poisson(expected, random);
     if (contacts === 0) return;
-    const length = segment.to - segment.from + 1;
+    const from = this.#segmentFrom[k] ?? 0;
+    const length = (this.#segmentTo[k] ?? 0) - from + 1;
     // The minimum of n uniforms is 1 − U^(1/n); the maximum of the other n − 1, above it, scales the rest likewise.
     const low = 1 - Math.pow(random.next(), 1 / contacts);
     const high = contacts === 1 ? low : low + (1 - low) * Math.pow(random.next(), 1 / (contacts - 1));
-    const first = segment.from + Math.min(length - 1, Math.floor(low * length));
-    const last = segment.from + Math.min(length - 1, Math.floor(high * length));
+    const first = from + Math.min(length - 1, Math.floor(low * length));
+    const last = from + Math.min(length - 1, Math.floor(high * length));
     this.activity.push(
       person.key,
-      segment.year,
+      this.#segmentYear[k] ?? 0,
       setting,
-      organisationOn(setting, first),
+      this.#organisationOn(person, setting, first, random),
       contacts,
       first,
       last,
     );
+  }
+
+  /** The organisation that sees the person in a setting on a day: their practice for GP care, else a provider. */
+  #organisationOn(person: Person, setting: number, day: number, random: Random): number {
+    return setting === this.#gp
+      ? this.#practiceOn(person, day)
+      : this.#providerOn(person, setting, day, random);
   }
 
   #encounters(person: Person, decile: number, end: number, random: Random): void {
@@ -763,62 +797,56 @@ export class LifeSimulator {
     // How much care a person uses varies beyond age and need: a gamma(2, ½) frailty, mean 1, shared by settings.
     const frailty =
       -0.5 * (Math.log(random.next() || Number.MIN_VALUE) + Math.log(random.next() || Number.MIN_VALUE));
-    // Calendar-year segments (the unit the yearly counts are kept in), each with its age and the conditions held.
-    const segments: { year: number; from: number; to: number; index: number }[] = [];
-    for (let year = yearOf(start); year <= yearOf(end); year++) {
-      const from = Math.max(start, dayOfDate(year, 1, 1));
-      segments.push({
-        year,
-        from,
-        to: Math.min(end, dayOfDate(year, 12, 31)),
-        index: ageSex(ageInYears(person.birthDay, from), female),
-      });
+    // Calendar-year segments (the unit the yearly counts are kept in), each with its age-sex index, kept in the
+    // simulator's own arrays (reused person after person: this runs for millions of people).
+    const from = this.#segmentFrom;
+    const to = this.#segmentTo;
+    const ageIndex = this.#segmentAgeSex;
+    let segments = 0;
+    for (let year = yearOf(start); year <= yearOf(end); year++, segments++) {
+      const first = Math.max(start, dayOfDate(year, 1, 1));
+      this.#segmentYear[segments] = year;
+      from[segments] = first;
+      to[segments] = Math.min(end, dayOfDate(year, 12, 31));
+      ageIndex[segments] = ageSex(ageInYears(person.birthDay, first), female);
     }
     // The care each segment's conditions add, by setting: summed once, not once a setting.
     const settings = SETTINGS.length;
-    const care = new Float64Array(segments.length * settings);
+    const care = this.#segmentCare;
+    care.fill(0, 0, segments * settings);
     for (const condition of model.conditions) {
       const onset = person.onsets[condition.index];
       if (onset === undefined) continue;
-      segments.forEach((segment, k) => {
-        if (onset > segment.to) return;
-        for (let s = 0; s < settings; s++) {
-          const i = k * settings + s;
-          care[i] = (care[i] ?? 0) + (condition.care[s] ?? 0);
-        }
-      });
+      for (let k = 0; k < segments; k++) {
+        if (onset > (to[k] ?? 0)) continue;
+        for (let s = 0; s < settings; s++)
+          care[k * settings + s] = (care[k * settings + s] ?? 0) + (condition.care[s] ?? 0);
+      }
     }
-    const weights = new Float64Array(segments.length);
-    const gpSetting = this.#settingIndex.get('gp') ?? 0;
-    const providers = new Map<number, number>();
-    const emergencyAdmission = this.#settingIndex.get('emergency-admission') ?? 0;
-    const organisationOn = (s: number, day: number) =>
-      s === gpSetting ? this.#practiceOn(person, day) : this.#providerOn(person, providers, s, day, random);
-    for (let s = 0; s < SETTINGS.length; s++) {
+    const cacheSize = person.addresses.length * settings;
+    if (cacheSize > this.#providerCache.length) this.#providerCache = new Int32Array(cacheSize * 2);
+    this.#providerCache.fill(-1, 0, cacheSize);
+    const weights = this.#segmentWeight;
+    for (let s = 0; s < settings; s++) {
+      const rates = model.encounterRates[s];
+      const decileFactor = (model.encounterDecileFactor[s]?.[decile] ?? 1) * frailty;
       let total = 0;
-      segments.forEach((segment, k) => {
-        const rate =
-          (model.encounterRates[s]?.[segment.index] ?? 0) *
-            (model.encounterDecileFactor[s]?.[decile] ?? 1) *
-            frailty +
-          (care[k * settings + s] ?? 0);
-        const w = (rate * (segment.to - segment.from + 1)) / DAYS_PER_YEAR;
+      for (let k = 0; k < segments; k++) {
+        const rate = (rates?.[ageIndex[k] ?? 0] ?? 0) * decileFactor + (care[k * settings + s] ?? 0);
+        const w = (rate * ((to[k] ?? 0) - (from[k] ?? 0) + 1)) / DAYS_PER_YEAR;
         weights[k] = w;
         total += w;
-      });
+      }
       if (model.encounterYearly[s] === true) {
-        segments.forEach((segment, k) =>
-          this.#countContacts(person, segment, s, weights[k] ?? 0, organisationOn, random),
-        );
+        for (let k = 0; k < segments; k++) this.#countContacts(person, k, s, weights[k] ?? 0, random);
         continue;
       }
       const count = poisson(total, random);
       for (let n = 0; n < count; n++) {
         let pick = random.next() * total;
         let k = 0;
-        while (k < segments.length - 1 && (pick -= weights[k] ?? 0) >= 0) k++;
-        const segment = segments[k] as { from: number; to: number };
-        const day = segment.from + Math.floor(random.next() * (segment.to - segment.from + 1));
+        while (k < segments - 1 && (pick -= weights[k] ?? 0) >= 0) k++;
+        const day = (from[k] ?? 0) + Math.floor(random.next() * ((to[k] ?? 0) - (from[k] ?? 0) + 1));
         this.events.push(
           person.key,
           day,
@@ -826,23 +854,24 @@ export class LifeSimulator {
           this.#encounterCodes[s] ?? -1,
           Number.NaN,
           s,
-          organisationOn(s, day),
+          this.#organisationOn(person, s, day, random),
         );
       }
     }
     // Violence-related emergency admissions.
     let violence = 0;
-    for (const segment of segments) {
+    for (let k = 0; k < segments; k++) {
       violence +=
-        ((model.violence.rate[segment.index] ?? 0) *
+        ((model.violence.rate[ageIndex[k] ?? 0] ?? 0) *
           (model.violence.decileFactor[decile] ?? 1) *
-          (segment.to - segment.from + 1)) /
+          ((to[k] ?? 0) - (from[k] ?? 0) + 1)) /
         DAYS_PER_YEAR;
     }
     const assaults = poisson(violence, random);
+    const emergencyAdmission = this.#emergencyAdmission;
     for (let n = 0; n < assaults; n++) {
       const day = start + Math.floor(random.next() * (end - start + 1));
-      const organisation = this.#providerOn(person, providers, emergencyAdmission, day, random);
+      const organisation = this.#providerOn(person, emergencyAdmission, day, random);
       this.events.push(
         person.key,
         day,
@@ -857,62 +886,74 @@ export class LifeSimulator {
   }
 
   /**
-   * Unpaid carers among the people of a chunk alive on the reference date: each cares, with the census chance for
-   * their age and sex, for someone needing care in the same LSOA (else district) of the same chunk. A carer is coded
-   * in their GP record with the recorded share; the person cared for gets a "has a carer" code when the carer is.
+   * Unpaid carers among the people simulated (a chunk's) alive on the reference date: each cares, with the census
+   * chance for their age and sex, for someone needing care in the same LSOA (else district) of the same chunk. A carer
+   * is coded in their GP record with the recorded share; the person cared for gets a "has a carer" code when the
+   * carer is.
    */
-  pairCarers(
-    persons: readonly Person[],
-    random: Random,
-  ): { carer: number; caredFor: number; fromDay: number; recorded: boolean }[] {
-    const { window, model } = this;
-    const alive = (p: Person) =>
-      p.birthDay <= window.reference && (p.deathDay === undefined || p.deathDay > window.reference);
-    const needing = new Map<string, Person[]>();
-    for (const person of persons) {
-      if (!alive(person) || !person.needsCare) continue;
-      const home = this.#addressOn(person, window.reference);
-      for (const key of [home.lsoa11, home.lad19]) needing.set(key, [...(needing.get(key) ?? []), person]);
+  pairCarers(random: Random): { carer: number; caredFor: number; fromDay: number; recorded: boolean }[] {
+    const { window, model, people } = this;
+    const reference = window.reference;
+    const alive = (row: number) =>
+      (people.birth[row] ?? 0) <= reference &&
+      ((people.death[row] ?? NO_DAY) === NO_DAY || (people.death[row] ?? 0) > reference);
+    // Rows of the people needing care, by the LSOA and by the district of their home on the reference date.
+    const needing = new Map<string, number[]>();
+    const inNeed = (key: string, row: number) => {
+      const list = needing.get(key);
+      if (list === undefined) needing.set(key, [row]);
+      else list.push(row);
+    };
+    for (let row = 0; row < people.length; row++) {
+      if (!alive(row) || people.needsCare[row] !== 1) continue;
+      const home = people.homeOn(row, reference);
+      inNeed(people.lsoa11[home] as string, row);
+      inNeed(people.lad19[home] as string, row);
     }
     const pairs: { carer: number; caredFor: number; fromDay: number; recorded: boolean }[] = [];
-    for (const person of persons) {
-      if (!alive(person)) continue;
-      const age = ageInYears(person.birthDay, window.reference);
-      if (age < 5 || random.next() >= (model.carers.prevalence[ageSex(age, person.sex === 'female')] ?? 0))
+    for (let row = 0; row < people.length; row++) {
+      if (!alive(row)) continue;
+      const birth = people.birth[row] ?? 0;
+      const age = ageInYears(birth, reference);
+      if (age < 5 || random.next() >= (model.carers.prevalence[ageSex(age, people.sex[row] === 0)] ?? 0))
         continue;
-      const home = this.#addressOn(person, window.reference);
-      const candidates = (needing.get(home.lsoa11) ?? needing.get(home.lad19) ?? []).filter(
-        (p) => p.key !== person.key,
-      );
+      const home = people.homeOn(row, reference);
+      const candidates = (
+        needing.get(people.lsoa11[home] as string) ??
+        needing.get(people.lad19[home] as string) ??
+        []
+      ).filter((other) => other !== row);
       const caredFor = candidates.length > 0 ? candidates[random.int(candidates.length)] : undefined;
       if (caredFor === undefined) continue;
       // Caring began in the five years before the reference date, but not before either of them was born.
       const fromDay = Math.max(
-        caredFor.birthDay,
-        person.birthDay,
-        window.reference - Math.floor(random.next() * 5 * DAYS_PER_YEAR),
+        people.birth[caredFor] ?? 0,
+        birth,
+        reference - Math.floor(random.next() * 5 * DAYS_PER_YEAR),
       );
       const recorded = random.next() < model.carers.recorded;
-      pairs.push({ carer: person.key, caredFor: caredFor.key, fromDay, recorded });
+      const carerKey = people.key[row] ?? 0;
+      const caredForKey = people.key[caredFor] ?? 0;
+      pairs.push({ carer: carerKey, caredFor: caredForKey, fromDay, recorded });
       if (recorded) {
         const day = Math.max(fromDay, window.start);
         this.events.push(
-          person.key,
+          carerKey,
           day,
           this.#kinds.carer,
           this.#carerCodes.isCarer,
           Number.NaN,
           -1,
-          this.#practiceOn(person, day),
+          people.practiceOn(row, day),
         );
         this.events.push(
-          caredFor.key,
+          caredForKey,
           day,
           this.#kinds.carer,
           this.#carerCodes.hasCarer,
           Number.NaN,
           -1,
-          this.#practiceOn(caredFor, day),
+          people.practiceOn(caredFor, day),
         );
       }
     }
