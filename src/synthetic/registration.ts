@@ -45,14 +45,35 @@ export const HIGHEST_HOUSE_NUMBER = 150;
 /** The street names shipped with Accord. */
 export const defaultStreetsFile = join(referenceDir, 'streets.csv');
 
+/**
+ * An address in parts; `addressLine` and `fullPostcode` put them together. Kept apart because every part comes from
+ * a short list — the same strings shared by millions of addresses — and the ground truth's writer joins them in SQL.
+ */
 export interface SyntheticAddress {
-  /** House number and street, e.g. `12 Church Lane`. */
-  readonly line: string;
+  /** From 1 to HIGHEST_HOUSE_NUMBER. */
+  readonly houseNumber: number;
+  /** A street of the list, e.g. `Church Lane`. */
+  readonly street: string;
   /** Post town in capitals, as Royal Mail prints it, e.g. `LEEDS`. */
   readonly town: string;
-  /** Full postcode, e.g. `LS6 2QT`. */
-  readonly postcode: string;
+  /** The postcode's inward code: sector digit and unit letters, e.g. `2QT` of `LS6 2QT`. */
+  readonly inward: string;
 }
+
+/** House number and street, e.g. `12 Church Lane`. */
+export const addressLine = (address: Pick<SyntheticAddress, 'houseNumber' | 'street'>): string =>
+  `${address.houseNumber} ${address.street}`;
+
+/** The full postcode of a district and inward code, e.g. `LS6 2QT`. */
+export const fullPostcode = (postcodeDistrict: string, inward: string): string =>
+  `${postcodeDistrict} ${inward}`;
+
+/** Every inward code, by sector digit · 400 + first letter · 20 + second letter: built once, shared by every address. */
+const INWARD_CODES = Array.from(
+  { length: 10 * INWARD_LETTERS.length ** 2 },
+  (_, i) =>
+    `${Math.floor(i / INWARD_LETTERS.length ** 2)}${INWARD_LETTERS[Math.floor(i / INWARD_LETTERS.length) % INWARD_LETTERS.length]}${INWARD_LETTERS[i % INWARD_LETTERS.length]}`,
+);
 
 export interface Registration {
   /**
@@ -155,11 +176,16 @@ export function compileRegistration(
     syntheticAddress(postcodeDistrict, random) {
       const town = postTowns.get(postcodeDistrict);
       if (town === undefined) throw new Error(`no post town for ${postcodeDistrict}: no practice is there`);
-      const number = 1 + random.int(HIGHEST_HOUSE_NUMBER);
+      const houseNumber = 1 + random.int(HIGHEST_HOUSE_NUMBER);
       const street = streets[random.int(streets.length)] as string;
-      const letter = () => INWARD_LETTERS[random.int(INWARD_LETTERS.length)] as string;
-      const inward = `${random.int(10)}${letter()}${letter()}`;
-      return { line: `${number} ${street}`, town, postcode: `${postcodeDistrict} ${inward}` };
+      // Sector digit, then the two unit letters, drawn in that order.
+      const sector = random.int(10);
+      const first = random.int(INWARD_LETTERS.length);
+      const second = random.int(INWARD_LETTERS.length);
+      const inward = INWARD_CODES[
+        (sector * INWARD_LETTERS.length + first) * INWARD_LETTERS.length + second
+      ] as string;
+      return { houseNumber, street, town, inward };
     },
   });
 }

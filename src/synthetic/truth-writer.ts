@@ -356,14 +356,21 @@ export class TruthWriter {
           wordColumn('lad19_code', addresses, (i) => people.lad19[i]),
           wordColumn('place', addresses, (i) => people.place[i]),
           { name: 'imd_decile', type: TINYINT, values: people.imdDecile },
-          { name: 'address_line', type: VARCHAR, values: (i) => people.line[i] ?? null },
+          { name: 'house_number', type: SMALLINT, values: people.houseNumber },
+          wordColumn('street', addresses, (i) => people.street[i]),
           wordColumn('town', addresses, (i) => people.town[i]),
-          { name: 'postcode', type: VARCHAR, values: (i) => people.postcode[i] ?? null },
+          wordColumn('inward', addresses, (i) => people.inward[i]),
           wordColumn('postcode_district', addresses, (i) => people.postcodeDistrict[i]),
         ],
         addresses,
       ),
       file('addresses'),
+      // The address line and full postcode put together as registration.ts's addressLine and fullPostcode do.
+      (from) =>
+        `SELECT person_key, from_date, to_date, lsoa11_code, lad19_code, place, imd_decile,
+           house_number::VARCHAR || ' ' || street::VARCHAR AS address_line, town,
+           postcode_district::VARCHAR || ' ' || inward::VARCHAR AS postcode, postcode_district
+         FROM ${from}`,
     );
     const registrations = people.registrations;
     await this.#copy(

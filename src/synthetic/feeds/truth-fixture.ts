@@ -267,9 +267,10 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
               place: 'leeds',
               imdDecile: 1 + random.int(10),
               postcodeDistrict: `LS${district}`,
-              line: `${1 + random.int(200)} ${STREETS[random.int(STREETS.length)] ?? ''}`,
+              houseNumber: 1 + random.int(200),
+              street: STREETS[random.int(STREETS.length)] ?? '',
               town: 'Leeds',
-              postcode: `LS${district} ${1 + random.int(9)}${'ABDEFGHJLNPQRSTUWXYZ'[random.int(20)] ?? 'A'}${'ABDEFGHJLNPQRSTUWXYZ'[random.int(20)] ?? 'A'}`,
+              inward: `${1 + random.int(9)}${'ABDEFGHJLNPQRSTUWXYZ'[random.int(20)] ?? 'A'}${'ABDEFGHJLNPQRSTUWXYZ'[random.int(20)] ?? 'A'}`,
             });
             from = between(random, Math.max(from + 30, firstDay), lastDay);
             if (from >= lastDay) break;

@@ -16,7 +16,7 @@ const SEXES: readonly Sex[] = ['female', 'male'];
 /** A day column's "none" (no death): far outside any date the simulator makes. */
 export const NO_DAY = -2_147_483_648;
 
-type Column = Int8Array | Uint8Array | Int32Array;
+type Column = Int8Array | Uint8Array | Int16Array | Int32Array;
 
 /** The column at least `needed` long, its values kept (the columns grow by doubling). */
 function atLeast<T extends Column>(column: T, needed: number): T {
@@ -61,9 +61,11 @@ export class PeopleColumns {
   readonly lad19: string[] = [];
   readonly place: string[] = [];
   readonly postcodeDistrict: string[] = [];
-  readonly line: string[] = [];
+  houseNumber = new Int16Array(1024);
+  readonly street: string[] = [];
   readonly town: string[] = [];
-  readonly postcode: string[] = [];
+  /** The postcode's inward code (the full postcode is the district, a space and this). */
+  readonly inward: string[] = [];
 
   // A row a registration with a practice, from the day it began.
   registrationPerson = new Int32Array(1024);
@@ -109,6 +111,7 @@ export class PeopleColumns {
     this.addressPerson = atLeast(this.addressPerson, homes);
     this.addressFrom = atLeast(this.addressFrom, homes);
     this.imdDecile = atLeast(this.imdDecile, homes);
+    this.houseNumber = atLeast(this.houseNumber, homes);
     for (const address of person.addresses) {
       const a = this.addresses++;
       this.addressPerson[a] = person.key;
@@ -118,9 +121,10 @@ export class PeopleColumns {
       this.lad19[a] = address.lad19;
       this.place[a] = address.place;
       this.postcodeDistrict[a] = address.postcodeDistrict;
-      this.line[a] = address.line;
+      this.houseNumber[a] = address.houseNumber;
+      this.street[a] = address.street;
       this.town[a] = address.town;
-      this.postcode[a] = address.postcode;
+      this.inward[a] = address.inward;
     }
 
     const registrations = this.registrations + person.registrations.length;

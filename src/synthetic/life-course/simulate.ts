@@ -13,6 +13,7 @@
  * slots can be generated, or regenerated, alone, with the same result.
  */
 import type { Random } from '../random.js';
+import type { SyntheticAddress } from '../registration.js';
 import type { ResidentDemography, Sex } from '../demography.js';
 import {
   ageSex,
@@ -38,10 +39,7 @@ export interface PersonSamplers {
   ): { readonly given: string; readonly middle?: string | undefined; readonly family: string };
   drawPostcodeDistrict(lad19: string, random: Random): string;
   drawPractice(place: string, postcodeDistrict: string, random: Random): string;
-  syntheticAddress(
-    postcodeDistrict: string,
-    random: Random,
-  ): { readonly line: string; readonly town: string; readonly postcode: string };
+  syntheticAddress(postcodeDistrict: string, random: Random): SyntheticAddress;
   /** A home for someone moving: an LSOA in the district (or, when `lad19` is undefined, anywhere), by population. */
   drawHome(lad19: string | undefined, random: Random): ResidentDemography;
   /** The organisation id that sees a resident of `lad19` in `setting` on `day`. */
@@ -64,9 +62,11 @@ export interface Address {
   readonly place: string;
   readonly imdDecile: number;
   readonly postcodeDistrict: string;
-  readonly line: string;
+  /** The rest of the address in parts (see registration.ts: `addressLine`, `fullPostcode`). */
+  readonly houseNumber: number;
+  readonly street: string;
   readonly town: string;
-  readonly postcode: string;
+  readonly inward: string;
 }
 
 export interface Registration {
@@ -568,9 +568,10 @@ export class LifeSimulator {
         place: demography.place,
         imdDecile: demography.imdDecile,
         postcodeDistrict: district,
-        line: address.line,
+        houseNumber: address.houseNumber,
+        street: address.street,
         town: address.town,
-        postcode: address.postcode,
+        inward: address.inward,
       };
     };
     const move = (from: ResidentDemography) =>
