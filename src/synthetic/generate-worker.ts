@@ -1,10 +1,11 @@
 /**
  * @module synthetic/generate-worker
  * A worker thread of `accord generate`: loads the same generator the main thread checked, opens its own DuckDB
- * writer, and generates the chunks it is sent, one at a time, reporting each when its files are whole.
+ * writer, and generates chunks one at a time, taking each from the shared queue, reporting each when its files are
+ * whole, and saying when the queue is empty.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Manifest } from './generate.js';
+import { claimChunk, type ChunkQueue, type Manifest } from './generate.js';
 import { loadGenerator } from './generator.js';
 import { TruthWriter } from './truth-writer.js';
 
@@ -13,6 +14,7 @@ interface Data {
   readonly referenceDir?: string;
   readonly manifest: Manifest;
   readonly outDir: string;
+  readonly queue: ChunkQueue;
 }
 
 const port = parentPort;
@@ -23,13 +25,15 @@ if (!context.ok) {
   port.postMessage({ error: context.error.title });
 } else {
   const writer = await TruthWriter.open(context.value.codes, context.value.organisations);
-  port.on('message', (chunk: number) => {
-    context.value
-      .writeChunk(writer, data.manifest, chunk, data.outDir)
-      .then(() => port.postMessage({ done: chunk }))
-      .catch((error: unknown) =>
-        port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-      );
-  });
-  port.postMessage({ ready: true });
+  try {
+    for (let chunk = claimChunk(data.queue); chunk !== undefined; chunk = claimChunk(data.queue)) {
+      await context.value.writeChunk(writer, data.manifest, chunk, data.outDir);
+      port.postMessage({ done: chunk });
+    }
+    port.postMessage({ finished: true });
+  } catch (error) {
+    port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  } finally {
+    writer.close();
+  }
 }

@@ -177,18 +177,18 @@ export async function generatePopulation(options: GenerateOptions): Promise<Resu
   // This thread generates chunks too, beside workers − 1 worker threads: it has loaded the model already, and a
   // worker takes seconds to load its own.
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length));
-  const queue = [...todo];
+  const queue: ChunkQueue = { todo, state: new Int32Array(new SharedArrayBuffer(8)) };
   const writer = await TruthWriter.open(context.value.codes, context.value.organisations);
   try {
     await writer.writeDictionaries(options.outDir, context.value.organisationTable);
     const here = async () => {
       try {
-        for (let chunk = queue.shift(); chunk !== undefined; chunk = queue.shift()) {
+        for (let chunk = claimChunk(queue); chunk !== undefined; chunk = claimChunk(queue)) {
           await context.value.writeChunk(writer, manifest, chunk, options.outDir);
           progress();
         }
       } catch (error) {
-        queue.length = 0; // the workers finish the chunk they have (whole files only) and take no more
+        stopChunks(queue); // the workers finish the chunk they have (whole files only) and take no more
         throw error;
       }
     };
@@ -219,11 +219,34 @@ export async function generatePopulation(options: GenerateOptions): Promise<Resu
   return ok({ residents, persons, events, activity, chunks, reused, nhsNumberRange: range });
 }
 
-/** Shares the chunks of `queue` out among worker threads, one chunk at a time, as each finishes. */
+/**
+ * The chunks left to generate, shared by every thread: each takes the next one itself, by an atomic counter in
+ * shared memory, the moment it is free. (Handed out by this thread's messages instead, a worker that finished a
+ * chunk waited for the next while this thread was busy simulating one, for a tenth of the run.)
+ */
+export interface ChunkQueue {
+  readonly todo: readonly number[];
+  /** [0]: how many chunks have been taken; [1]: 1 once the generation is stopping (a thread failed). */
+  readonly state: Int32Array;
+}
+
+/** The next chunk to generate, taken for this thread; undefined when none is left or the generation is stopping. */
+export function claimChunk(queue: ChunkQueue): number | undefined {
+  if (Atomics.load(queue.state, 1) !== 0) return undefined;
+  const taken = Atomics.add(queue.state, 0, 1);
+  return taken < queue.todo.length ? queue.todo[taken] : undefined;
+}
+
+/** Lets no thread take another chunk: each finishes the one it has (whole files only). */
+export function stopChunks(queue: ChunkQueue): void {
+  Atomics.store(queue.state, 1, 1);
+}
+
+/** Runs `count` worker threads that take chunks from `queue` until it is empty. */
 async function runWorkers(
   options: GenerateOptions,
   manifest: Manifest,
-  queue: number[],
+  queue: ChunkQueue,
   count: number,
   progress: () => void,
 ): Promise<void> {
@@ -235,6 +258,7 @@ async function runWorkers(
     referenceDir: options.referenceDir,
     manifest,
     outDir: options.outDir,
+    queue,
   };
   // Settled, not raced: when one fails, the others are let finish the chunk they have before this returns.
   const outcomes = await Promise.allSettled(
@@ -252,24 +276,19 @@ async function runWorkers(
                 },
               )
             : new Worker(workerFile, { workerData: data });
-          const next = () => {
-            const chunk = queue.shift();
-            if (chunk === undefined) void worker.terminate().then(() => resolve());
-            else worker.postMessage(chunk);
-          };
-          worker.on('message', (message: { ready?: true; done?: number; error?: string }) => {
+          worker.on('message', (message: { done?: number; finished?: true; error?: string }) => {
             if (message.error !== undefined) {
-              // Stop handing out chunks: the others finish the one they have (whole files only) and end.
-              queue.length = 0;
+              // No more chunks for anyone: the others finish the one they have (whole files only) and end.
+              stopChunks(queue);
               reject(new Error(message.error));
               void worker.terminate();
               return;
             }
             if (message.done !== undefined) progress();
-            next();
+            if (message.finished === true) void worker.terminate().then(() => resolve());
           });
           worker.on('error', (error) => {
-            queue.length = 0;
+            stopChunks(queue);
             reject(error);
           });
           worker.on('exit', (code) => {
