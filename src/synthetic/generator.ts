@@ -175,7 +175,7 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
       // NHS numbers: residents by slot, then everyone else in order, all from the chunk's own block.
       const people = simulator.people;
       const base = chunk * poolPerChunk(manifest.chunkSize);
-      const nhsNumbers = new Array<string>(people.length);
+      const nhsNumbers = new Float64Array(people.length);
       let extra = manifest.chunkSize;
       for (let row = 0; row < people.length; row++) {
         const key = people.key[row] ?? 0;
@@ -183,7 +183,7 @@ export function loadGenerator(sources: GeneratorSources): Result<GeneratorContex
         if (position >= poolPerChunk(manifest.chunkSize)) {
           throw new Error(`chunk ${chunk} needs more NHS numbers than its block holds`);
         }
-        nhsNumbers[row] = pool.at(base + position);
+        nhsNumbers[row] = pool.valueAt(base + position);
       }
       await writer.writeChunk(outDir, chunk, {
         people,

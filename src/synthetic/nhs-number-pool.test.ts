@@ -23,6 +23,7 @@ describe('NHS number pool', () => {
     expect(() => pool.at(TEST_RANGE_CAPACITY)).toThrow(/beyond the range/);
     expect(new NhsNumberPool(7, 'test').at(12_345)).toBe(pool.at(12_345));
     expect(new NhsNumberPool(8, 'test').at(12_345)).not.toBe(pool.at(12_345));
+    expect(String(pool.valueAt(12_345))).toBe(pool.at(12_345));
   });
 
   it('checks the first numbers of the wider range one by one', () => {

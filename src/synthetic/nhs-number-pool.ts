@@ -6,7 +6,12 @@
  * reference date take the rest. The test range (999…) is used whenever it holds enough numbers; larger
  * generations use 990…999 (see identity/nhs-number.ts) and the manifest records which.
  */
-import { nhsNumberOfStem, SYNTHETIC_RANGE_CAPACITY, TEST_RANGE_CAPACITY } from '../identity/nhs-number.js';
+import {
+  checkDigitOfStem,
+  nhsNumberOfStem,
+  SYNTHETIC_RANGE_CAPACITY,
+  TEST_RANGE_CAPACITY,
+} from '../identity/nhs-number.js';
 import { createRandom } from './random.js';
 
 export type NhsNumberRange = 'test' | 'synthetic';
@@ -69,8 +74,18 @@ export class NhsNumberPool {
 
   /** The number at a position of the shuffled list. */
   at(position: number): string {
+    return nhsNumberOfStem(this.#stem(position)) ?? '';
+  }
+
+  /** The same number as a number (its ten digits; the ground truth's writer formats it, without a string a row). */
+  valueAt(position: number): number {
+    const stem = this.#stem(position);
+    return stem * 10 + (checkDigitOfStem(stem) ?? 0);
+  }
+
+  #stem(position: number): number {
     const stem = this.#stems[position];
     if (stem === undefined) throw new Error(`NHS number position ${position} is beyond the range`);
-    return nhsNumberOfStem(stem) ?? '';
+    return stem;
   }
 }

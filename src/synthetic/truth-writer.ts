@@ -220,8 +220,8 @@ export interface OrganisationRow {
 
 export interface ChunkContent {
   readonly people: PeopleColumns;
-  /** Each person's NHS number, by row of `people`. */
-  readonly nhsNumbers: readonly string[];
+  /** Each person's NHS number as a number (its ten digits), by row of `people`. */
+  readonly nhsNumbers: Float64Array;
   readonly carers: readonly { carer: number; caredFor: number; fromDay: number; recorded: boolean }[];
   readonly events: EventColumns;
   readonly activity: ActivityColumns;
@@ -326,7 +326,7 @@ export class TruthWriter {
       rows(
         [
           { name: 'person_key', type: INTEGER, values: people.key },
-          { name: 'nhs_number', type: VARCHAR, values: (i) => content.nhsNumbers[i] ?? null },
+          { name: 'nhs_number', type: DOUBLE, values: content.nhsNumbers },
           wordColumn('given_name', persons, (i) => people.given[i]),
           wordColumn('middle_name', persons, (i) => people.middle[i]),
           wordColumn('family_name', persons, (i) => people.family[i]),
@@ -343,7 +343,9 @@ export class TruthWriter {
       file('persons'),
       // The person id the feeds' ground truth names: 'P' and nine digits of the key.
       (from) =>
-        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id, * EXCLUDE (person_key) FROM ${from}`,
+        `SELECT person_key, 'P' || lpad(person_key::VARCHAR, 9, '0') AS person_id,
+           * EXCLUDE (person_key) REPLACE (lpad(nhs_number::BIGINT::VARCHAR, 10, '0') AS nhs_number)
+         FROM ${from}`,
     );
     const addresses = people.addresses;
     await this.#copy(

@@ -421,7 +421,7 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
       for (const person of persons) people.add(person);
       await writer.writeChunk(dir, chunk, {
         people,
-        nhsNumbers: persons.map((p) => nhsNumbers.get(p.key) ?? ''),
+        nhsNumbers: Float64Array.from(persons, (p) => Number(nhsNumbers.get(p.key))),
         carers,
         events,
         activity: activityRows,
