@@ -43,7 +43,14 @@ export default tseslint.config(
   },
   {
     // Arrows point inwards: domain parts never import the HTTP or CLI edges, and only src/store knows the SQL driver.
-    files: ['src/core/**', 'src/partnership/**', 'src/access/**', 'src/synthetic/**', 'src/identity/**'],
+    files: [
+      'src/core/**',
+      'src/partnership/**',
+      'src/access/**',
+      'src/synthetic/**',
+      'src/identity/**',
+      'src/governance/**',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },
   {

@@ -1,7 +1,7 @@
 /**
  * @module access/demo-users
- * The demo's people: one for each role, at organisations of the loaded partnership, all with one documented password
- * (DEMO_PASSWORD). Seeded only by `accord demo` (npm start), never by `accord serve`.
+ * The demo's people: one for each role (and a second officer), at organisations of the loaded partnership, all with
+ * one documented password (DEMO_PASSWORD). Seeded only by `accord demo` (npm start), never by `accord serve`.
  */
 import type { Organisation, Partnership } from '../partnership/index.js';
 import type { Database, Queryable } from '../store/database.js';
@@ -38,6 +38,14 @@ const PEOPLE: readonly DemoPerson[] = [
     at: ['metropolitan-district-council', 'unitary-council', 'county-council', 'district-council'],
   },
   { username: 'demo.officer', displayName: 'Tom Reilly', role: 'officer', at: ['integrated-care-board'] },
+  // A second officer, for governance: a challenge to a proposal's routing is resolved by an officer who did not
+  // propose it, so the demo needs one besides the proposer.
+  {
+    username: 'demo.governance',
+    displayName: 'Aisha Karim',
+    role: 'officer',
+    at: ['metropolitan-district-council', 'unitary-council', 'county-council', 'integrated-care-board'],
+  },
   {
     username: 'demo.analyst',
     displayName: 'Mei Lin Wong',

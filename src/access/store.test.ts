@@ -414,35 +414,44 @@ describe('csrf', () => {
 
 describe('demo users', () => {
   const loaded = loadPartnership('test/fixtures/partnerships/riverside');
-  it.runIf(loaded.ok)('seeds one user per role at fitting organisations, idempotently', async () => {
-    if (!loaded.ok) return;
-    const partnership = loaded.value.partnership;
-    const first = await seedDemoUsers(test.db, partnership);
-    expect(first).toHaveLength(8);
-    expect(new Set(first.map((u) => u.role)).size).toBe(8);
-    const organisations = new Map(partnership.organisations.map((o) => [o.id, o]));
-    const clinician = first.find((u) => u.role === 'R8000');
-    expect(organisations.get(clinician!.organisation)?.type).toBe('acute-trust');
-    const board = first.find((u) => u.role === 'board-member');
-    expect(organisations.get(board!.organisation)?.type).toMatch(/council/);
-    expect(demoUsersFor(partnership)).toEqual(first);
+  it.runIf(loaded.ok)(
+    'seeds one user per role (two officers) at fitting organisations, idempotently',
+    async () => {
+      if (!loaded.ok) return;
+      const partnership = loaded.value.partnership;
+      const first = await seedDemoUsers(test.db, partnership);
+      expect(first).toHaveLength(9);
+      expect(new Set(first.map((u) => u.role)).size).toBe(8);
+      expect(first.filter((u) => u.role === 'officer').map((u) => u.username)).toEqual([
+        'demo.officer',
+        'demo.governance',
+      ]);
+      const organisations = new Map(partnership.organisations.map((o) => [o.id, o]));
+      const clinician = first.find((u) => u.role === 'R8000');
+      expect(organisations.get(clinician!.organisation)?.type).toBe('acute-trust');
+      const board = first.find((u) => u.role === 'board-member');
+      expect(organisations.get(board!.organisation)?.type).toMatch(/council/);
+      expect(demoUsersFor(partnership)).toEqual(first);
 
-    const hashes = await test.db.query<{ password_hash: string }>(
-      "SELECT password_hash FROM app_user WHERE username LIKE 'demo.%' ORDER BY username",
-    );
-    await seedDemoUsers(test.db, partnership);
-    expect(
-      await test.db.query(
+      const hashes = await test.db.query<{ password_hash: string }>(
         "SELECT password_hash FROM app_user WHERE username LIKE 'demo.%' ORDER BY username",
-      ),
-    ).toEqual(hashes);
-    const { clock } = movableClock();
-    expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('signed-in');
+      );
+      await seedDemoUsers(test.db, partnership);
+      expect(
+        await test.db.query(
+          "SELECT password_hash FROM app_user WHERE username LIKE 'demo.%' ORDER BY username",
+        ),
+      ).toEqual(hashes);
+      const { clock } = movableClock();
+      expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe(
+        'signed-in',
+      );
 
-    expect(await activeDemoUsernames(test.db)).toEqual(first.map((u) => u.username));
+      expect(await activeDemoUsernames(test.db)).toEqual(first.map((u) => u.username));
 
-    expect(await disableDemoUsers(test.db)).toBe(8);
-    expect(await activeDemoUsernames(test.db)).toEqual([]);
-    expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('refused');
-  });
+      expect(await disableDemoUsers(test.db)).toBe(9);
+      expect(await activeDemoUsernames(test.db)).toEqual([]);
+      expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('refused');
+    },
+  );
 });

@@ -71,7 +71,16 @@ describe('accord CLI', () => {
         /^bodies\.yaml: line \d+: bodies\[0\]\.members\[3\]\.organisation: unknown organisation/,
       ),
     );
-    expect(lines.at(-1)).toMatch(/^6 problem\(s\) in /);
+    // The routing data's faults too: a financial limit that is not whole pence, a decision body's impossible date.
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^delegations\.yaml: line 13: delegations\[0\]\.financialLimit\.value: must be an amount in whole pence/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^places\.yaml: line \d+: places\[1\]\.decisionBodies\[0\]\.from: is not a real/),
+    );
+    expect(lines.at(-1)).toMatch(/^8 problem\(s\) in /);
   });
 
   it('names the variable when the environment is wrong, before touching any store', async () => {

@@ -80,7 +80,7 @@ describe('startAccord', () => {
         demo: false,
         log: () => undefined,
       }).catch((caught: unknown) => caught);
-      expect((error as ProblemError).problem.issues?.length).toBe(6);
+      expect((error as ProblemError).problem.issues?.length).toBe(8);
       const tables = await empty.db.query("SELECT 1 FROM pg_tables WHERE schemaname = 'public'");
       expect(tables).toEqual([]);
     } finally {

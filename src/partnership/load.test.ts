@@ -58,9 +58,80 @@ describe('loadPartnership', () => {
         expect.stringMatching(
           /^organisations\.yaml organisations\[8\]\.source unknown source 'no-such-source'/,
         ),
+        expect.stringMatching(
+          /^delegations\.yaml delegations\[0\]\.financialLimit\.value must be an amount in whole pence/,
+        ),
+        expect.stringMatching(
+          /^places\.yaml places\[1\]\.decisionBodies\[0\]\.from is not a real calendar date/,
+        ),
       ]),
     );
     for (const issue of result.error) expect(issue.line).toBeGreaterThan(0);
+  });
+
+  it('checks the routing data: each place’s decision-making body, and the programmes a delegation covers', () => {
+    const dir = copyOf('riverside');
+    const places = join(dir, 'places.yaml');
+    writeFileSync(
+      places,
+      readFileSync(places, 'utf8')
+        // North Bank's proposals sent to South Bank's board, then a second body (a system one) overlapping it.
+        .replace(
+          '- { body: north-bank-hwb, from: 2019-04-01, source: invented-for-tests }',
+          '- { body: south-bank-hwb, from: 2019-04-01, source: invented-for-tests }',
+        )
+        .replace(
+          '- { body: south-bank-hwb, from: 2019-04-01, source: invented-for-tests }\n    commissioners',
+          '- { body: south-bank-hwb, from: 2019-04-01, source: invented-for-tests }\n' +
+            '      - { body: partnership-board, from: 2020-01-01, to: 2019-12-31, source: invented-for-tests }\n' +
+            '    commissioners',
+        ),
+    );
+    const delegations = join(dir, 'delegations.yaml');
+    writeFileSync(
+      delegations,
+      readFileSync(delegations, 'utf8').replace(
+        'programmes: [stroke, digital]',
+        'programmes: [stroke, digtal]',
+      ),
+    );
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const found = result.error.map((issue) => `${issue.file ?? ''} ${issue.path ?? ''} ${issue.message}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        "places.yaml places[0].decisionBodies[0].body 'south-bank-hwb' is not a place-level body serving 'north-bank': name one whose places include it",
+        expect.stringMatching(
+          /^places\.yaml places\[0\]\.decisionBodies\[1\]\.to ends \(2019-12-31\) before/,
+        ),
+        expect.stringMatching(
+          /^places\.yaml places\[0\]\.decisionBodies\[1\]\.body 'partnership-board' is not a place-level/,
+        ),
+        expect.stringMatching(
+          /^places\.yaml places\[0\]\.decisionBodies\[1\]\.from overlaps decisionBodies\[0\]/,
+        ),
+        "delegations.yaml delegations[0].programmes[1] unknown programme 'digtal': use an id from programmes.yaml",
+      ]),
+    );
+    for (const issue of result.error) expect(issue.line).toBeGreaterThan(0);
+  });
+
+  it('refuses a financial limit that is not whole pence', () => {
+    const dir = copyOf('riverside');
+    const delegations = join(dir, 'delegations.yaml');
+    writeFileSync(delegations, readFileSync(delegations, 'utf8').replace('value: 500000', 'value: 0.001'));
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.error).toContainEqual(
+        expect.objectContaining({
+          file: 'delegations.yaml',
+          path: 'delegations[0].financialLimit.value',
+          message: 'must be an amount in whole pence',
+          line: 13,
+        }),
+      );
   });
 
   it('names a missing file and a folder that does not exist', () => {

@@ -8,6 +8,7 @@
  * `validate.ts`, after each file has passed its own schema here.
  */
 import { z } from 'zod';
+import { poundsToPence } from '../core/money.js';
 
 /**
  * A calendar date, ISO 8601 (YYYY-MM-DD). The loader parses YAML 1.2, where an unquoted 2021-04-01 stays a string.
@@ -146,6 +147,21 @@ export const Organisation = z
   })
   .strict();
 
+/**
+ * The body that takes a place's decisions on proposals claiming no test for collective action (subsidiarity), for a
+ * period. A place has at most one at a time; the routing rule reads the one in force on a proposal's date.
+ */
+export const PlaceDecisionBody = z
+  .object({
+    /** A place-level body (a body id) that serves this place. */
+    body: Id,
+    ...effective,
+    source: SourceRef,
+    /** Caveats: an assumption made, a fact not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
+  })
+  .strict();
+
 export const Place = z
   .object({
     id: Id,
@@ -156,6 +172,11 @@ export const Place = z
     localAuthorityCodes: z.array(OnsCode).min(1),
     /** The Health and Wellbeing Board(s) (body ids). */
     healthAndWellbeingBoards: z.array(Id).min(1),
+    /**
+     * Who decides the place's proposals, over time. Absent or empty: no body is recorded, and a proposal for the place
+     * goes to its partners' own boards (see docs/governance.md).
+     */
+    decisionBodies: z.array(PlaceDecisionBody).optional(),
     /** NHS commissioners of the place over time (organisation ids). */
     commissioners: z.array(Id).default([]),
     population: Figure,
@@ -331,8 +352,24 @@ export const Delegation = z
     scope: z.array(z.string().min(1)).min(1),
     /** What it may not decide: reserved to the delegating organisations. */
     reserved: z.array(z.string().min(1)).default([]),
-    /** Largest single commitment the body may make, in pounds; absent when the delegation commits no money. */
-    financialLimit: Figure.extend({ currency: z.literal('GBP') })
+    /**
+     * The programmes (ids in programmes.yaml) whose matters the body may decide under this delegation: how a proposal
+     * claiming a test for collective action finds the body. Absent: the delegation routes no proposals (e.g. scrutiny,
+     * or a scope that names no programme).
+     */
+    programmes: z.array(Id).min(1).optional(),
+    /**
+     * Largest single commitment the body may make, in pounds (as the instrument states it; whole pence, compared in
+     * pence). Absent when no limit is recorded: the delegation is then not taken to commit money, so a proposal
+     * involving money falls outside it.
+     */
+    financialLimit: Figure.extend({
+      currency: z.literal('GBP'),
+      value: z
+        .number()
+        .nonnegative()
+        .refine((pounds) => poundsToPence(pounds) !== undefined, 'must be an amount in whole pence'),
+    })
       .strict()
       .optional(),
     /** The instrument that makes the delegation (e.g. a terms of reference, a scheme of delegation). */
@@ -394,6 +431,7 @@ export type Sector = z.infer<typeof Sector>;
 export type OrganisationType = z.infer<typeof OrganisationType>;
 export type Organisation = z.infer<typeof Organisation>;
 export type Place = z.infer<typeof Place>;
+export type PlaceDecisionBody = z.infer<typeof PlaceDecisionBody>;
 export type Practice = z.infer<typeof Practice>;
 export type Neighbourhood = z.infer<typeof Neighbourhood>;
 export type CollectiveActionTest = z.infer<typeof CollectiveActionTest>;

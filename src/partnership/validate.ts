@@ -42,7 +42,7 @@ export function crossCheck(
   const places = ids('places.yaml', 'places', p.places);
   ids('neighbourhoods.yaml', 'neighbourhoods', p.neighbourhoods);
   const tests = ids('collective-action-tests.yaml', 'tests', p.tests);
-  ids('programmes.yaml', 'programmes', p.programmes);
+  const programmes = ids('programmes.yaml', 'programmes', p.programmes);
   const bodies = ids('bodies.yaml', 'bodies', p.bodies);
   ids('delegations.yaml', 'delegations', p.delegations);
   if (known('mou.yaml')) ids('mou.yaml', ['mou', 'commitments'], p.mou.commitments);
@@ -129,6 +129,31 @@ export function crossCheck(
         );
       }
     });
+    // The routing rule sends a place's proposals to the body in force on the proposal's date, so that body must be
+    // one of the place's own, and there must never be two at once.
+    const deciders = pl.decisionBodies ?? [];
+    deciders.forEach((decider, j) => {
+      const path = [...at, 'decisionBodies', j];
+      period('places.yaml', path, decider);
+      body('places.yaml', [...path, 'body'], decider.body);
+      const b = bodies.get(decider.body);
+      if (b !== undefined && (b.level !== 'place' || !b.places.includes(pl.id))) {
+        add(
+          'places.yaml',
+          [...path, 'body'],
+          `'${decider.body}' is not a place-level body serving '${pl.id}': name one whose places include it`,
+        );
+      }
+      deciders.slice(0, j).forEach((earlier, k) => {
+        if (periodsOverlap(earlier, decider)) {
+          add(
+            'places.yaml',
+            [...path, 'from'],
+            `overlaps decisionBodies[${k}]: a place has one decision-making body at a time; end the earlier one (\`to\`) first`,
+          );
+        }
+      });
+    });
   });
 
   const practices = new Map<string, string>();
@@ -185,6 +210,15 @@ export function crossCheck(
     period('delegations.yaml', at, d);
     d.delegatedBy.forEach((id, j) => org('delegations.yaml', [...at, 'delegatedBy', j], id));
     body('delegations.yaml', [...at, 'delegatedTo'], d.delegatedTo);
+    d.programmes?.forEach((id, j) => {
+      if (known('programmes.yaml') && !programmes.has(id)) {
+        add(
+          'delegations.yaml',
+          [...at, 'programmes', j],
+          `unknown programme '${id}': use an id from programmes.yaml`,
+        );
+      }
+    });
   });
 
   if (!known('mou.yaml')) return issues;
@@ -196,4 +230,9 @@ export function crossCheck(
   });
 
   return issues;
+}
+
+/** Whether two effective-dated periods share a day (`to` absent: still in force). ISO dates compare as strings. */
+function periodsOverlap(a: { from: string; to?: string }, b: { from: string; to?: string }): boolean {
+  return (a.to === undefined || b.from <= a.to) && (b.to === undefined || a.from <= b.to);
 }

@@ -130,11 +130,13 @@ class Lookup {
   private readonly places: Map<string, Place>;
   private readonly bodies: Map<string, Body>;
   private readonly tests: Map<string, CollectiveActionTest>;
+  private readonly programmes: Map<string, Programme>;
   constructor(readonly p: Partnership) {
     this.organisations = new Map(p.organisations.map((o) => [o.id, o]));
     this.places = new Map(p.places.map((x) => [x.id, x]));
     this.bodies = new Map(p.bodies.map((x) => [x.id, x]));
     this.tests = new Map(p.tests.map((x) => [x.id, x]));
+    this.programmes = new Map(p.programmes.map((x) => [x.id, x]));
   }
   organisation = (id: string): Organisation | undefined => this.organisations.get(id);
   place = (id: string): Place | undefined => this.places.get(id);
@@ -143,6 +145,7 @@ class Lookup {
   organisationRef = (id: string): Ref => ({ id, name: this.organisations.get(id)?.name ?? id });
   placeRef = (id: string): Ref => ({ id, name: this.places.get(id)?.name ?? id });
   bodyRef = (id: string): Ref => ({ id, name: this.bodies.get(id)?.name ?? id });
+  programmeRef = (id: string): Ref => ({ id, name: this.programmes.get(id)?.name ?? id });
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en-GB');
@@ -303,10 +306,22 @@ export function placeSummaries(p: Partnership): PlaceSummary[] {
   });
 }
 
+/** A body that decides a place's proposals for a period (places.yaml `decisionBodies`). */
+export interface PlaceDecisionBodyView {
+  readonly body: Ref;
+  readonly from: string;
+  readonly to: string | undefined;
+  readonly inForce: boolean;
+  readonly source: string;
+  readonly note: string | undefined;
+}
+
 export interface PlaceDetail {
   readonly place: Place;
   readonly councils: readonly OrganisationSummary[];
   readonly healthAndWellbeingBoards: readonly Ref[];
+  /** Who decides the place's proposals that meet no test for collective action, over time. */
+  readonly decisionBodies: readonly PlaceDecisionBodyView[];
   /** The place's NHS commissioners, earliest first: who commissioned for it over time. */
   readonly commissioners: readonly OrganisationSummary[];
   readonly neighbourhoods: readonly NeighbourhoodView[];
@@ -327,6 +342,14 @@ export function placeDetail(p: Partnership, id: string, today: string): PlaceDet
     place,
     councils: summaries(place.councils),
     healthAndWellbeingBoards: place.healthAndWellbeingBoards.map(look.bodyRef),
+    decisionBodies: (place.decisionBodies ?? []).map((d) => ({
+      body: look.bodyRef(d.body),
+      from: d.from,
+      to: d.to,
+      inForce: inForceOn(d, today),
+      source: d.source,
+      note: d.note,
+    })),
     commissioners: summaries(place.commissioners).sort((a, b) =>
       a.organisation.from.localeCompare(b.organisation.from),
     ),
@@ -385,6 +408,8 @@ export interface DelegationView {
   readonly delegation: Delegation;
   readonly delegatedBy: readonly Ref[];
   readonly delegatedTo: Ref;
+  /** The programmes whose matters it covers, by which proposals are routed to its body. */
+  readonly programmes: readonly Ref[];
   readonly inForce: boolean;
 }
 
@@ -393,6 +418,7 @@ function delegationView(look: Lookup, d: Delegation, date: string): DelegationVi
     delegation: d,
     delegatedBy: d.delegatedBy.map(look.organisationRef),
     delegatedTo: look.bodyRef(d.delegatedTo),
+    programmes: (d.programmes ?? []).map(look.programmeRef),
     inForce: inForceOn(d, date),
   };
 }

@@ -20,6 +20,8 @@ import { problem, type Problem } from '../core/problem.js';
 import type { Database } from '../store/database.js';
 import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
+import { governanceApi } from './routes/governance-api.js';
+import { governancePages } from './routes/governance-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
@@ -222,7 +224,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         title: 'Accord API',
         version: packageVersion,
         description:
-          'The partnership as data, and (in later releases) governance, outcomes and money. Errors are RFC 9457 problem documents.',
+          'The partnership as data, proposals routed by subsidiarity, and (in later releases) meetings, outcomes and money. Errors are RFC 9457 problem documents.',
       },
       components: {
         securitySchemes: {
@@ -278,5 +280,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, context);
   await app.register(partnershipPages, context);
   await app.register(partnershipApi, context);
+  await app.register(governancePages, context);
+  await app.register(governanceApi, context);
   return app;
 }

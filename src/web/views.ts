@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import nunjucks from 'nunjucks';
+import { formatPence } from '../core/money.js';
 import { packageRoot } from '../core/paths.js';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +36,25 @@ export function createViews(): nunjucks.Environment {
       year: 'numeric',
       timeZone: 'UTC',
     });
+  });
+  env.addFilter('pence', (value: unknown) => (typeof value === 'number' ? formatPence(value) : ''));
+  // A moment (ISO 8601) as people in the partnership read it: London time, e.g. "3 March 2025 at 10:00".
+  env.addFilter('datetime', (value: unknown) => {
+    if (typeof value !== 'string') return '';
+    const moment = new Date(value);
+    if (Number.isNaN(moment.getTime())) return value;
+    const day = moment.toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'Europe/London',
+    });
+    const time = moment.toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/London',
+    });
+    return `${day} at ${time}`;
   });
   return env;
 }

@@ -1,11 +1,13 @@
 /**
  * Browser tests against a running Accord: every public page renders in Chromium with no console errors, has no
- * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; and a demo user can sign in and out.
+ * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; a demo user can sign in and out; and an
+ * officer can draft and submit a proposal through its forms, with and without JavaScript.
  *
  * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
  *   node --import tsx test/browser/run.ts --base-url http://localhost:3999
  * Environment: CHROMIUM_PATH (default /usr/bin/chromium), BROWSER_USER / BROWSER_PASSWORD (default the demo's
- * board member, demo.board / accord-demo, from src/access/demo-users.ts), SCREENSHOT_DIR (optional: saves a
+ * board member, demo.board / accord-demo, from src/access/demo-users.ts), BROWSER_OFFICER (default demo.officer,
+ * who drafts proposals, with the same password), SCREENSHOT_DIR (optional: saves a
  * full-page PNG of each page there, for a person to look at).
  *
  * Prints one line per check (`ok - …` / `not ok - …`), then `N passed, N failed`; exits 1 if any check failed.
@@ -22,6 +24,8 @@ const { values } = parseArgs({
 const baseUrl = values['base-url'].replace(/\/$/, '');
 const user = process.env.BROWSER_USER ?? 'demo.board';
 const password = process.env.BROWSER_PASSWORD ?? 'accord-demo';
+/** Drafts proposals; BROWSER_OFFICER, with BROWSER_PASSWORD (default the demo's officer). */
+const officer = process.env.BROWSER_OFFICER ?? 'demo.officer';
 const screenshotDir = process.env.SCREENSHOT_DIR;
 
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard the accessibility statement claims. */
@@ -111,6 +115,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/bodies?as-of=2020-01-01',
     '/delegations',
     '/mou',
+    '/proposals',
     '/sources',
     '/about',
     '/accessibility',
@@ -121,6 +126,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     ['/places', '/places/'],
     ['/partners', '/partners/'],
     ['/bodies', '/bodies/'],
+    ['/proposals', '/proposals/'],
   ] as const) {
     await page.goto(`${baseUrl}${list}`);
     const hrefs: string[] = [];
@@ -232,6 +238,55 @@ async function signInChecks(browser: Browser, javaScriptEnabled: boolean) {
   }
 }
 
+/**
+ * Proposals through their forms, as people use them: an officer drafts one (first leaving out what is required, to see
+ * the errors and that what was typed is kept), submits it and sees its routing and reasons. The form pages must also
+ * pass axe. Run with and without JavaScript: the forms must work without it.
+ */
+async function proposalChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await check(`an officer drafts and submits a proposal ${how}, and sees its routing`, async () => {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.fill('#username', officer);
+      await page.fill('#password', password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForLoadState('load');
+      await page.goto(`${baseUrl}/proposals/new`);
+      const problems: string[] = [];
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the form: ${formatViolations(violations)}`);
+      }
+      const title = `Browser test proposal ${how}`;
+      await page.fill('#title', title);
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.waitForLoadState('load');
+      if ((await page.locator('.nhsuk-error-summary').count()) === 0) problems.push('no error summary');
+      if ((await page.inputValue('#title')) !== title) problems.push('the title typed was not kept');
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the form with errors: ${formatViolations(violations)}`);
+      }
+      await page.fill('#summary', 'Checked by the browser tests.');
+      await page.locator('input[name="places"]').first().check();
+      await page.fill('#evidence', 'None: a test.');
+      await page.getByRole('button', { name: 'Save draft' }).click();
+      await page.waitForLoadState('load');
+      await page.getByRole('button', { name: 'Submit for routing' }).click();
+      await page.waitForLoadState('load');
+      const shown = await page.locator('main').innerText();
+      if (!shown.includes('Where it goes, and why')) problems.push(`no routing shown at ${page.url()}`);
+      if (!shown.includes('Rule: ')) problems.push('no rationale shown');
+      return problems.length === 0 ? undefined : problems.join('\n');
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -259,6 +314,8 @@ async function main() {
     );
     await signInChecks(browser, true);
     await signInChecks(browser, false);
+    await proposalChecks(browser, true);
+    await proposalChecks(browser, false);
   } finally {
     await browser.close();
   }

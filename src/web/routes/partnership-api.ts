@@ -5,7 +5,7 @@
  * cannot drift from the data. Errors are RFC 9457 problem documents.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { problem } from '../../core/problem.js';
 import {
   Body,
@@ -24,21 +24,12 @@ import {
   type Partnership,
 } from '../../partnership/index.js';
 import { filterOrganisations, parseOptionalDate } from '../../partnership/views.js';
+import { jsonSchema, problemSchema } from '../api-schemas.js';
 import { sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
 
 const PUBLIC = { access: 'public' } as const;
-
-/** A zod schema as the JSON Schema (draft 7) Fastify serialises with and the OpenAPI document shows. */
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    target: 'draft-7',
-    io: 'output',
-    unrepresentable: 'any',
-  });
-  return rest;
-}
 
 const listOf = (key: string, item: z.ZodType) => ({
   type: 'object',
@@ -46,27 +37,6 @@ const listOf = (key: string, item: z.ZodType) => ({
   required: [key],
   additionalProperties: false,
 });
-
-/** RFC 9457 problem document, as `sendProblem` writes it. */
-const problemSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    issues: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { path: { type: 'string' }, message: { type: 'string' } },
-        required: ['message'],
-      },
-    },
-  },
-  required: ['type', 'title', 'status'],
-} as const;
 
 const idParams = {
   type: 'object',

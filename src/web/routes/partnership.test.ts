@@ -97,6 +97,8 @@ describe('partnership pages and API', () => {
           '21,000',
           'Not recorded',
           'North Bank frailty service',
+          'Decides its proposals (subsidiarity)',
+          'North Bank Health and Wellbeing Board (Since 1 April 2019; source: Riverside test data (invented)',
         ],
       ],
       [
@@ -165,6 +167,8 @@ describe('partnership pages and API', () => {
           '1 July 2022',
           'Prepare the joint strategic needs assessment',
           'No financial commitment delegated',
+          'Programmes it covers, for routing proposals Stroke',
+          'None: no proposals are routed to it',
         ],
       ],
       [
