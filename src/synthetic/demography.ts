@@ -61,10 +61,13 @@ export function compileDemography(calibration: Calibration): Result<Demography, 
     femaleShare.set(lad, shares);
   }
 
+  // Each LSOA's age table found once, not by a joined key for every resident drawn.
+  const agesOf = lsoas.map((row) => ages.get(`${row.place} ${row.imdDecile}`) as AliasTable);
   return ok({
     draw(random) {
-      const lsoa = lsoas[drawAlias(where.value, random)] as LsoaEntry;
-      const age = drawAlias(ages.get(`${lsoa.place} ${lsoa.imdDecile}`) as AliasTable, random);
+      const index = drawAlias(where.value, random);
+      const lsoa = lsoas[index] as LsoaEntry;
+      const age = drawAlias(agesOf[index] as AliasTable, random);
       const share = femaleShare.get(lsoa.lad19)?.[age] ?? 0.5;
       return {
         lsoa11: lsoa.lsoa11,

@@ -26,6 +26,16 @@ describe('NHS number pool', () => {
     expect(String(pool.valueAt(12_345))).toBe(pool.at(12_345));
   });
 
+  it('gives the same number at a position whatever was asked before it', () => {
+    const inOrder = new NhsNumberPool(3, 'test');
+    const expected = [0, 1, 500, 40_000, 200_000].map((position) => inOrder.at(position));
+    const backwards = new NhsNumberPool(3, 'test');
+    expect([200_000, 40_000, 500, 1, 0].map((position) => backwards.at(position)).reverse()).toEqual(
+      expected,
+    );
+    expect(new NhsNumberPool(3, 'test').at(40_000)).toBe(expected[3]);
+  });
+
   it('checks the first numbers of the wider range one by one', () => {
     const pool = new NhsNumberPool(1, 'synthetic');
     for (let position = 0; position < 20_000; position++) {

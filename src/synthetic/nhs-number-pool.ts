@@ -12,7 +12,7 @@ import {
   SYNTHETIC_RANGE_CAPACITY,
   TEST_RANGE_CAPACITY,
 } from '../identity/nhs-number.js';
-import { createRandom } from './random.js';
+import { createRandom, type Random } from './random.js';
 
 export type NhsNumberRange = 'test' | 'synthetic';
 
@@ -39,7 +39,10 @@ function weightedSum(stem: number): number {
 }
 
 export class NhsNumberPool {
+  /** Every valid number's stem; positions below `#shuffled` hold their final place in the seeded order. */
   readonly #stems: Uint32Array;
+  readonly #random: Random;
+  #shuffled = 0;
 
   constructor(seed: number, range: NhsNumberRange) {
     const first = range === 'test' ? 999_000_000 : 990_000_000;
@@ -61,15 +64,24 @@ export class NhsNumberPool {
       }
     }
     if (n !== stems.length) throw new Error(`the range holds ${n} valid NHS numbers, not ${stems.length}`);
-    // Fisher–Yates with the generation's seed: the same numbers in the same order for the same seed.
-    const random = createRandom(seed, 'nhs-numbers');
-    for (let i = stems.length - 1; i > 0; i--) {
-      const j = random.int(i + 1);
+    this.#stems = stems;
+    this.#random = createRandom(seed, 'nhs-numbers');
+  }
+
+  /**
+   * Shuffles as far as `position` and no further: Fisher–Yates from the front fixes position i at step i, always with
+   * the stream's next number, so the order is the same however far and in whatever order positions are asked for —
+   * and a generation that needs a third of the range (a worker's chunks reach only so far) shuffles only that much.
+   */
+  #shuffleTo(position: number): void {
+    const stems = this.#stems;
+    for (let i = this.#shuffled; i <= position && i < stems.length - 1; i++) {
+      const j = i + this.#random.int(stems.length - i);
       const swap = stems[i] ?? 0;
       stems[i] = stems[j] ?? 0;
       stems[j] = swap;
     }
-    this.#stems = stems;
+    this.#shuffled = Math.max(this.#shuffled, Math.min(position + 1, stems.length));
   }
 
   /** The number at a position of the shuffled list. */
@@ -84,6 +96,7 @@ export class NhsNumberPool {
   }
 
   #stem(position: number): number {
+    if (position >= this.#shuffled) this.#shuffleTo(position);
     const stem = this.#stems[position];
     if (stem === undefined) throw new Error(`NHS number position ${position} is beyond the range`);
     return stem;

@@ -150,6 +150,8 @@ export class LifeSimulator {
   readonly #kinds = EVENT_KIND;
   /** The conditions that raise the risk of death (hazard ratio above 1), the only ones the yearly death draw needs. */
   readonly #lethal: readonly CompiledCondition[];
+  /** Yearly death probability before conditions, by [decileAgeSex]. */
+  readonly #baseQs: Float64Array;
   readonly #gp = SETTINGS.indexOf('gp');
   readonly #emergencyAdmission = SETTINGS.indexOf('emergency-admission');
   readonly #socialCare = SETTINGS.indexOf('social-care');
@@ -174,6 +176,20 @@ export class LifeSimulator {
   ) {
     for (const key of organisations) this.organisations.add(key);
     this.#lethal = model.conditions.filter((c) => c.hazardRatio > 1);
+    // England's life table bent to each decile's life expectancy, by decile, age and sex: worked out once here, as
+    // each person's yearly death draw asks for it.
+    this.#baseQs = new Float64Array(decileAgeSex(11, 0));
+    for (let decile = 1; decile <= 10; decile++) {
+      for (let age = 0; age <= MAX_AGE; age++) {
+        for (const female of [false, true]) {
+          const q = model.qx[ageSex(age, female)] ?? 1;
+          this.#baseQs[decileAgeSex(decile, ageSex(age, female))] = scaleQ(
+            q,
+            model.decileMortality[decile * 2 + (female ? 1 : 0)] ?? 1,
+          );
+        }
+      }
+    }
     const years = yearOf(window.end) - yearOf(window.start) + 1;
     this.#segmentYear = new Int32Array(years);
     this.#segmentFrom = new Int32Array(years);
@@ -203,10 +219,9 @@ export class LifeSimulator {
     };
   }
 
-  /** Yearly death probability for a person at an age, before their conditions. */
+  /** Yearly death probability for a person at an age, before their conditions (from the table the constructor made). */
   #baseQ(age: number, female: boolean, decile: number): number {
-    const q = this.model.qx[ageSex(age, female)] ?? 1;
-    return scaleQ(q, this.model.decileMortality[decile * 2 + (female ? 1 : 0)] ?? 1);
+    return this.#baseQs[decileAgeSex(decile, ageSex(age, female))] ?? 1;
   }
 
   /** Chance of having been diagnosed with `condition` by `age`, for this person, given their other conditions. */
