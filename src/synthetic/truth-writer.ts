@@ -435,6 +435,8 @@ export class TruthWriter {
         ev.length,
       ),
       file('events'),
+      undefined,
+      true,
     );
     const ac = content.activity;
     await this.#copy(
@@ -451,6 +453,8 @@ export class TruthWriter {
         ac.length,
       ),
       file('activity'),
+      undefined,
+      true,
     );
     writeFileSync(
       join(outDir, chunkMarker(chunk)),
@@ -460,19 +464,23 @@ export class TruthWriter {
 
   /**
    * Writes `select(rows)` over the source's rows to a Parquet file, under a temporary name until whole. Zstandard at
-   * level 1: half the time of its default level 3 on these files, for 2–3% more bytes.
+   * level 1: half the time of its default level 3 on these files, for 2–3% more bytes. `numeric` (the events and
+   * activity: numbers and small enums only) also caps Parquet's dictionaries at 4 KiB, so only the columns of few
+   * values (codes, organisations, settings) get one, not keys and dates: a tenth faster, and no bigger.
    */
   async #copy(
     source: RowSource,
     file: string,
     select: (rows: string) => string = (from) => `SELECT * FROM ${from}`,
+    numeric = false,
   ): Promise<void> {
     const partial = `${file}.partial`;
     this.#source = source;
     this.#at = 0;
+    const options = `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1${numeric ? ', DICTIONARY_SIZE_LIMIT 4096' : ''}`;
     try {
       await this.connection.run(
-        `COPY (${select('truth_rows()')}) TO '${partial.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)`,
+        `COPY (${select('truth_rows()')}) TO '${partial.replaceAll("'", "''")}' (${options})`,
       );
     } finally {
       this.#source = undefined;

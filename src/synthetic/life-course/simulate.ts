@@ -777,8 +777,10 @@ export class LifeSimulator {
    * first and last days, drawn as the smallest and largest of that many uniform days without drawing the rest.
    * Counted with the organisation of the first contact (people seldom change practice or provider within a year).
    */
-  #countContacts(person: Person, k: number, setting: number, expected: number, random: Random): void {
-    const contacts = poisson(expected, random);
+  #countContacts(person: Person, k: number, setting: number, random: Random): void {
+    // The expected number is read from the segment's weight, not passed: a number that is not a small integer is
+    // boxed on the heap to cross a call, and this runs a hundred million times.
+    const contacts = poisson(this.#segmentWeight[k] ?? 0, random);
     if (contacts === 0) return;
     const from = this.#segmentFrom[k] ?? 0;
     const length = (this.#segmentTo[k] ?? 0) - from + 1;
@@ -855,7 +857,7 @@ export class LifeSimulator {
         total += w;
       }
       if (model.encounterYearly[s] === true) {
-        for (let k = 0; k < segments; k++) this.#countContacts(person, k, s, weights[k] ?? 0, random);
+        for (let k = 0; k < segments; k++) this.#countContacts(person, k, s, random);
         continue;
       }
       const count = poisson(total, random);
