@@ -20,6 +20,12 @@ export interface ComparisonLevel {
   readonly termFrequency?: 'forename' | 'surname';
   /** The level identifies the person outright (equal valid NHS numbers): the decision's deterministic rule. */
   readonly identifies?: boolean;
+  /**
+   * The level casts doubt on an identifying level however the other fields agree: forenames with nothing in common
+   * under an equal NHS number. Twins share surname, date of birth and address, so their weights alone would
+   * auto-link them — and a twin's record is where a sibling's NHS number is most often entered.
+   */
+  readonly contradictsIdentifier?: boolean;
 }
 
 export interface Comparison {
@@ -67,7 +73,7 @@ export function forenameComparison(nicknames: NicknameIndex): Comparison {
         label: 'transposed with surname',
         test: transposed,
       },
-      { label: 'else', test: always },
+      { label: 'else', test: always, contradictsIdentifier: true },
     ],
   };
 }

@@ -45,6 +45,16 @@ describe('decisions', () => {
     expect(decision).toMatchObject({ outcome: 'review', reason: 'nhs-number-demographics-disagree' });
   });
 
+  it('sends twins under one NHS number to review: everything agrees but a forename with nothing in common', () => {
+    const twin = run(person, { ...person, id: 'b', forename: 'Susan' });
+    expect(twin.evidence.find((e) => e.field === 'forename')?.level).toBe('else');
+    // Their other fields alone would have linked them.
+    expect(twin.weight - (twin.evidence[0]?.weight ?? 0)).toBeGreaterThan(
+      DEFAULT_THRESHOLDS.nhsDemographicsFloor,
+    );
+    expect(twin).toMatchObject({ outcome: 'review', reason: 'nhs-number-demographics-disagree' });
+  });
+
   it('links by probability without an NHS number, and shows the evidence field by field', () => {
     const decision = run({ ...person, nhsNumber: undefined }, { ...person, id: 'b', nhsNumber: undefined });
     expect(decision.outcome).toBe('auto-link');

@@ -4,9 +4,9 @@
  * so a reviewer can see why.
  *
  * Deterministic on the NHS number: two records with the same valid NHS number are the same person — unless the rest
- * of their demographics clearly disagree (the sum of the other fields' weights is below `nhsDemographicsFloor`),
- * which is how a number typed into the wrong person's record shows itself; such a pair goes to review, never
- * auto-link. Otherwise the match probability is compared with the two thresholds.
+ * of their demographics clearly disagree (the sum of the other fields' weights is below `nhsDemographicsFloor`, or
+ * a level marked `contradictsIdentifier` is met, such as twins' different forenames), which is how a number typed
+ * into the wrong person's record shows itself; such a pair goes to review, never auto-link. Otherwise the match probability is compared with the two thresholds.
  */
 import { type FieldEvidence, type LinkageModel, scorePair } from './model.js';
 import type { PreparedRecord } from './record.js';
@@ -47,7 +47,10 @@ export function decide(
   const nhs = score.evidence[identifying];
   if (nhs !== undefined) {
     const others = score.weight - nhs.weight;
-    return others >= thresholds.nhsDemographicsFloor
+    const contradicted = model.comparisons.some(
+      (comparison, c) => comparison.levels[score.vector[c] ?? 0]?.contradictsIdentifier === true,
+    );
+    return others >= thresholds.nhsDemographicsFloor && !contradicted
       ? { outcome: 'auto-link', reason: 'nhs-number', ...base }
       : { outcome: 'review', reason: 'nhs-number-demographics-disagree', ...base };
   }
