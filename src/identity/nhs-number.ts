@@ -83,16 +83,23 @@ export const SYNTHETIC_RANGE_CAPACITY = 9_090_909;
 export function checkDigitOfStem(stem: number): number | undefined {
   if (!Number.isInteger(stem) || stem < 0 || stem > 999_999_999)
     throw new Error('stem must be a whole number of at most nine digits');
+  const result = 11 - (stemWeightedSum(stem) % 11);
+  if (result === 11) return 0;
+  return result === 10 ? undefined : result;
+}
+
+/**
+ * The sum of a nine-digit stem's digits weighted 10, 9, …, 2 (the last digit weighs 2): the check digit's rule. A stem
+ * has no valid check digit when this leaves 1 on division by 11.
+ */
+export function stemWeightedSum(stem: number): number {
   let sum = 0;
   let rest = stem;
-  // The last digit weighs 2, the first 10.
   for (let weight = 2; weight <= 10; weight++) {
     sum += (rest % 10) * weight;
     rest = Math.floor(rest / 10);
   }
-  const result = 11 - (sum % 11);
-  if (result === 11) return 0;
-  return result === 10 ? undefined : result;
+  return sum;
 }
 
 /** The number with the given nine-digit stem (e.g. 990123456 → 990 123 456 + check digit), or undefined. */

@@ -9,6 +9,7 @@
 import {
   checkDigitOfStem,
   nhsNumberOfStem,
+  stemWeightedSum,
   SYNTHETIC_RANGE_CAPACITY,
   TEST_RANGE_CAPACITY,
 } from '../identity/nhs-number.js';
@@ -25,17 +26,6 @@ export function rangeFor(chunks: number, chunkSize: number): NhsNumberRange | un
   if (needed <= TEST_RANGE_CAPACITY) return 'test';
   if (needed <= SYNTHETIC_RANGE_CAPACITY) return 'synthetic';
   return undefined;
-}
-
-/** The sum of a nine-digit stem's digits weighted 10, 9, …, 2 (the check digit's rule). */
-function weightedSum(stem: number): number {
-  let sum = 0;
-  let rest = stem;
-  for (let weight = 2; weight <= 10; weight++) {
-    sum += (rest % 10) * weight;
-    rest = Math.floor(rest / 10);
-  }
-  return sum;
 }
 
 export class NhsNumberPool {
@@ -58,7 +48,7 @@ export class NhsNumberPool {
     let n = 0;
     for (let high = first / 1000; high <= 999_999; high++) {
       // The weighted sum of the first six digits is that of the whole stem high·1000, less the last three (zeros).
-      const sum = weightedSum(high * 1000);
+      const sum = stemWeightedSum(high * 1000);
       for (let low = 0; low < 1000; low++) {
         if ((sum + (lastThree[low] ?? 0)) % 11 !== 1) stems[n++] = high * 1000 + low;
       }
