@@ -114,6 +114,28 @@ async function openForChange(
   return ok(record);
 }
 
+/**
+ * A draft its proposer may change, locked, at the version they read: refused with `refusals.submitted` once routed,
+ * `refusals.notProposer` for anyone else, and as stale when it has moved on since they read it.
+ */
+async function openDraft(
+  tx: Queryable,
+  ctx: GovernanceContext,
+  actor: Actor,
+  id: number,
+  expectedVersion: number,
+  refusals: { readonly submitted: Problem; readonly notProposer: Problem },
+): Promise<Result<ProposalRecord, Problem>> {
+  const opened = await openForChange(tx, ctx, actor, id);
+  if (!opened.ok) return opened;
+  const record = opened.value;
+  const facts = factsOf(record);
+  if (facts.submitted) return err(refusals.submitted);
+  if (!mayEdit(actor, facts)) return err(refusals.notProposer);
+  if (record.version !== expectedVersion) return err(staleVersion(record.version, expectedVersion));
+  return ok(record);
+}
+
 /** Carries a refusal out of a transaction, so the transaction rolls back. */
 class Refused extends Error {
   constructor(readonly problem: Problem) {
@@ -176,22 +198,16 @@ export async function editDraft(
     );
   }
   const result = await inTransaction(ctx.db, async (tx) => {
-    const opened = await openForChange(tx, ctx, actor, id);
+    const opened = await openDraft(tx, ctx, actor, id, expected.value, {
+      submitted: problem(
+        'conflict',
+        'This proposal has been submitted, so it can no longer be edited.',
+        'A member who thinks its routing is wrong can challenge it.',
+      ),
+      notProposer: problem('forbidden', 'Only the officer who drafted it may edit it.'),
+    });
     if (!opened.ok) return opened;
     const record = opened.value;
-    const facts = factsOf(record);
-    if (facts.submitted) {
-      return err(
-        problem(
-          'conflict',
-          'This proposal has been submitted, so it can no longer be edited.',
-          'A member who thinks its routing is wrong can challenge it.',
-        ),
-      );
-    }
-    if (!mayEdit(actor, facts))
-      return err(problem('forbidden', 'Only the officer who drafted it may edit it.'));
-    if (record.version !== expected.value) return err(staleVersion(record.version, expected.value));
     const next = record.version + 1;
     await insertVersion(tx, id, next, checked.value, actor, ctx.now);
     await audit(tx, id, 'proposal-edited', { version: next }, actor, ctx.now);
@@ -216,18 +232,16 @@ export async function submitProposal(
   const expected = expectedVersion(version);
   if (!expected.ok) return err(badInput('submission', [expected.error]));
   const result = await inTransaction(ctx.db, async (tx) => {
-    const opened = await openForChange(tx, ctx, actor, id);
+    const opened = await openDraft(tx, ctx, actor, id, expected.value, {
+      submitted: problem(
+        'conflict',
+        'This proposal has already been submitted and routed.',
+        'See its routing.',
+      ),
+      notProposer: problem('forbidden', 'Only the officer who drafted it may submit it.'),
+    });
     if (!opened.ok) return opened;
     const record = opened.value;
-    const facts = factsOf(record);
-    if (facts.submitted) {
-      return err(
-        problem('conflict', 'This proposal has already been submitted and routed.', 'See its routing.'),
-      );
-    }
-    if (!mayEdit(actor, facts))
-      return err(problem('forbidden', 'Only the officer who drafted it may submit it.'));
-    if (record.version !== expected.value) return err(staleVersion(record.version, expected.value));
     const partnership = await partnershipIn(tx, ctx.partnershipId);
     const input = routingInput(record.content);
     const routing = routeProposal(partnership, input, ctx.today);
