@@ -40,6 +40,13 @@ const toRecord = (row: Record<string, string>): LinkRecord => ({
   surname: blankToUndefined(row.surname),
   dateOfBirth: blankToUndefined(row.date_of_birth),
   postcode: blankToUndefined(row.postcode),
+  address: blankToUndefined(
+    [`${row.street_number ?? ''} ${row.address_1 ?? ''}`, row.address_2, row.suburb]
+      .map((part) => part?.trim() ?? '')
+      .filter((part) => part !== '')
+      .join(', '),
+  ),
+  otherIdentifier: blankToUndefined(row.soc_sec_id),
 });
 
 const left = readRows('dataset4a.csv').map(toRecord);

@@ -33,6 +33,24 @@ describe('blocking', () => {
     expect(candidatePairs(DEFAULT_BLOCKING_RULES, [one], [other])).toEqual([[0, 0]]);
   });
 
+  it('brings together a pair whose names, date and postcode all differ but whose street address is the same', () => {
+    const one = prepareRecord({
+      id: 'x',
+      forename: 'Harrison',
+      surname: 'Capurso',
+      postcode: 'LS6 2AB',
+      address: '7 Erldunda Circuit, Headingley',
+    });
+    const other = prepareRecord({
+      id: 'y',
+      forename: 'Capurso',
+      surname: 'Ruby',
+      postcode: 'LS6 2BA',
+      address: '7 Erldunda Circiut',
+    });
+    expect(candidatePairs(DEFAULT_BLOCKING_RULES, [one], [other])).toEqual([[0, 0]]);
+  });
+
   it('blocks nothing on a missing key', () => {
     const empty = [prepareRecord({ id: 'x' }), prepareRecord({ id: 'y' })];
     expect(candidatePairs(DEFAULT_BLOCKING_RULES, empty)).toEqual([]);

@@ -30,6 +30,19 @@ export const DEFAULT_BLOCKING_RULES: readonly BlockingRule[] = [
       r.postcode === undefined || r.forename === undefined ? undefined : `${r.postcode}|${r.forename[0]}`,
   },
   {
+    // A pair whose names, date of birth and postcode are all damaged can still share the street address. The first
+    // word of the street, not all of it, because a street name is where typing errors and run-together words go.
+    name: 'same house number and first address word',
+    key: (r) => {
+      const first = r.address?.words.split(' ', 1)[0];
+      return r.address === undefined || r.address.numbers === '' || first === undefined || first === ''
+        ? undefined
+        : `${r.address.numbers}|${first}`;
+    },
+  },
+  { name: 'same other identifier', key: (r) => r.otherIdentifier },
+  { name: 'same email', key: (r) => r.email },
+  {
     // Catches a pair whose date of birth and postcode both differ (a move and a mistyped date). The two codes are
     // put in order so a forename and surname written the wrong way round still share the key.
     name: 'same forename and surname sounds, in either order',

@@ -102,6 +102,41 @@ describe('sex, postcode and NHS number levels', () => {
   });
 });
 
+describe('address, email and other identifier levels', () => {
+  const home = { ...base, address: 'Flat 3, 12 High Street, Leeds' };
+  it.each([
+    ['flat 3 12 high street leeds', 'exact'],
+    ['Flat 3, 12 Hihg Street, Leeds', 'same numbers, words alike'],
+    // A town left out: half the words of the shorter address are in the other.
+    ['Flat 3, 12 High Street', 'same numbers, words alike'],
+    ['Flat 4, 12 High Street, Leeds', 'words alike, numbers differ'],
+    ['Flat 3, 12 Moor Lane, Bradford', 'same house number only'],
+    ['1 Moor Lane, Bradford', 'else'],
+    ['  ,  ', 'missing'],
+  ])('"Flat 3, 12 High Street, Leeds" vs "%s" → %s', (address, level) => {
+    expect(levelOf('address', home, { ...home, address })).toBe(level);
+  });
+
+  it('compares emails in lower case, and ignores a value that is not an email', () => {
+    const mail = { ...base, email: 'Cath.Hepworth@example.org ' };
+    expect(levelOf('email', mail, { ...mail, email: 'cath.hepworth@example.org' })).toBe('exact');
+    expect(levelOf('email', mail, { ...mail, email: 'cath.hepwroth@example.org' })).toBe(
+      'jaro-winkler ≥ 0.88',
+    );
+    expect(levelOf('email', mail, { ...mail, email: 'tariq@example.com' })).toBe('else');
+    expect(levelOf('email', mail, { ...mail, email: 'not an email' })).toBe('missing');
+  });
+
+  it('allows one keying error in another identifier, ignoring its formatting', () => {
+    const held = { ...base, otherIdentifier: 'SC-530 4218' };
+    expect(levelOf('otherIdentifier', held, { ...held, otherIdentifier: 'sc5304218' })).toBe('exact');
+    expect(levelOf('otherIdentifier', held, { ...held, otherIdentifier: 'SC5304281' })).toBe(
+      'one keying error',
+    );
+    expect(levelOf('otherIdentifier', held, { ...held, otherIdentifier: 'SC5314219' })).toBe('else');
+  });
+});
+
 describe('nickname table', () => {
   it('links names that share a group, both ways, and not a name to itself', () => {
     const index = compileNicknames();

@@ -7,6 +7,7 @@
  * A level may name a term-frequency field: an exact match on a rare surname is stronger evidence than one on Smith,
  * so the model replaces the level's u by how common the value is (`model.ts`).
  */
+import { withinOneEdit } from './edit-distance.js';
 import { jaroWinkler } from './jaro-winkler.js';
 import { compileNicknames, type NicknameIndex } from './nicknames.js';
 import type { PreparedRecord } from './record.js';
@@ -143,6 +144,73 @@ export const postcodeComparison: Comparison = {
   ],
 };
 
+/**
+ * The words of two addresses are alike: Jaro–Winkler over the whole word string (a typing error), or at least half
+ * the words of the shorter address found in the other (a town added or left out, "Street" against "St").
+ */
+const ADDRESS_SIMILARITY = 0.88;
+function addressWordsAlike(a: PreparedRecord, b: PreparedRecord): boolean {
+  if (a.address === undefined || b.address === undefined) return false;
+  if (a.address.words === b.address.words) return true;
+  if (jaroWinkler(a.address.words, b.address.words) >= ADDRESS_SIMILARITY) return true;
+  const [fewer, more] =
+    a.address.wordSet.size <= b.address.wordSet.size
+      ? [a.address.wordSet, b.address.wordSet]
+      : [b.address.wordSet, a.address.wordSet];
+  if (fewer.size === 0) return false;
+  let shared = 0;
+  for (const word of fewer) if (more.has(word)) shared++;
+  return 2 * shared >= fewer.size;
+}
+
+export const addressComparison: Comparison = {
+  field: 'address',
+  levels: [
+    missing('address'),
+    {
+      label: 'exact',
+      test: (a, b) => a.address?.numbers === b.address?.numbers && a.address?.words === b.address?.words,
+    },
+    {
+      label: 'same numbers, words alike',
+      test: (a, b) => a.address?.numbers === b.address?.numbers && addressWordsAlike(a, b),
+    },
+    // A mistyped house number, or another flat in the same building: the weight EM gives it tells which is commoner.
+    { label: 'words alike, numbers differ', test: addressWordsAlike },
+    {
+      label: 'same house number only',
+      test: (a, b) => a.address?.numbers !== '' && a.address?.numbers === b.address?.numbers,
+    },
+    { label: 'else', test: always },
+  ],
+};
+
+export const emailComparison: Comparison = {
+  field: 'email',
+  levels: [
+    missing('email'),
+    { label: 'exact', test: (a, b) => a.email === b.email },
+    { label: 'jaro-winkler ≥ 0.88', test: (a, b) => jw(a.email, b.email) >= 0.88 },
+    { label: 'else', test: always },
+  ],
+};
+
+export const otherIdentifierComparison: Comparison = {
+  field: 'otherIdentifier',
+  levels: [
+    missing('otherIdentifier'),
+    { label: 'exact', test: (a, b) => a.otherIdentifier === b.otherIdentifier },
+    {
+      label: 'one keying error',
+      test: (a, b) =>
+        a.otherIdentifier !== undefined &&
+        b.otherIdentifier !== undefined &&
+        withinOneEdit(a.otherIdentifier, b.otherIdentifier),
+    },
+    { label: 'else', test: always },
+  ],
+};
+
 /** Only valid numbers reach a PreparedRecord, so "equal" here means equal and valid. */
 export const nhsNumberComparison: Comparison = {
   field: 'nhsNumber',
@@ -162,6 +230,9 @@ export function defaultComparisons(nicknames: NicknameIndex = compileNicknames()
     dateOfBirthComparison,
     sexComparison,
     postcodeComparison,
+    addressComparison,
+    emailComparison,
+    otherIdentifierComparison,
   ];
 }
 

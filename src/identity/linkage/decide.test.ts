@@ -66,6 +66,9 @@ describe('decisions', () => {
       ['dateOfBirth', 'exact'],
       ['sex', 'exact'],
       ['postcode', 'full'],
+      ['address', 'missing'],
+      ['email', 'missing'],
+      ['otherIdentifier', 'missing'],
     ]);
     expect(decision.evidence.reduce((s, e) => s + e.weight, 0)).toBeCloseTo(decision.weight, 10);
   });

@@ -60,3 +60,44 @@ export function parseDate(text: string | undefined): DateParts | undefined {
     return undefined;
   return { year, month, day };
 }
+
+/**
+ * An address's lines (everything before the postcode), split for comparison: the tokens carrying digits (house and
+ * flat numbers, in order) and the words. Numbers and words are compared apart because they fail differently: a
+ * mistyped or missing house number leaves the street, and the same street with another number is a neighbour.
+ */
+export interface AddressParts {
+  /** Tokens with a digit, in order, space-separated ("3 12" for "Flat 3, 12 High Street"); '' when none. */
+  readonly numbers: string;
+  /** The words, in order, space-separated. */
+  readonly words: string;
+  readonly wordSet: ReadonlySet<string>;
+}
+
+export function normaliseAddress(text: string | undefined): AddressParts | undefined {
+  if (text === undefined) return undefined;
+  const tokens = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((token) => token !== '');
+  if (tokens.length === 0) return undefined;
+  const numbers = tokens.filter((token) => /\d/.test(token));
+  const words = tokens.filter((token) => !/\d/.test(token));
+  return { numbers: numbers.join(' '), words: words.join(' '), wordSet: new Set(words) };
+}
+
+/** An email address in lower case without surrounding space; undefined unless it has one @ with text either side. */
+export function normaliseEmail(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const email = text.trim().toLowerCase();
+  return /^[^@\s]+@[^@\s]+$/.test(email) ? email : undefined;
+}
+
+/** An identifier as upper-case letters and digits only (spaces, dashes and dots are formatting). */
+export function normaliseIdentifier(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const compact = text.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return compact === '' ? undefined : compact;
+}

@@ -6,7 +6,17 @@
  */
 import { isValidNhsNumber, normaliseNhsNumber } from '../nhs-number.js';
 import { nysiis } from './nysiis.js';
-import { type DateParts, normaliseName, normalisePostcode, outwardCode, parseDate } from './normalise.js';
+import {
+  type AddressParts,
+  type DateParts,
+  normaliseAddress,
+  normaliseEmail,
+  normaliseIdentifier,
+  normaliseName,
+  normalisePostcode,
+  outwardCode,
+  parseDate,
+} from './normalise.js';
 
 export type Sex = 'male' | 'female' | 'other' | 'unknown';
 
@@ -19,6 +29,14 @@ export interface LinkRecord {
   readonly sex?: Sex | undefined;
   readonly postcode?: string | undefined;
   readonly nhsNumber?: string | undefined;
+  /** The address lines before the postcode, as free text ("Flat 3, 12 High Street, Leeds"). */
+  readonly address?: string | undefined;
+  readonly email?: string | undefined;
+  /**
+   * An identifier other than the NHS number that the records being linked share: a council's social care id held by
+   * the council and its providers, a trust's hospital number across the trust's systems, a number a benchmark carries.
+   */
+  readonly otherIdentifier?: string | undefined;
 }
 
 export interface PreparedRecord {
@@ -34,6 +52,9 @@ export interface PreparedRecord {
   readonly district: string | undefined;
   /** Only a valid NHS number is kept: an invalid one is a typing error and compares as missing. */
   readonly nhsNumber: string | undefined;
+  readonly address: AddressParts | undefined;
+  readonly email: string | undefined;
+  readonly otherIdentifier: string | undefined;
 }
 
 export function prepareRecord(record: LinkRecord): PreparedRecord {
@@ -52,5 +73,8 @@ export function prepareRecord(record: LinkRecord): PreparedRecord {
     postcode,
     district: outwardCode(postcode),
     nhsNumber: nhs !== undefined && nhs !== '' && isValidNhsNumber(nhs) ? nhs : undefined,
+    address: normaliseAddress(record.address),
+    email: normaliseEmail(record.email),
+    otherIdentifier: normaliseIdentifier(record.otherIdentifier),
   };
 }
