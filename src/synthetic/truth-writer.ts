@@ -85,7 +85,7 @@ interface Column {
 /** "None" in the simulator's own columns: −1 in indexes (organisation, setting, reason). */
 const NO_INDEX = -1;
 
-function rows(columns: readonly Column[], length: number): RowSource {
+export function rows(columns: readonly Column[], length: number): RowSource {
   // The validity mask of one block: a bit a row, set when the row holds a value.
   const mask = new Uint8Array(BLOCK / 8);
   return {
@@ -158,7 +158,7 @@ function periodEnds(person: Int32Array, from: Int32Array, rows: number): Int32Ar
  * plain text. Passing each string to DuckDB one by one, or looking indexes up in a list in SQL, cost more than half
  * of writing the persons and addresses. The narrowest width that leaves its largest value free to mean "none".
  */
-function wordColumn(name: string, rows: number, value: (row: number) => string | null | undefined): Column {
+export function wordColumn(name: string, rows: number, value: (row: number) => string | null | undefined): Column {
   const positions = new Map<string, number>();
   const words: string[] = [];
   const indexes = new Int32Array(rows);
@@ -184,9 +184,12 @@ function wordColumn(name: string, rows: number, value: (row: number) => string |
     });
     return array;
   };
-  if (words.length < 0xff)
+  // DuckDB stores an ENUM of up to 255 members in one byte and of up to 65,535 in two, so the index array must be as
+  // wide as that: one width too many, and every other row reads the high byte of its neighbour (index 0). At most
+  // 255 members leaves 0xff, past the last index, free to mean "none" (and likewise 0xffff).
+  if (words.length <= 0xff)
     return { name, type: ENUM8(words), values: narrow(new Uint8Array(rows), 0xff), none: 0xff };
-  if (words.length < 0xffff)
+  if (words.length <= 0xffff)
     return { name, type: ENUM16(words), values: narrow(new Uint16Array(rows), 0xffff), none: 0xffff };
   return {
     name,
