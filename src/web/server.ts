@@ -22,6 +22,8 @@ import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
 import { governanceApi } from './routes/governance-api.js';
 import { governancePages } from './routes/governance-pages.js';
+import { identityApi } from './routes/identity-api.js';
+import { identityPages } from './routes/identity-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
@@ -282,5 +284,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(governanceApi, context);
+  await app.register(identityPages, context);
+  await app.register(identityApi, context);
   return app;
 }
