@@ -27,6 +27,7 @@ import {
   userDeactivate,
   userUnlock,
 } from './commands/access.js';
+import { LINK_OPTIONS, runLink } from './commands/link.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -54,6 +55,8 @@ interface Command {
   readonly details: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
   readonly positionals: number;
+  /** When some of the positionals are optional: how many are required. */
+  readonly requiredPositionals?: number;
   run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
 }
 
@@ -317,6 +320,27 @@ const commands: Record<string, Command> = {
       return EXIT.ok;
     },
   },
+  link: {
+    summary: 'link two CSV files of people, or deduplicate one, writing clusters and scored pairs',
+    usage:
+      'accord link <left.csv> [right.csv] --map <field>=<column>,… --out <dir> [--on-error stop|skip|missing]\n' +
+      '            [--all-pairs]',
+    details:
+      'Probabilistic record linkage (Fellegi-Sunter, default settings; see docs/identity.md) of the records of\n' +
+      'left.csv with those of right.csv, or of left.csv with itself when right.csv is not given. --map says which\n' +
+      'column holds each field: id (required), forename, surname, dateOfBirth, sex, postcode, nhsNumber, address,\n' +
+      'email, otherIdentifier; several columns joined with + are read as one (address=line_1+line_2+town).\n' +
+      'Every row is checked (cells, empty or repeated id, NHS number check digit, date of birth real and from 1880\n' +
+      'to today, sex, email) and each problem reported with its line. --on-error stop (default): write nothing if\n' +
+      'there is any; skip: link the good rows; missing: also keep rows whose only fault is a value, without it.\n' +
+      'Writes <dir>/clusters.csv (record_id, source, cluster_id: one cluster per person, from the auto-links) and\n' +
+      '<dir>/pairs.csv (the pairs auto-linked or for review, or with --all-pairs every candidate pair, with the\n' +
+      "probability, weight and each field's level and weight).",
+    options: LINK_OPTIONS,
+    positionals: 2,
+    requiredPositionals: 1,
+    run: (values, positionals) => runLink(values, positionals, { out, fail }),
+  },
   'token create': {
     summary: "create an API token for a partner organisation's system",
     usage:
@@ -472,8 +496,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     out(commandHelp(name, command));
     return EXIT.ok;
   }
-  if (parsed.positionals.length !== command.positionals) {
-    fail(`accord ${name}: expected ${command.positionals} argument(s), got ${parsed.positionals.length}\n`);
+  const required = command.requiredPositionals ?? command.positionals;
+  if (parsed.positionals.length < required || parsed.positionals.length > command.positionals) {
+    const expected =
+      required === command.positionals ? `${required}` : `${required} to ${command.positionals}`;
+    fail(`accord ${name}: expected ${expected} argument(s), got ${parsed.positionals.length}\n`);
     fail(commandHelp(name, command));
     return EXIT.usage;
   }
