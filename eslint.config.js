@@ -50,6 +50,7 @@ export default tseslint.config(
       'src/synthetic/**',
       'src/identity/**',
       'src/governance/**',
+      'src/money/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },

@@ -1,0 +1,64 @@
+/**
+ * @module money
+ * Money (issue 8; docs/money.md). So far: the ledger — a double-entry journal in integer pence, per partnership,
+ * with a chart of accounts by organisation, place, programme and category, monthly periods that close for good,
+ * postings and reversing entries, and the trial balance and balances by dimension. Later: budgets and actuals, fair
+ * shares, pooled budgets and transformation funding, on top of this journal.
+ */
+export {
+  ACCOUNT_KINDS,
+  AccountInput,
+  DIMENSIONS,
+  checkAccount,
+  normalSide,
+  type Account,
+  type AccountKind,
+  type Dimension,
+  type NewAccount,
+} from './chart.js';
+export type { Actor, LedgerContext } from './context.js';
+export {
+  ACCOUNT_CODE,
+  EntryInput,
+  ReversalInput,
+  checkEntry,
+  type BooksFacts,
+  type EntryLine,
+  type ProposedEntry,
+  type ReversalRequest,
+} from './ledger.js';
+export {
+  comparePeriods,
+  financialYearLabel,
+  inRange,
+  onlyPeriod,
+  periodDates,
+  periodLabel,
+  periodOfDate,
+  wholeYear,
+  type PeriodRange,
+  type PeriodRef,
+} from './periods.js';
+export { closeAccount, openAccount, openFinancialYear } from './books.js';
+export { closePeriod, postEntry, reverseEntry } from './posting.js';
+export {
+  readChart,
+  readEntries,
+  readEntry,
+  readPeriods,
+  type Closure,
+  type PeriodRecord,
+  type PostedEntry,
+  type PostedLine,
+  type Stamp,
+} from './repository.js';
+export {
+  balancesBy,
+  trialBalance,
+  type BalanceRow,
+  type Balances,
+  type Grouping,
+  type Totals,
+  type TrialBalance,
+  type TrialBalanceRow,
+} from './reports.js';
