@@ -44,12 +44,27 @@ const toRecord = (row: RecordRow): StoredRecord => ({
 });
 
 /**
- * Serialises every change to the index: matching reads the candidates and then writes a decision that depends on
- * them, so two records of one new person arriving together must not both start a person.
+ * The index's locks, so matching, which reads the candidates and then writes a decision depending on them, never
+ * races another change. A merge, unmerge or review decision moves records between persons: it takes the index
+ * exclusively (`lockIndex`). A record arriving takes the index shared, then each of its blocking keys and its own
+ * (organisation, local id) exclusively (`lockForArrival`): two records of one new person share a key, so they are
+ * matched one after the other and make one person; records that share no key could never be matched with each other,
+ * so they go side by side. Keys are locked in one statement in the order of their hashes, so two arrivals cannot
+ * deadlock; a hash collision only makes two arrivals wait for each other.
  */
-const INDEX_LOCK = 7_201_717; // an arbitrary constant naming "Accord identity index" among advisory locks
+const INDEX_LOCK = 7_201_717; // arbitrary constants naming "Accord identity index" among advisory locks
+const KEY_LOCKS = 7_201_718;
 export async function lockIndex(tx: Queryable): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [INDEX_LOCK]);
+}
+
+export async function lockForArrival(tx: Queryable, keys: readonly string[]): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [INDEX_LOCK]);
+  await tx.query(
+    `SELECT count(pg_advisory_xact_lock($2::int, h)) FROM (
+       SELECT DISTINCT hashtext(key) AS h FROM unnest($1::text[]) AS k(key) ORDER BY h) AS ordered`,
+    [keys, KEY_LOCKS],
+  );
 }
 
 export async function findRecord(

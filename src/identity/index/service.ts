@@ -84,7 +84,6 @@ const sameDemographics = (a: repo.Demographics, b: repo.Demographics) => {
 };
 
 async function openReviews(
-  index: IdentityIndex,
   tx: Queryable,
   recordId: number,
   personId: string,
@@ -140,8 +139,13 @@ export async function addRecord(
   incoming: IncomingRecord,
   actor?: Actor,
 ): Promise<AddOutcome> {
+  const arriving = prepareRecord({ ...incoming.demographics, id: 'incoming' });
+  const locks = [
+    `record|${incoming.organisation}|${incoming.localId}`,
+    ...blockingKeys(index.blockingRules, arriving),
+  ];
   return index.db.transaction(async (tx) => {
-    await repo.lockIndex(tx);
+    await repo.lockForArrival(tx, locks);
     const at = index.now();
     const existing = await repo.findRecord(tx, incoming.organisation, incoming.localId);
     if (existing !== undefined) {
@@ -189,7 +193,7 @@ export async function addRecord(
             ]),
         ...plan.reviews,
       ];
-      const opened = await openReviews(index, tx, existing.id, existing.personId, reviews, at);
+      const opened = await openReviews(tx, existing.id, existing.personId, reviews, at);
       return {
         status: 'updated',
         recordId: existing.id,
@@ -199,8 +203,7 @@ export async function addRecord(
       };
     }
 
-    const prepared = prepareRecord({ ...incoming.demographics, id: 'incoming' });
-    const { keys, plan } = await matchCandidates(index, tx, prepared);
+    const { keys, plan } = await matchCandidates(index, tx, arriving);
     let personId = plan.join?.personId;
     if (personId === undefined) {
       personId = randomUUID();
@@ -237,7 +240,7 @@ export async function addRecord(
       },
       at,
     );
-    const opened = await openReviews(index, tx, recordId, personId, plan.reviews, at);
+    const opened = await openReviews(tx, recordId, personId, plan.reviews, at);
     return {
       status: plan.join === undefined ? 'new-person' : 'joined',
       recordId,
