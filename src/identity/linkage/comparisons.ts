@@ -29,9 +29,28 @@ export interface ComparisonLevel {
   readonly contradictsIdentifier?: boolean;
 }
 
+/**
+ * Names a compiled implementation of a comparison's levels (`compiled-comparisons.ts`): the same levels as the data,
+ * written as one function that computes each similarity once per pair. The data stay the definition; a test checks
+ * the compiled function gives the same level as the data on many random pairs. Plain data, so it can be sent to a
+ * worker thread, which builds the same function there.
+ */
+export type ComparisonKernel =
+  | { readonly kind: 'nhsNumber' }
+  | { readonly kind: 'forename'; readonly nicknames: readonly (readonly string[])[] }
+  | { readonly kind: 'surname' }
+  | { readonly kind: 'dateOfBirth' }
+  | { readonly kind: 'sex' }
+  | { readonly kind: 'postcode' }
+  | { readonly kind: 'address' }
+  | { readonly kind: 'email' }
+  | { readonly kind: 'otherIdentifier' };
+
 export interface Comparison {
   readonly field: string;
   readonly levels: readonly ComparisonLevel[];
+  /** A compiled implementation of exactly these levels, if there is one; without it the levels are tested in turn. */
+  readonly kernel?: ComparisonKernel;
 }
 
 function missing(field: keyof PreparedRecord): ComparisonLevel {
@@ -55,6 +74,7 @@ const transposed: ComparisonLevel['test'] = (a, b) =>
 export function forenameComparison(nicknames: NicknameIndex): Comparison {
   return {
     field: 'forename',
+    kernel: { kind: 'forename', nicknames: nicknames.groups },
     levels: [
       missing('forename'),
       { label: 'exact', termFrequency: 'forename', test: (a, b) => a.forename === b.forename },
@@ -81,6 +101,7 @@ export function forenameComparison(nicknames: NicknameIndex): Comparison {
 
 export const surnameComparison: Comparison = {
   field: 'surname',
+  kernel: { kind: 'surname' },
   levels: [
     missing('surname'),
     { label: 'exact', termFrequency: 'surname', test: (a, b) => a.surname === b.surname },
@@ -100,6 +121,7 @@ export const surnameComparison: Comparison = {
 
 export const dateOfBirthComparison: Comparison = {
   field: 'dateOfBirth',
+  kernel: { kind: 'dateOfBirth' },
   levels: [
     missing('dob'),
     {
@@ -127,6 +149,7 @@ export const dateOfBirthComparison: Comparison = {
 
 export const sexComparison: Comparison = {
   field: 'sex',
+  kernel: { kind: 'sex' },
   levels: [
     missing('sex'),
     { label: 'exact', test: (a, b) => a.sex === b.sex },
@@ -136,6 +159,7 @@ export const sexComparison: Comparison = {
 
 export const postcodeComparison: Comparison = {
   field: 'postcode',
+  kernel: { kind: 'postcode' },
   levels: [
     missing('postcode'),
     { label: 'full', test: (a, b) => a.postcode === b.postcode },
@@ -165,6 +189,7 @@ function addressWordsAlike(a: PreparedRecord, b: PreparedRecord): boolean {
 
 export const addressComparison: Comparison = {
   field: 'address',
+  kernel: { kind: 'address' },
   levels: [
     missing('address'),
     {
@@ -187,6 +212,7 @@ export const addressComparison: Comparison = {
 
 export const emailComparison: Comparison = {
   field: 'email',
+  kernel: { kind: 'email' },
   levels: [
     missing('email'),
     { label: 'exact', test: (a, b) => a.email === b.email },
@@ -197,6 +223,7 @@ export const emailComparison: Comparison = {
 
 export const otherIdentifierComparison: Comparison = {
   field: 'otherIdentifier',
+  kernel: { kind: 'otherIdentifier' },
   levels: [
     missing('otherIdentifier'),
     { label: 'exact', test: (a, b) => a.otherIdentifier === b.otherIdentifier },
@@ -214,6 +241,7 @@ export const otherIdentifierComparison: Comparison = {
 /** Only valid numbers reach a PreparedRecord, so "equal" here means equal and valid. */
 export const nhsNumberComparison: Comparison = {
   field: 'nhsNumber',
+  kernel: { kind: 'nhsNumber' },
   levels: [
     missing('nhsNumber'),
     { label: 'equal and valid', identifies: true, test: (a, b) => a.nhsNumber === b.nhsNumber },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from './comparisons.js';
-import { estimateU, expectationMaximisation, patternCounts } from './estimate.js';
+import { estimateU, expectationMaximisation, patternCounts, patternCountsOfColumn } from './estimate.js';
 import { seededRng, type Rng } from './random.js';
 import { prepareRecord } from './record.js';
 import { surnameComparison } from './comparisons.js';
@@ -89,6 +89,19 @@ describe('expectation maximisation', () => {
   it('counts identical vectors once with their multiplicity', () => {
     const patterns = patternCounts([Uint8Array.of(1, 2), Uint8Array.of(1, 2), Uint8Array.of(0, 1)]);
     expect(patterns.map((p) => p.count).sort()).toEqual([1, 2]);
+  });
+
+  it('counts vectors kept one after another in one array as it counts separate vectors', () => {
+    const comparisons = [field('a', 3), field('b', 5), field('c', 4)];
+    const rng = seededRng(5);
+    const column = Uint8Array.from({ length: 3 * 20_000 }, (_, k) => rng.int([3, 5, 4][k % 3] ?? 1));
+    const separate = Array.from({ length: 20_000 }, (_, k) => column.slice(3 * k, 3 * k + 3));
+    const asText = (patterns: { vector: Uint8Array; count: number }[]) =>
+      patterns.map((p) => `${p.vector.join(',')}:${p.count}`).sort();
+    const fromColumn = patternCountsOfColumn(comparisons, column);
+    expect(asText(fromColumn)).toEqual(asText(patternCounts(separate)));
+    expect(fromColumn.reduce((sum, p) => sum + p.count, 0)).toBe(20_000);
+    expect(fromColumn.length).toBe(3 * 5 * 4);
   });
 });
 

@@ -13,13 +13,18 @@
  * pairs are random. Identical comparison vectors are counted once with a multiplicity, so each iteration costs the
  * number of distinct patterns, not of pairs.
  */
-import { compareRecords, type Comparison } from './comparisons.js';
+import { type Comparison, compareRecords } from './comparisons.js';
 import type { PreparedRecord } from './record.js';
 import { seededRng } from './random.js';
 
 export interface UEstimateOptions {
   readonly samples?: number;
   readonly seed?: number;
+  /**
+   * Writes the comparison vector of left[i] and right[j] into `out`: a compiled comparer (`compiled-comparisons.ts`)
+   * when the caller has one; by default the comparisons' data are run on the records.
+   */
+  readonly compare?: (i: number, j: number, out: Uint8Array) => void;
 }
 
 /**
@@ -37,14 +42,17 @@ export function estimateU(
   const counts = comparisons.map((c) => new Array<number>(c.levels.length).fill(1));
   if (left.length === 0 || right.length === 0) return normaliseCounts(comparisons, counts);
   const same = left === right;
+  const vector = new Uint8Array(comparisons.length);
+  const compare =
+    options.compare ??
+    ((i: number, j: number, out: Uint8Array) => {
+      out.set(compareRecords(comparisons, left[i] as PreparedRecord, right[j] as PreparedRecord));
+    });
   for (let s = 0; s < samples; s++) {
     const i = rng.int(left.length);
     const j = rng.int(right.length);
     if (same && i === j) continue;
-    const a = left[i];
-    const b = right[j];
-    if (a === undefined || b === undefined) continue;
-    const vector = compareRecords(comparisons, a, b);
+    compare(i, j, vector);
     vector.forEach((level, c) => {
       const row = counts[c];
       if (row !== undefined) row[level] = (row[level] ?? 0) + 1;
@@ -109,6 +117,48 @@ export function patternCounts(vectors: Iterable<Uint8Array>): { vector: Uint8Arr
     else entry.count++;
   }
   return [...byKey.values()];
+}
+
+/**
+ * Counts identical comparison vectors once, for vectors stored one after another in one array (`width` levels each,
+ * as a large run keeps them), each vector numbered by its levels in mixed radix (the comparisons' level counts).
+ * There are few possible vectors (under a million for the default comparisons), so the counts are an array indexed
+ * by that number rather than a map: tens of millions of pairs are counted in a fraction of a second. Patterns come
+ * in the order of their numbers.
+ */
+export function patternCountsOfColumn(
+  comparisons: readonly Comparison[],
+  vectors: Uint8Array,
+): { vector: Uint8Array; count: number }[] {
+  const width = comparisons.length;
+  const radix = comparisons.map((comparison) => comparison.levels.length);
+  const possible = radix.reduce((product, levels) => product * levels, 1);
+  if (possible > 1 << 24) {
+    const each = function* () {
+      for (let offset = 0; offset < vectors.length; offset += width)
+        yield vectors.slice(offset, offset + width);
+    };
+    return patternCounts(each());
+  }
+  const counts = new Float64Array(possible);
+  for (let offset = 0; offset < vectors.length; offset += width) {
+    let code = 0;
+    for (let c = 0; c < width; c++) code = code * (radix[c] ?? 1) + (vectors[offset + c] ?? 0);
+    counts[code] = (counts[code] ?? 0) + 1;
+  }
+  const patterns: { vector: Uint8Array; count: number }[] = [];
+  counts.forEach((count, code) => {
+    if (count === 0) return;
+    const vector = new Uint8Array(width);
+    let rest = code;
+    for (let c = width - 1; c >= 0; c--) {
+      const levels = radix[c] ?? 1;
+      vector[c] = rest % levels;
+      rest = Math.floor(rest / levels);
+    }
+    patterns.push({ vector, count });
+  });
+  return patterns;
 }
 
 // A floor on m so a level never seen among likely matches keeps a finite weight.

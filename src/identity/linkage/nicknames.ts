@@ -85,6 +85,8 @@ export const NICKNAME_GROUPS: readonly (readonly string[])[] = [
 /** Whether two normalised forenames belong to a common nickname group (never true for a name and itself). */
 export interface NicknameIndex {
   areNicknames(a: string, b: string): boolean;
+  /** The groups the index was compiled from (so a worker thread can compile the same index). */
+  readonly groups: readonly (readonly string[])[];
 }
 
 export function compileNicknames(groups: readonly (readonly string[])[] = NICKNAME_GROUPS): NicknameIndex {
@@ -97,6 +99,7 @@ export function compileNicknames(groups: readonly (readonly string[])[] = NICKNA
     }
   });
   return {
+    groups,
     areNicknames(a, b) {
       if (a === b) return false;
       const ga = groupsOf.get(a);

@@ -4,6 +4,12 @@
  * case, accents, hyphens, apostrophes or spacing (O'Brien, OBRIEN, o brien; Zoë, ZOE; Smith-Jones, SMITH JONES).
  */
 
+/** Text with no character beyond ASCII (no accents to fold). */
+const isAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+};
+
 /**
  * Upper case A–Z only: diacritics folded (NFD, then combining marks dropped), a few letters NFD cannot split mapped by
  * hand, and everything else that is not a letter (hyphens, apostrophes, spaces, dots) removed. Removing rather than
@@ -12,6 +18,11 @@
  */
 export function normaliseName(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
+  // Plain ASCII (nearly every name) has no accents to fold: skip the Unicode decomposition, the costly part.
+  if (isAscii(text)) {
+    const upper = text.toUpperCase().replace(/[^A-Z]/g, '');
+    return upper === '' ? undefined : upper;
+  }
   const folded = text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -76,9 +87,7 @@ export interface AddressParts {
 
 export function normaliseAddress(text: string | undefined): AddressParts | undefined {
   if (text === undefined) return undefined;
-  const tokens = text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
+  const tokens = (isAscii(text) ? text : text.normalize('NFD').replace(/\p{M}/gu, ''))
     .toUpperCase()
     .split(/[^A-Z0-9]+/)
     .filter((token) => token !== '');

@@ -57,24 +57,82 @@ export interface PreparedRecord {
   readonly otherIdentifier: string | undefined;
 }
 
-export function prepareRecord(record: LinkRecord): PreparedRecord {
-  const forename = normaliseName(record.forename);
-  const surname = normaliseName(record.surname);
-  const postcode = normalisePostcode(record.postcode);
+/** The preparation of each field, as functions of the raw value alone (so a batch can remember them). */
+interface Preparers {
+  name(text: string | undefined): string | undefined;
+  code(name: string | undefined): string | undefined;
+  date(text: string | undefined): DateParts | undefined;
+  postcode(text: string | undefined): {
+    readonly postcode: string | undefined;
+    readonly district: string | undefined;
+  };
+  address(text: string | undefined): AddressParts | undefined;
+}
+
+const nameCode = (name: string | undefined) => (name === undefined ? undefined : nysiis(name));
+const postcodeParts = (text: string | undefined) => {
+  const postcode = normalisePostcode(text);
+  return { postcode, district: outwardCode(postcode) };
+};
+
+const direct: Preparers = {
+  name: normaliseName,
+  code: nameCode,
+  date: parseDate,
+  postcode: postcodeParts,
+  address: normaliseAddress,
+};
+
+function prepareWith(record: LinkRecord, by: Preparers): PreparedRecord {
+  const forename = by.name(record.forename);
+  const surname = by.name(record.surname);
+  const { postcode, district } = by.postcode(record.postcode);
   const nhs = record.nhsNumber === undefined ? undefined : normaliseNhsNumber(record.nhsNumber);
   return {
     id: record.id,
     forename,
     surname,
-    forenameCode: forename === undefined ? undefined : nysiis(forename),
-    surnameCode: surname === undefined ? undefined : nysiis(surname),
-    dob: parseDate(record.dateOfBirth),
+    forenameCode: by.code(forename),
+    surnameCode: by.code(surname),
+    dob: by.date(record.dateOfBirth),
     sex: record.sex === undefined || record.sex === 'unknown' ? undefined : record.sex,
     postcode,
-    district: outwardCode(postcode),
+    district,
     nhsNumber: nhs !== undefined && nhs !== '' && isValidNhsNumber(nhs) ? nhs : undefined,
-    address: normaliseAddress(record.address),
+    address: by.address(record.address),
     email: normaliseEmail(record.email),
     otherIdentifier: normaliseIdentifier(record.otherIdentifier),
   };
+}
+
+export function prepareRecord(record: LinkRecord): PreparedRecord {
+  return prepareWith(record, direct);
+}
+
+/** A function remembered by its argument, for one batch: the cache goes when the batch is done. */
+function remembered<V>(compute: (text: string | undefined) => V): (text: string | undefined) => V {
+  const cache = new Map<string | undefined, V>();
+  return (text) => {
+    const known = cache.get(text);
+    if (known !== undefined || cache.has(text)) return known as V;
+    const value = compute(text);
+    cache.set(text, value);
+    return value;
+  };
+}
+
+/**
+ * Prepares many records, each as `prepareRecord` would. Names, dates, postcodes and addresses repeat across a
+ * population (a million records hold perhaps 30,000 distinct dates of birth and a few thousand common names), so
+ * each distinct raw value is prepared once per batch; prepared values are immutable, so records may share them.
+ */
+export function prepareRecords(records: readonly LinkRecord[]): PreparedRecord[] {
+  const by: Preparers = {
+    name: remembered(normaliseName),
+    code: remembered(nameCode),
+    date: remembered(parseDate),
+    postcode: remembered(postcodeParts),
+    address: remembered(normaliseAddress),
+  };
+  return records.map((record) => prepareWith(record, by));
 }
