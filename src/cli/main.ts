@@ -27,6 +27,7 @@ import {
   userDeactivate,
   userUnlock,
 } from './commands/access.js';
+import { identityKey, identityLoad } from './commands/identity.js';
 import { LINK_OPTIONS, runLink } from './commands/link.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -340,6 +341,36 @@ const commands: Record<string, Command> = {
     positionals: 2,
     requiredPositionals: 1,
     run: (values, positionals) => runLink(values, positionals, { out, fail }),
+  },
+  'identity load': {
+    summary: "first load of the master patient index from partners' FHIR feeds",
+    usage: 'accord identity load <feeds-dir> [--organisations <id>,<id>…]',
+    details:
+      'Reads the Patients of every organisation in a Bulk Data feeds folder (its manifest.json), or of those named,\n' +
+      'reporting each line it cannot take with its file and line; links them all in one run (the model is estimated\n' +
+      'from them), clusters the auto-links into persons, opens reviews for uncertain pairs, and writes it all with\n' +
+      'the model in one transaction. Only for an empty index: records after that arrive one at a time through\n' +
+      'POST /api/identity/records.',
+    options: { organisations: { type: 'string' } },
+    positionals: 1,
+    async run(values, [feedsDir]) {
+      if (feedsDir === undefined) return EXIT.usage;
+      const organisations = typeof values.organisations === 'string' ? values.organisations : undefined;
+      return onStore((db) => identityLoad(db, feedsDir, organisations, { out, fail }));
+    },
+  },
+  'identity key': {
+    summary: 'write a new pseudonymisation key file',
+    usage: 'accord identity key <file>',
+    details:
+      'Writes 32 random bytes (hex) to a new file readable only by you, for the pseudonyms of the analytic store\n' +
+      '(HMAC-SHA-256 of the person id). Never overwrites a file: a replaced key orphans every pseudonym made with it.',
+    options: {},
+    positionals: 1,
+    async run(_values, [file]) {
+      if (file === undefined) return EXIT.usage;
+      return Promise.resolve(identityKey(file, { out, fail }));
+    },
   },
   'token create': {
     summary: "create an API token for a partner organisation's system",

@@ -12,6 +12,7 @@ import { problem, ProblemError } from '../core/problem.js';
 import { loadPartnership, syncPartnership, type SyncReport } from '../partnership/index.js';
 import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
 import { buildServer } from '../web/server.js';
+import { ensureDemoIndex } from './demo-identity.js';
 import { ensureDemoPopulation } from './demo-population.js';
 
 export interface Running {
@@ -134,6 +135,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
           `demo: synthetic population of ${population.residents.toLocaleString('en-GB')} residents in ${population.dir}` +
             (population.generated ? '' : ' (kept from an earlier start)'),
         );
+        await ensureDemoIndex(store.db, population.dir, config.partnershipDir, log);
       }
     }
     const known = readMigrations(migrationsDir);

@@ -1,7 +1,8 @@
 /**
  * Browser tests against a running Accord: every public page renders in Chromium with no console errors, has no
  * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; a demo user can sign in and out; and an
- * officer can draft and submit a proposal through its forms, with and without JavaScript.
+ * officer can draft and submit a proposal through its forms, with and without JavaScript; a registration officer works
+ * the record-matching review queue (the demo loads one place's partners into the index).
  *
  * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
  *   node --import tsx test/browser/run.ts --base-url http://localhost:3999
@@ -26,6 +27,8 @@ const user = process.env.BROWSER_USER ?? 'demo.board';
 const password = process.env.BROWSER_PASSWORD ?? 'accord-demo';
 /** Drafts proposals; BROWSER_OFFICER, with BROWSER_PASSWORD (default the demo's officer). */
 const officer = process.env.BROWSER_OFFICER ?? 'demo.officer';
+/** Works the record-matching review queue (National RBAC R8008); BROWSER_REGISTRAR, with BROWSER_PASSWORD. */
+const registrar = process.env.BROWSER_REGISTRAR ?? 'demo.support';
 const screenshotDir = process.env.SCREENSHOT_DIR;
 
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard the accessibility statement claims. */
@@ -287,6 +290,62 @@ async function proposalChecks(browser: Browser, javaScriptEnabled: boolean) {
   }
 }
 
+/**
+ * Record matching as a registration officer works it: the queue, a review with both records side by side (axe on
+ * both pages), the decision form refusing an empty answer, then deciding "same person" and landing on the merged
+ * person's history, which offers to undo the merge. With and without JavaScript: each run decides its own review.
+ */
+async function reviewChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await check(
+      `a registration officer decides a review ${how} and sees the merged person's history`,
+      async () => {
+        await page.goto(`${baseUrl}/sign-in`);
+        await page.fill('#username', registrar);
+        await page.fill('#password', password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.waitForLoadState('load');
+        await page.goto(`${baseUrl}/identity/reviews`);
+        const problems: string[] = [];
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`the queue: ${formatViolations(violations)}`);
+        }
+        const first = page.locator('a[href^="/identity/reviews/"]').first();
+        if ((await first.count()) === 0) return 'the demo review queue is empty';
+        await first.click();
+        await page.waitForLoadState('load');
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`a review: ${formatViolations(violations)}`);
+        }
+        await page.getByRole('button', { name: 'Record the decision' }).click();
+        await page.waitForLoadState('load');
+        if ((await page.locator('.nhsuk-error-summary').count()) === 0)
+          problems.push('no error summary without an answer');
+        await page.getByLabel('Yes, the same person').check();
+        await page.fill('#note', `Checked by the browser tests ${how}.`);
+        await page.getByRole('button', { name: 'Record the decision' }).click();
+        await page.waitForLoadState('load');
+        const shown = await page.locator('main').innerText();
+        if (!/Merge \d+: person/.test(shown)) problems.push(`no merge in the history at ${page.url()}`);
+        if ((await page.getByRole('button', { name: /Undo merge/ }).count()) === 0)
+          problems.push('no way to undo it');
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`the person: ${formatViolations(violations)}`);
+        }
+        return problems.length === 0 ? undefined : problems.join('\n');
+      },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -316,6 +375,8 @@ async function main() {
     await signInChecks(browser, false);
     await proposalChecks(browser, true);
     await proposalChecks(browser, false);
+    await reviewChecks(browser, true);
+    await reviewChecks(browser, false);
   } finally {
     await browser.close();
   }
