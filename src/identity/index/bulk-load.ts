@@ -13,7 +13,7 @@ import { connectedComponents } from '../linkage/cluster.js';
 import { AUTO_LINK, REVIEW } from '../linkage/pair-scoring.js';
 import { DEFAULT_SETTINGS, linkRecords, type LinkSettings } from '../linkage/train.js';
 import type { IncomingRecord } from './incoming.js';
-import { MAX_REVIEWS_PER_RECORD } from './match.js';
+import { MAX_REVIEWS_PER_RECORD, reviewReasonOf } from './match.js';
 import { saveModel } from './model-store.js';
 import { lockIndex } from './repository.js';
 import { blockingKeys } from './service.js';
@@ -174,11 +174,7 @@ export async function loadInitialRecords(
         [
           batch.map((k) => recordIds[pairLeft[k] ?? 0]),
           batch.map((k) => recordIds[pairRight[k] ?? 0]),
-          decisions.map((d) =>
-            d.reason === 'nhs-number-demographics-disagree'
-              ? 'nhs-number-demographics-disagree'
-              : 'probable-match',
-          ),
+          decisions.map(reviewReasonOf),
           decisions.map((d) => d.probability),
           decisions.map((d) => d.weight),
           decisions.map((d) => JSON.stringify(d.evidence)),

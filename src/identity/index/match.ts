@@ -22,7 +22,14 @@ export interface Candidate {
   readonly record: PreparedRecord;
 }
 
-export type ReviewReason = 'probable-match' | 'nhs-number-demographics-disagree' | 'matches-another-person';
+export type ReviewReason =
+  'probable-match' | 'nhs-number-demographics-disagree' | 'nhs-numbers-differ' | 'matches-another-person';
+
+/** Why a pair the linkage put in review is there, as the queue names it. */
+export const reviewReasonOf = (decision: Decision): ReviewReason =>
+  decision.reason === 'nhs-number-demographics-disagree' || decision.reason === 'nhs-numbers-differ'
+    ? decision.reason
+    : 'probable-match';
 
 export interface PlannedReview {
   readonly candidateRecordId: number;
@@ -83,10 +90,7 @@ export function planMatch(
     })),
     ...uncertain.map((s) => ({
       candidateRecordId: s.candidate.recordId,
-      reason:
-        s.decision.reason === 'nhs-number-demographics-disagree'
-          ? ('nhs-number-demographics-disagree' as const)
-          : ('probable-match' as const),
+      reason: reviewReasonOf(s.decision),
       decision: s.decision,
     })),
   ]

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Database, Queryable } from '../../store/database.js';
-import { type BlockingRule, DEFAULT_BLOCKING_RULES } from '../linkage/blocking.js';
+import { type BlockingRule, DEFAULT_BLOCKING_RULES, DEFAULT_MAX_BLOCK_SIZE } from '../linkage/blocking.js';
 import { DEFAULT_THRESHOLDS, type Decision, type Thresholds } from '../linkage/decide.js';
 import type { LinkageModel } from '../linkage/model.js';
 import { prepareRecord, type PreparedRecord } from '../linkage/record.js';
@@ -22,7 +22,7 @@ export interface IdentityIndex {
   readonly model: LinkageModel;
   readonly thresholds: Thresholds;
   readonly blockingRules: readonly BlockingRule[];
-  /** At most this many records per blocking key are compared with a new record. */
+  /** At most this many records per blocking key are compared with a new record: the batch run's block cap. */
   readonly candidatesPerKey: number;
   readonly now: () => Date;
 }
@@ -37,7 +37,7 @@ export function identityIndex(
     model,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     blockingRules: options.blockingRules ?? DEFAULT_BLOCKING_RULES,
-    candidatesPerKey: options.candidatesPerKey ?? 200,
+    candidatesPerKey: options.candidatesPerKey ?? DEFAULT_MAX_BLOCK_SIZE,
     now: options.now ?? (() => new Date()),
   };
 }

@@ -27,6 +27,13 @@ export interface ComparisonLevel {
    * auto-link them — and a twin's record is where a sibling's NHS number is most often entered.
    */
   readonly contradictsIdentifier?: boolean;
+  /**
+   * The level rules out auto-link, whatever the weights: two different valid NHS numbers. A person has one NHS number,
+   * so such a pair is two people or a number recorded wrongly, and either way a person should look before they are
+   * joined; the weights alone would link a household member whose other details are alike (twins, a parent and child
+   * of the same name).
+   */
+  readonly preventsAutoLink?: boolean;
 }
 
 /**
@@ -245,7 +252,7 @@ export const nhsNumberComparison: Comparison = {
   levels: [
     missing('nhsNumber'),
     { label: 'equal and valid', identifies: true, test: (a, b) => a.nhsNumber === b.nhsNumber },
-    { label: 'different', test: always },
+    { label: 'different', preventsAutoLink: true, test: always },
   ],
 };
 

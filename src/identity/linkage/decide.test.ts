@@ -89,9 +89,12 @@ describe('decisions', () => {
     expect(other.outcome).toBe('no-link');
   });
 
-  it('does not auto-link on different valid NHS numbers alone', () => {
+  it('does not auto-link two different valid NHS numbers, however alike the rest', () => {
     const decision = run(person, { ...person, id: 'b', nhsNumber: '9999999999' });
     expect(decision.evidence[0]).toMatchObject({ field: 'nhsNumber', level: 'different' });
-    expect(decision.reason).toBe('probability');
+    expect(decision.outcome).toBe('review');
+    expect(decision.reason).toBe('nhs-numbers-differ');
+    // The weights alone would have linked them: the rule, not the weights, keeps the pair from auto-link.
+    expect(decision.probability).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.autoLink);
   });
 });

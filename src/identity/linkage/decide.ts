@@ -6,7 +6,8 @@
  * Deterministic on the NHS number: two records with the same valid NHS number are the same person — unless the rest
  * of their demographics clearly disagree (the sum of the other fields' weights is below `nhsDemographicsFloor`, or
  * a level marked `contradictsIdentifier` is met, such as twins' different forenames), which is how a number typed
- * into the wrong person's record shows itself; such a pair goes to review, never auto-link. Otherwise the match probability is compared with the two thresholds.
+ * into the wrong person's record shows itself; such a pair goes to review, never auto-link. Otherwise the match probability is compared with the two thresholds —
+ * except that a pair with two different valid NHS numbers (a level marked `preventsAutoLink`) goes to review at most.
  */
 import { type FieldEvidence, type LinkageModel, scorePair } from './model.js';
 import type { PreparedRecord } from './record.js';
@@ -23,7 +24,7 @@ export interface Thresholds {
 export const DEFAULT_THRESHOLDS: Thresholds = { autoLink: 0.99, review: 0.2, nhsDemographicsFloor: 0 };
 
 export type Outcome = 'auto-link' | 'review' | 'no-link';
-export type Reason = 'nhs-number' | 'nhs-number-demographics-disagree' | 'probability';
+export type Reason = 'nhs-number' | 'nhs-number-demographics-disagree' | 'nhs-numbers-differ' | 'probability';
 
 export interface Decision {
   readonly outcome: Outcome;
@@ -60,5 +61,10 @@ export function decide(
       : score.probability >= thresholds.review
         ? 'review'
         : 'no-link';
+  const prevented = model.comparisons.some(
+    (comparison, c) => comparison.levels[score.vector[c] ?? 0]?.preventsAutoLink === true,
+  );
+  if (outcome === 'auto-link' && prevented)
+    return { outcome: 'review', reason: 'nhs-numbers-differ', ...base };
   return { outcome, reason: 'probability', ...base };
 }

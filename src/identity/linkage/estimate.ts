@@ -81,6 +81,8 @@ export interface EmOptions {
   readonly initialM?: readonly (readonly number[])[];
   /** Hold u at the given values instead of re-estimating it. */
   readonly fixU?: boolean;
+  /** m rows measured elsewhere (`identified-m.ts`), held fixed; EM estimates the rows left undefined, and λ. */
+  readonly fixedM?: readonly (readonly number[] | undefined)[];
 }
 
 export interface EmResult {
@@ -179,7 +181,8 @@ export function expectationMaximisation(
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-6;
   let lambda = options.initialLambda ?? 0.1;
-  let m = (options.initialM ?? initialM(comparisons)).map((row) => [...row]);
+  const fixed = options.fixedM ?? [];
+  let m = (options.initialM ?? initialM(comparisons)).map((row, c) => [...(fixed[c] ?? row)]);
   let uNow = u.map((row) => [...row]);
   const neutral = comparisons.map((c) => c.levels.map((level) => level.neutral === true));
   const total = patterns.reduce((sum, p) => sum + p.count, 0);
@@ -218,7 +221,7 @@ export function expectationMaximisation(
         const sum = raw.reduce((s, value, l) => (comparison.levels[l]?.neutral === true ? s : s + value), 0);
         return raw.map((value, l) => (comparison.levels[l]?.neutral === true ? 1 : value / sum));
       });
-    const nextM = shares(matchMass);
+    const nextM = shares(matchMass).map((row, c) => [...(fixed[c] ?? row)]);
     const nextU = options.fixU === true ? uNow : shares(nonMatchMass);
     const nextLambda = Math.min(1 - 1e-9, Math.max(1e-9, lambdaMass / total));
     let change = Math.abs(nextLambda - lambda);

@@ -52,7 +52,7 @@ export const NICKNAME_GROUPS: readonly (readonly string[])[] = [
   ['HENRY', 'HARRY', 'HAL'],
   ['ALBERT', 'AL', 'BERT', 'BERTIE'],
   ['ELIZABETH', 'LIZ', 'LIZZIE', 'BETH', 'BETTY', 'BESS', 'ELIZA', 'LIBBY'],
-  ['MARGARET', 'MAGGIE', 'MEG', 'PEGGY', 'MADGE', 'MARGE'],
+  ['MARGARET', 'MAGGIE', 'MEG', 'PEGGY', 'MADGE', 'MARGE', 'MAISIE'],
   ['CATHERINE', 'CATH', 'CATHY', 'KATE', 'KATIE', 'KAT'],
   ['KATHERINE', 'KATH', 'KATHY', 'KATE', 'KATIE', 'KAT'],
   ['DEBORAH', 'DEBBIE', 'DEB'],
@@ -80,6 +80,15 @@ export const NICKNAME_GROUPS: readonly (readonly string[])[] = [
   ['NATHAN', 'NATE'],
   ['NATHANIEL', 'NATE', 'NAT'],
   ['ZACHARY', 'ZACH', 'ZAK'],
+  // Common in West Yorkshire's records and missing above: short forms of today's popular names, and of Muhammad in
+  // its spellings (one group, so every spelling meets "Mo").
+  ['SARAH', 'SALLY', 'SADIE'],
+  ['OLIVER', 'OLLIE', 'OLLY'],
+  ['OLIVIA', 'LIV', 'LIVVY', 'LIVIA'],
+  ['CHARLOTTE', 'LOTTIE', 'LOTTY'],
+  ['AMELIA', 'MILLIE', 'MILLY', 'AMY'],
+  ['NICOLA', 'NICKY', 'NIKKI'],
+  ['MUHAMMAD', 'MOHAMMED', 'MOHAMMAD', 'MOHAMED', 'MOHAMAD', 'MO'],
 ];
 
 /** Whether two normalised forenames belong to a common nickname group (never true for a name and itself). */

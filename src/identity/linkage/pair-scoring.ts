@@ -67,6 +67,7 @@ export function scorePairs(
   const contradictsOf = Uint8Array.from(levels, ({ level }) =>
     level.contradictsIdentifier === true ? 1 : 0,
   );
+  const preventsOf = Uint8Array.from(levels, ({ level }) => (level.preventsAutoLink === true ? 1 : 0));
   const forenameFrequency = frequencies(model, left, 'forename');
   const surnameFrequency = frequencies(model, left, 'surname');
   const autoLink = weightBand(thresholds.autoLink, model.lambda);
@@ -78,6 +79,7 @@ export function scorePairs(
     let total = 0;
     let identifyingWeight = Number.NaN;
     let contradicted = false;
+    let prevented = false;
     for (let c = 0; c < width; c++) {
       const entry = (first[c] ?? 0) + (vectors[base + c] ?? 0);
       let weight = weightOf[entry] ?? 0;
@@ -89,13 +91,14 @@ export function scorePairs(
       total += weight;
       if (identifiesOf[entry] === 1 && Number.isNaN(identifyingWeight)) identifyingWeight = weight;
       if (contradictsOf[entry] === 1) contradicted = true;
+      if (preventsOf[entry] === 1) prevented = true;
     }
     weights[k] = total;
     if (!Number.isNaN(identifyingWeight)) {
       outcomes[k] =
         total - identifyingWeight >= thresholds.nhsDemographicsFloor && !contradicted ? AUTO_LINK : REVIEW;
     } else if (atLeast(total, autoLink, thresholds.autoLink, model.lambda)) {
-      outcomes[k] = AUTO_LINK;
+      outcomes[k] = prevented ? REVIEW : AUTO_LINK;
     } else {
       outcomes[k] = atLeast(total, review, thresholds.review, model.lambda) ? REVIEW : NO_LINK;
     }

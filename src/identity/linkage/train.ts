@@ -22,6 +22,7 @@ import { type Comparison, defaultComparisons } from './comparisons.js';
 import { compareCandidates, compileComparisons } from './compiled-comparisons.js';
 import { decide, type Decision, DEFAULT_THRESHOLDS, type Thresholds } from './decide.js';
 import { estimateU, expectationMaximisation, patternCountsOfColumn } from './estimate.js';
+import { mFromIdentifiedPairs } from './identified-m.js';
 import { type LinkageModel, termFrequencies } from './model.js';
 import { scorePairs } from './pair-scoring.js';
 import { type LinkRecord, prepareRecords, type PreparedRecord } from './record.js';
@@ -153,11 +154,11 @@ export function backStages(
   clock: Stopwatch,
 ): LinkRun {
   const { left, right, dedupe, u, candidates } = front;
-  const em = expectationMaximisation(
-    settings.comparisons,
-    u,
-    patternCountsOfColumn(settings.comparisons, vectors),
-  );
+  const patterns = patternCountsOfColumn(settings.comparisons, vectors);
+  // Where the NHS number identifies enough pairs, the other fields' m are measured on those pairs rather than left to
+  // EM, which on data with many households can take "lives together" for "is the same person" (identified-m.ts).
+  const identified = mFromIdentifiedPairs(settings.comparisons, patterns);
+  const em = expectationMaximisation(settings.comparisons, u, patterns, { fixedM: identified?.m });
   clock.lap('EM');
   // EM's λ is the share of matches among the blocked pairs; the weights use the random-pair u, i.e. they are Bayes
   // factors against all pairs, so the prior must be the chance that two records taken at random match.
