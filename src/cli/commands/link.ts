@@ -11,7 +11,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatIssue } from '../../core/problem.js';
-import { clusterPairs } from '../../identity/linkage/cluster.js';
+import { clusterAutoLinks } from '../../identity/linkage/cluster.js';
+import { NO_LINK, OUTCOMES } from '../../identity/linkage/pair-scoring.js';
 import {
   type BadValuePolicy,
   type ColumnMapping,
@@ -100,7 +101,7 @@ export async function runLink(
 
   const linking = process.hrtime.bigint();
   const run = linkRecords(left.records, right?.records);
-  const clusters = clusterPairs(left.records.length, right?.records.length, run.pairs, run.decisions);
+  const clusters = clusterAutoLinks(left.records.length, right?.records.length, run.candidates, run.outcomes);
   const linkSeconds = seconds(linking);
 
   const labels = right === undefined ? ['left'] : ['left', 'right'];
@@ -123,14 +124,15 @@ export async function runLink(
     return 1;
   }
 
+  // Counted from the outcome column: a Decision per pair would not fit in memory at a million records.
   const outcomes = { 'auto-link': 0, review: 0, 'no-link': 0 };
-  for (const decision of run.decisions) outcomes[decision.outcome]++;
+  for (const code of run.outcomes) outcomes[OUTCOMES[code] ?? 'no-link']++;
   const records = read.map((csv) => csv.records.length);
   io.out(
     [
       `accord link: ${right === undefined ? 'deduplicated' : 'linked'} ${sides.map((file, side) => `${basename(file)} (${count(records[side] ?? 0)} records)`).join(' and ')}` +
         (problems > 0 ? `; ${count(problems)} problem(s) reported, ${count(rejected)} row(s) left out` : ''),
-      `  candidate pairs  ${count(run.pairs.length)}`,
+      `  candidate pairs  ${count(run.candidates.count)}`,
       `  auto-links       ${count(outcomes['auto-link'])}`,
       `  reviews          ${count(outcomes.review)}`,
       `  clusters         ${count(clusters.count)} (${count(clusters.linked)} of more than one record)`,
@@ -186,12 +188,14 @@ function pairTable(run: LinkRun, mapping: ColumnMapping, all: boolean): string[]
       ...fields.flatMap((field) => [`${field}_level`, `${field}_weight`]),
     ],
   ];
-  const order = run.pairs
-    .map((pair, k) => ({ pair, k }))
-    .sort((a, b) => a.pair[0] - b.pair[0] || a.pair[1] - b.pair[1]);
-  for (const { pair, k } of order) {
-    const decision = run.decisions[k];
-    if (decision === undefined || (!all && decision.outcome === 'no-link')) continue;
+  const { left, right } = run.candidates;
+  // Only the pairs written get a Decision (with its evidence), built on demand.
+  const order = Array.from({ length: run.candidates.count }, (_, k) => k)
+    .filter((k) => all || run.outcomes[k] !== NO_LINK)
+    .sort((a, b) => (left[a] ?? 0) - (left[b] ?? 0) || (right[a] ?? 0) - (right[b] ?? 0));
+  for (const k of order) {
+    const pair = [left[k] ?? 0, right[k] ?? 0] as const;
+    const decision = run.decision(k);
     rows.push([
       run.left[pair[0]]?.id ?? '',
       run.right[pair[1]]?.id ?? '',

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidatePair } from './blocking.js';
-import { clusterPairs, connectedComponents } from './cluster.js';
+import { clusterAutoLinks, clusterPairs, connectedComponents } from './cluster.js';
 import type { Decision, Outcome } from './decide.js';
+import { syntheticPairs } from './testing.js';
+import { linkRecords } from './train.js';
 
 const decision = (outcome: Outcome): Decision => ({
   outcome,
@@ -110,5 +112,16 @@ describe('clusters of a linkage run', () => {
 
   it('needs one decision per pair', () => {
     expect(() => clusterPairs(2, undefined, [[0, 1]], [])).toThrow(/one decision per pair/);
+  });
+});
+
+describe('clusterAutoLinks', () => {
+  it('gives the same clusters from a run’s columns as clusterPairs from its decisions', () => {
+    const { left, right } = syntheticPairs(300, 9);
+    const run = linkRecords(left, right);
+    const fromDecisions = clusterPairs(left.length, right.length, run.pairs, run.decisions);
+    const fromColumns = clusterAutoLinks(left.length, right.length, run.candidates, run.outcomes);
+    expect(fromColumns).toEqual(fromDecisions);
+    expect(fromColumns.linked).toBeGreaterThan(250);
   });
 });

@@ -8,8 +8,9 @@
  * Cluster numbers are stable for the same input: clusters are numbered 0, 1, 2, … in the order of their first record
  * (left records before right ones), never in the order links happened to be found.
  */
-import type { CandidatePair } from './blocking.js';
+import type { CandidatePair, CandidatePairs } from './blocking.js';
 import type { Decision } from './decide.js';
+import { AUTO_LINK } from './pair-scoring.js';
 
 /** Union–find with path halving and union by size: near-constant time per operation. */
 class DisjointSets {
@@ -104,7 +105,34 @@ export function clusterPairs(
       if (pair !== undefined && decision !== undefined && accept(decision)) yield [pair[0], offset + pair[1]];
     }
   };
-  const { component, components } = connectedComponents(leftCount + (rightCount ?? 0), edges());
+  return splitClusters(connectedComponents(leftCount + (rightCount ?? 0), edges()), leftCount, rightCount);
+}
+
+/**
+ * The clusters of a large run's auto-links, from its columns (`candidates`, `outcomes`) rather than from a Decision
+ * per pair, which would not fit in memory at a million records.
+ */
+export function clusterAutoLinks(
+  leftCount: number,
+  rightCount: number | undefined,
+  candidates: CandidatePairs,
+  outcomes: Uint8Array,
+): Clusters {
+  const offset = rightCount === undefined ? 0 : leftCount;
+  const { left, right, count } = candidates;
+  const edges = function* (): Generator<readonly [number, number]> {
+    for (let k = 0; k < count; k++) {
+      if (outcomes[k] === AUTO_LINK) yield [left[k] ?? 0, offset + (right[k] ?? 0)];
+    }
+  };
+  return splitClusters(connectedComponents(leftCount + (rightCount ?? 0), edges()), leftCount, rightCount);
+}
+
+function splitClusters(
+  { component, components }: { readonly component: Int32Array; readonly components: number },
+  leftCount: number,
+  rightCount: number | undefined,
+): Clusters {
   const sizes = new Int32Array(components);
   for (const c of component) sizes[c] = (sizes[c] ?? 0) + 1;
   return {
