@@ -158,7 +158,11 @@ function periodEnds(person: Int32Array, from: Int32Array, rows: number): Int32Ar
  * plain text. Passing each string to DuckDB one by one, or looking indexes up in a list in SQL, cost more than half
  * of writing the persons and addresses. The narrowest width that leaves its largest value free to mean "none".
  */
-export function wordColumn(name: string, rows: number, value: (row: number) => string | null | undefined): Column {
+export function wordColumn(
+  name: string,
+  rows: number,
+  value: (row: number) => string | null | undefined,
+): Column {
   const positions = new Map<string, number>();
   const words: string[] = [];
   const indexes = new Int32Array(rows);
