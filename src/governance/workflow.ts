@@ -11,6 +11,7 @@ import { problem, type Issue, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import { readPartnership, type Partnership } from '../partnership/index.js';
 import type { Database, Queryable } from '../store/database.js';
+import { inTransaction } from '../store/in-transaction.js';
 import { ChallengeInput, ResolutionInput } from './challenge.js';
 import {
   challengeRefusal,
@@ -134,30 +135,6 @@ async function openDraft(
   if (!mayEdit(actor, facts)) return err(refusals.notProposer);
   if (record.version !== expectedVersion) return err(staleVersion(record.version, expectedVersion));
   return ok(record);
-}
-
-/** Carries a refusal out of a transaction, so the transaction rolls back. */
-class Refused extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.title);
-  }
-}
-
-/** Runs `work` in a transaction; a Problem it returns rolls the transaction back, so nothing it wrote is kept. */
-async function inTransaction<T>(
-  db: Database,
-  work: (tx: Queryable) => Promise<Result<T, Problem>>,
-): Promise<Result<T, Problem>> {
-  try {
-    return await db.transaction(async (tx) => {
-      const result = await work(tx);
-      if (!result.ok) throw new Refused(result.error);
-      return result;
-    });
-  } catch (error) {
-    if (error instanceof Refused) return err(error.problem);
-    throw error;
-  }
 }
 
 async function reread(ctx: GovernanceContext, id: number): Promise<ProposalRecord> {

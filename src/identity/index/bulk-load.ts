@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Database, Queryable } from '../../store/database.js';
-import { connectedComponents } from '../linkage/cluster.js';
-import { AUTO_LINK, REVIEW } from '../linkage/pair-scoring.js';
+import { clusterAutoLinks } from '../linkage/cluster.js';
+import { REVIEW } from '../linkage/pair-scoring.js';
 import { DEFAULT_SETTINGS, linkRecords, type LinkSettings } from '../linkage/train.js';
 import type { IncomingRecord } from './incoming.js';
 import { MAX_REVIEWS_PER_RECORD, reviewReasonOf } from './match.js';
@@ -80,14 +80,9 @@ export async function loadInitialRecords(
     settings,
   );
   const { left: pairLeft, right: pairRight, count: pairCount } = run.candidates;
-  const { component, components } = connectedComponents(
-    incoming.length,
-    (function* () {
-      for (let k = 0; k < pairCount; k++) {
-        if (run.outcomes[k] === AUTO_LINK) yield [pairLeft[k] ?? 0, pairRight[k] ?? 0] as const;
-      }
-    })(),
-  );
+  const clusters = clusterAutoLinks(incoming.length, undefined, run.candidates, run.outcomes);
+  const component = clusters.left;
+  const components = clusters.count;
   const personIds = Array.from({ length: components }, () => randomUUID());
   // Review: uncertain pairs whose records ended in different persons, the strongest per pair of persons and at most
   // MAX_REVIEWS_PER_RECORD per record, as the incremental path does.

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Database, Queryable } from '../../store/database.js';
+import { inTransaction } from '../../store/in-transaction.js';
 import { type BlockingRule, DEFAULT_BLOCKING_RULES, DEFAULT_MAX_BLOCK_SIZE } from '../linkage/blocking.js';
 import { DEFAULT_THRESHOLDS, type Decision, type Thresholds } from '../linkage/decide.js';
 import type { LinkageModel } from '../linkage/model.js';
@@ -115,18 +116,19 @@ async function openReviews(
   return opened;
 }
 
+/** The plan for a record, from the records sharing its blocking keys (`keys`, computed once by the caller). */
 async function matchCandidates(
   index: IdentityIndex,
   tx: Queryable,
   prepared: PreparedRecord,
+  keys: readonly string[],
   exceptPerson?: string,
 ) {
-  const keys = blockingKeys(index.blockingRules, prepared);
   const rows = await repo.candidateRecords(tx, keys, index.candidatesPerKey);
   const candidates: Candidate[] = rows
     .filter((row) => row.personId !== exceptPerson && String(row.id) !== prepared.id)
     .map((row) => ({ recordId: row.id, personId: row.personId, record: prepare(row.id, row.demographics) }));
-  return { keys, plan: planMatch(index.model, index.thresholds, prepared, candidates) };
+  return planMatch(index.model, index.thresholds, prepared, candidates);
 }
 
 /**
@@ -140,10 +142,9 @@ export async function addRecord(
   actor?: Actor,
 ): Promise<AddOutcome> {
   const arriving = prepareRecord({ ...incoming.demographics, id: 'incoming' });
-  const locks = [
-    `record|${incoming.organisation}|${incoming.localId}`,
-    ...blockingKeys(index.blockingRules, arriving),
-  ];
+  // Blocking keys depend on the demographics only, so these serve the locks, the lookup and the stored keys alike.
+  const keys = blockingKeys(index.blockingRules, arriving);
+  const locks = [`record|${incoming.organisation}|${incoming.localId}`, ...keys];
   return index.db.transaction(async (tx) => {
     await repo.lockForArrival(tx, locks);
     const at = index.now();
@@ -160,7 +161,7 @@ export async function addRecord(
       }
       await repo.updateDemographics(tx, existing.id, incoming.demographics, at);
       const prepared = prepare(existing.id, incoming.demographics);
-      const { keys, plan } = await matchCandidates(index, tx, prepared, existing.personId);
+      const plan = await matchCandidates(index, tx, prepared, keys, existing.personId);
       await repo.replaceBlockKeys(tx, existing.id, keys);
       const changed = Object.keys({ ...existing.demographics, ...incoming.demographics })
         .filter(
@@ -203,7 +204,7 @@ export async function addRecord(
       };
     }
 
-    const { keys, plan } = await matchCandidates(index, tx, arriving);
+    const plan = await matchCandidates(index, tx, arriving, keys);
     let personId = plan.join?.personId;
     if (personId === undefined) {
       personId = randomUUID();
@@ -446,81 +447,70 @@ export async function decideReview(
   const trimmed = note?.trim();
   if (trimmed !== undefined && trimmed.length > 2000)
     return err(problem('bad-input', 'The note is longer than 2,000 characters.', 'Shorten it.'));
-  return index.db
-    .transaction(async (tx) => {
-      await repo.lockIndex(tx);
-      const review = await repo.findReview(tx, reviewId, true);
-      if (review === undefined)
-        return err(problem('not-found', `There is no review ${reviewId}.`, 'See the review queue.'));
-      if (review.outcome !== undefined) {
-        return err(
-          problem(
-            'conflict',
-            `Review ${reviewId} was already decided (${review.outcome}).`,
-            'See the review queue for open reviews.',
-          ),
-        );
-      }
-      const [one, other] = await repo.recordsById(tx, [review.recordId, review.candidateRecordId]);
-      if (one === undefined || other === undefined)
-        throw new Error(`review ${reviewId} names a missing record`);
-      const at = index.now();
-      if (outcome === 'different-people' && one.personId === other.personId) {
-        return err(
-          problem(
-            'conflict',
-            `The two records are now in one person (${one.personId}), joined since the review opened.`,
-            "Undo the merge that joined them (see the person's history), then decide.",
-          ),
-        );
-      }
-      await repo.recordDecision(
-        tx,
+  // A refusal anywhere — a refused merge too — rolls the decision back: nothing is recorded that was not acted on.
+  return inTransaction(index.db, async (tx) => {
+    await repo.lockIndex(tx);
+    const review = await repo.findReview(tx, reviewId, true);
+    if (review === undefined)
+      return err(problem('not-found', `There is no review ${reviewId}.`, 'See the review queue.'));
+    if (review.outcome !== undefined) {
+      return err(
+        problem(
+          'conflict',
+          `Review ${reviewId} was already decided (${review.outcome}).`,
+          'See the review queue for open reviews.',
+        ),
+      );
+    }
+    const [one, other] = await repo.recordsById(tx, [review.recordId, review.candidateRecordId]);
+    if (one === undefined || other === undefined)
+      throw new Error(`review ${reviewId} names a missing record`);
+    const at = index.now();
+    if (outcome === 'different-people' && one.personId === other.personId) {
+      return err(
+        problem(
+          'conflict',
+          `The two records are now in one person (${one.personId}), joined since the review opened.`,
+          "Undo the merge that joined them (see the person's history), then decide.",
+        ),
+      );
+    }
+    await repo.recordDecision(
+      tx,
+      reviewId,
+      outcome,
+      actor.userId,
+      actor.organisation,
+      trimmed === '' ? undefined : trimmed,
+      at,
+    );
+    await repo.insertEvent(
+      tx,
+      {
+        kind: 'review-decided',
+        personId: one.personId,
+        otherPersonId: other.personId === one.personId ? undefined : other.personId,
         reviewId,
-        outcome,
-        actor.userId,
-        actor.organisation,
-        trimmed === '' ? undefined : trimmed,
-        at,
-      );
-      await repo.insertEvent(
+        actor: actor.userId,
+        reason: trimmed,
+        detail: { outcome },
+      },
+      at,
+    );
+    let merge: ReviewDecisionOutcome['merge'];
+    if (outcome === 'same-person' && one.personId !== other.personId) {
+      const merged = await mergeIn(
         tx,
-        {
-          kind: 'review-decided',
-          personId: one.personId,
-          otherPersonId: other.personId === one.personId ? undefined : other.personId,
-          reviewId,
-          actor: actor.userId,
-          reason: trimmed,
-          detail: { outcome },
-        },
+        one.personId,
+        other.personId,
+        actor,
+        `review ${reviewId}: same person`,
         at,
+        reviewId,
       );
-      let merge: ReviewDecisionOutcome['merge'];
-      if (outcome === 'same-person' && one.personId !== other.personId) {
-        const merged = await mergeIn(
-          tx,
-          one.personId,
-          other.personId,
-          actor,
-          `review ${reviewId}: same person`,
-          at,
-          reviewId,
-        );
-        // A refused merge rolls the decision back with it: the transaction must not record a decision it did not act on.
-        if (!merged.ok) throw new MergeRefused(merged.error);
-        merge = merged.value;
-      }
-      return ok({ reviewId, outcome, merge });
-    })
-    .catch((error: unknown) => {
-      if (error instanceof MergeRefused) return err(error.problem);
-      throw error;
-    });
-}
-
-class MergeRefused extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.title);
-  }
+      if (!merged.ok) return merged;
+      merge = merged.value;
+    }
+    return ok({ reviewId, outcome, merge });
+  });
 }
