@@ -17,6 +17,7 @@ import { jaroWinklerFrom } from './jaro-winkler.js';
 import { compileNicknames, type NicknameIndex } from './nicknames.js';
 import type { PreparedRecord } from './record.js';
 import { COLUMN, LETTER_COLUMNS, type RecordTable, ROW_WIDTH, WORD_SLOTS } from './record-table.js';
+import { forEachChunk } from './work-share.js';
 
 // The thresholds of the levels in `comparisons.ts` (the equivalence test pins them to the data).
 const CLOSE = 0.92;
@@ -337,24 +338,36 @@ export function compileComparisons(
 }
 
 /**
- * Writes the comparison vectors of pairs from … to − 1 — rows pairsLeft[k] and rightBase + pairsRight[k], the right
+ * Which pairs a thread compares: a fixed range from … to − 1, or chunks of 0 … count − 1 taken from a counter shared
+ * with the other threads of the run (`work-share.ts`).
+ */
+export type PairShare =
+  | { readonly from: number; readonly to: number }
+  | { readonly counter: Int32Array; readonly count: number; readonly chunk?: number };
+
+/**
+ * Writes the comparison vectors of a share of the pairs — rows pairsLeft[k] and rightBase + pairsRight[k], the right
  * list's rows starting at `rightBase` (0 when deduplicating one list) — into `vectors` at k × comparisons. Threads
- * sharing one run each write their own range of one shared array.
+ * sharing one run each write their own pairs of one shared array.
  */
 export function compareInto(
   comparisons: readonly Comparison[],
   table: RecordTable,
   pairs: { readonly pairsLeft: Int32Array; readonly pairsRight: Int32Array; readonly rightBase: number },
-  range: { readonly from: number; readonly to: number },
+  share: PairShare,
   vectors: Uint8Array,
   options: CompileOptions = {},
 ): void {
   const compare = compileComparisons(comparisons, table, options);
   const width = comparisons.length;
   const { pairsLeft, pairsRight, rightBase } = pairs;
-  for (let k = range.from; k < range.to; k++) {
-    compare(pairsLeft[k] ?? 0, rightBase + (pairsRight[k] ?? 0), vectors, k * width);
-  }
+  const compareRange = ({ from, to }: { readonly from: number; readonly to: number }) => {
+    for (let k = from; k < to; k++) {
+      compare(pairsLeft[k] ?? 0, rightBase + (pairsRight[k] ?? 0), vectors, k * width);
+    }
+  };
+  if ('counter' in share) forEachChunk(share.counter, share.count, compareRange, share.chunk);
+  else compareRange(share);
 }
 
 /** The comparison vectors of all the pairs, one after another (`compareInto` over every pair). */

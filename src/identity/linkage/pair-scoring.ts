@@ -26,7 +26,9 @@ export interface Scores {
 
 /** How common each record's value is for each term-frequency field (NaN: no value, or not counted). */
 function frequencies(model: LinkageModel, records: readonly PreparedRecord[], field: 'forename' | 'surname') {
-  const out = new Float64Array(records.length).fill(Number.NaN);
+  // Shared memory, so the threads that score a large run's pairs (`parallel-compare.ts`) read it without a copy.
+  const out = new Float64Array(new SharedArrayBuffer(records.length * Float64Array.BYTES_PER_ELEMENT));
+  out.fill(Number.NaN);
   const table = model.termFrequencies?.[field];
   if (table === undefined) return out;
   records.forEach((record, i) => {
@@ -37,17 +39,37 @@ function frequencies(model: LinkageModel, records: readonly PreparedRecord[], fi
   return out;
 }
 
-export function scorePairs(
+/**
+ * Everything scoring needs, as plain numbers and typed arrays: worked out once from the model, then used for every
+ * pair, in this thread or sent to another (structured clone keeps typed arrays; the frequencies are shared memory).
+ */
+export interface ScoringTables {
+  readonly width: number;
+  /** Level l of comparison c is entry first[c] + l of the per-level tables. */
+  readonly first: Int32Array;
+  readonly weightOf: Float64Array;
+  readonly mOf: Float64Array;
+  /** 0: no term frequency; 1: forename; 2: surname. */
+  readonly tfOf: Uint8Array;
+  readonly identifiesOf: Uint8Array;
+  readonly contradictsOf: Uint8Array;
+  readonly preventsOf: Uint8Array;
+  /** By left record. */
+  readonly forenameFrequency: Float64Array;
+  readonly surnameFrequency: Float64Array;
+  readonly lambda: number;
+  readonly thresholds: Thresholds;
+  readonly autoLink: Band;
+  readonly review: Band;
+}
+
+export function scoringTables(
   model: LinkageModel,
   left: readonly PreparedRecord[],
-  pairsLeft: Int32Array,
-  vectors: Uint8Array,
   thresholds: Thresholds,
-): Scores {
+): ScoringTables {
   const { comparisons } = model;
   const width = comparisons.length;
-  const count = pairsLeft.length;
-  // One flat table over every level of every comparison: level l of comparison c is entry first[c] + l.
   const first = new Int32Array(width);
   const levels = comparisons.flatMap((comparison, c) => {
     first[c] = c === 0 ? 0 : (first[c - 1] ?? 0) + (comparisons[c - 1]?.levels.length ?? 0);
@@ -57,24 +79,38 @@ export function scorePairs(
       m: model.m[c]?.[l] ?? 0,
     }));
   });
-  const weightOf = Float64Array.from(levels, ({ weight }) => weight);
-  const mOf = Float64Array.from(levels, ({ m }) => m);
-  // 0: no term frequency; 1: forename; 2: surname.
-  const tfOf = Uint8Array.from(levels, ({ level }) =>
-    level.termFrequency === 'forename' ? 1 : level.termFrequency === 'surname' ? 2 : 0,
-  );
-  const identifiesOf = Uint8Array.from(levels, ({ level }) => (level.identifies === true ? 1 : 0));
-  const contradictsOf = Uint8Array.from(levels, ({ level }) =>
-    level.contradictsIdentifier === true ? 1 : 0,
-  );
-  const preventsOf = Uint8Array.from(levels, ({ level }) => (level.preventsAutoLink === true ? 1 : 0));
-  const forenameFrequency = frequencies(model, left, 'forename');
-  const surnameFrequency = frequencies(model, left, 'surname');
-  const autoLink = weightBand(thresholds.autoLink, model.lambda);
-  const review = weightBand(thresholds.review, model.lambda);
-  const weights = new Float64Array(count);
-  const outcomes = new Uint8Array(count);
-  for (let k = 0; k < count; k++) {
+  return {
+    width,
+    first,
+    weightOf: Float64Array.from(levels, ({ weight }) => weight),
+    mOf: Float64Array.from(levels, ({ m }) => m),
+    tfOf: Uint8Array.from(levels, ({ level }) =>
+      level.termFrequency === 'forename' ? 1 : level.termFrequency === 'surname' ? 2 : 0,
+    ),
+    identifiesOf: Uint8Array.from(levels, ({ level }) => (level.identifies === true ? 1 : 0)),
+    contradictsOf: Uint8Array.from(levels, ({ level }) => (level.contradictsIdentifier === true ? 1 : 0)),
+    preventsOf: Uint8Array.from(levels, ({ level }) => (level.preventsAutoLink === true ? 1 : 0)),
+    forenameFrequency: frequencies(model, left, 'forename'),
+    surnameFrequency: frequencies(model, left, 'surname'),
+    lambda: model.lambda,
+    thresholds,
+    autoLink: weightBand(thresholds.autoLink, model.lambda),
+    review: weightBand(thresholds.review, model.lambda),
+  };
+}
+
+/** Scores pairs from … to − 1, writing their weights and outcomes in place. */
+export function scoreRange(
+  tables: ScoringTables,
+  pairsLeft: Int32Array,
+  vectors: Uint8Array,
+  range: { readonly from: number; readonly to: number },
+  out: Scores,
+): void {
+  const { width, first, weightOf, mOf, tfOf, identifiesOf, contradictsOf, preventsOf } = tables;
+  const { forenameFrequency, surnameFrequency, thresholds, autoLink, review, lambda } = tables;
+  const { weights, outcomes } = out;
+  for (let k = range.from; k < range.to; k++) {
     const base = k * width;
     let total = 0;
     let identifyingWeight = Number.NaN;
@@ -97,13 +133,39 @@ export function scorePairs(
     if (!Number.isNaN(identifyingWeight)) {
       outcomes[k] =
         total - identifyingWeight >= thresholds.nhsDemographicsFloor && !contradicted ? AUTO_LINK : REVIEW;
-    } else if (atLeast(total, autoLink, thresholds.autoLink, model.lambda)) {
+    } else if (atLeast(total, autoLink, thresholds.autoLink, lambda)) {
       outcomes[k] = prevented ? REVIEW : AUTO_LINK;
     } else {
-      outcomes[k] = atLeast(total, review, thresholds.review, model.lambda) ? REVIEW : NO_LINK;
+      outcomes[k] = atLeast(total, review, thresholds.review, lambda) ? REVIEW : NO_LINK;
     }
   }
-  return { weights, outcomes };
+}
+
+/** Columns for `count` pairs' scores: shared memory, so several threads can fill them. */
+export function scoreColumns(count: number): Scores {
+  return {
+    weights: new Float64Array(new SharedArrayBuffer(count * Float64Array.BYTES_PER_ELEMENT)),
+    outcomes: new Uint8Array(new SharedArrayBuffer(count)),
+  };
+}
+
+/** Scores every pair in the calling thread. */
+export function scorePairs(
+  model: LinkageModel,
+  left: readonly PreparedRecord[],
+  pairsLeft: Int32Array,
+  vectors: Uint8Array,
+  thresholds: Thresholds,
+): Scores {
+  const scores = scoreColumns(pairsLeft.length);
+  scoreRange(
+    scoringTables(model, left, thresholds),
+    pairsLeft,
+    vectors,
+    { from: 0, to: pairsLeft.length },
+    scores,
+  );
+  return scores;
 }
 
 /**
@@ -111,7 +173,7 @@ export function scorePairs(
  * weight alone settles the comparison (probability grows with weight); inside it the probability is computed as
  * `decide` computes it, so rounding can never make the two disagree. Saves a power per pair.
  */
-interface Band {
+export interface Band {
   readonly low: number;
   readonly high: number;
 }

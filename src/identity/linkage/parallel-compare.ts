@@ -1,10 +1,10 @@
 /**
  * @module identity/linkage/parallel-compare
- * A linkage run whose comparison stage — most of the work at scale — uses several threads. Helper threads start
+ * A linkage run whose comparing and scoring — most of the work at scale — use several threads. Helper threads start
  * while the main thread prepares the records; once it has blocked, each is given the record table, the pair columns
- * and the vectors to fill — all in shared memory, so nothing large is copied — and an equal consecutive range of the
- * pairs; the main thread compares the first range itself. Everything else is `train.ts`'s, so the run is the same as
- * `linkRecords` gives (tested).
+ * and the vectors to fill — all in shared memory, so nothing large is copied — and every thread, the main one too,
+ * compares chunks of pairs taken from a shared counter (`work-share.ts`); once the model is estimated, they score the
+ * pairs the same way. Everything else is `train.ts`'s, so the run is the same as `linkRecords` gives (tested).
  *
  * Helpers rebuild the comparisons from their kernels, so a comparison set with a comparison that has none (a
  * caller's own) runs in the calling thread, as does a run asked for one thread.
@@ -15,20 +15,25 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { WorkerReply, WorkerRequest } from './compare-worker.js';
 import { compareInto } from './compiled-comparisons.js';
+import { scoreColumns, scoreRange, scoringTables } from './pair-scoring.js';
 import type { LinkRecord } from './record.js';
 import {
-  backStages,
   DEFAULT_SETTINGS,
+  estimateModel,
+  finishRun,
   frontStages,
   type LinkRun,
   linkRecords,
   type LinkSettings,
   Stopwatch,
 } from './train.js';
+import { CHUNK_PAIRS, forEachChunk, sharedCounter } from './work-share.js';
 
 export interface ParallelOptions {
   /** Threads in all, the calling one included; default: the machine's available parallelism. */
   readonly threads?: number;
+  /** Pairs a thread takes at a time; default `CHUNK_PAIRS`. Small chunks let a test's few pairs reach every thread. */
+  readonly chunkPairs?: number;
 }
 
 /**
@@ -44,7 +49,7 @@ function workerScript(): [string | URL, { eval?: boolean }] {
 }
 
 interface Helper {
-  compare(request: WorkerRequest): Promise<void>;
+  run(request: WorkerRequest): Promise<void>;
   stop(): Promise<number>;
 }
 
@@ -53,7 +58,7 @@ function startHelper(): Helper {
   const [script, options] = workerScript();
   const worker = new Worker(script, options);
   return {
-    compare: (request) =>
+    run: (request) =>
       new Promise((resolve, reject) => {
         const fail = (error: Error) => {
           reject(error);
@@ -83,7 +88,7 @@ function shared(column: Int32Array): Int32Array {
   return copy;
 }
 
-/** As `linkRecords`, comparing the candidate pairs on `threads` threads. */
+/** As `linkRecords`, comparing and scoring the candidate pairs on `threads` threads. */
 export async function linkRecordsInParallel(
   leftRecords: readonly LinkRecord[],
   rightRecords?: readonly LinkRecord[],
@@ -99,25 +104,49 @@ export async function linkRecordsInParallel(
   try {
     const front = frontStages(leftRecords, rightRecords, settings, clock);
     const { left, right, count } = front.candidates;
-    const bound = (t: number) => Math.round((count * t) / threads);
-    // Shared memory for the pair columns and the vectors, so no share is copied to or from a worker: at a million
-    // records each copy is hundreds of megabytes, and allocating that much sets off a full collection of the heap.
-    const pairs = { pairsLeft: shared(left), pairsRight: shared(right), rightBase: front.rightBase };
+    // Shared memory for the pair columns, the vectors and the scores, so nothing is copied to or from a worker: at a
+    // million records each copy is hundreds of megabytes, and allocating that much sets off a full collection of the
+    // heap. Every thread, this one included, takes chunks of pairs from a shared counter until none are left.
+    const pairsLeft = shared(left);
+    const pairsRight = shared(right);
     const vectors = new Uint8Array(new SharedArrayBuffer(count * settings.comparisons.length));
-    const pending = helpers.map((helper, h) =>
-      helper.compare({
+    const chunk = options.chunkPairs ?? CHUNK_PAIRS;
+    const pairs = { pairsLeft, pairsRight, count, chunk, vectors };
+
+    const comparing = sharedCounter();
+    const compared = helpers.map((helper) =>
+      helper.run({
+        type: 'compare',
+        ...pairs,
+        counter: comparing,
         kernels,
         table: front.table,
-        ...pairs,
-        from: bound(h + 1),
-        to: bound(h + 2),
-        vectors,
+        rightBase: front.rightBase,
       }),
     );
-    compareInto(settings.comparisons, front.table, pairs, { from: 0, to: bound(1) }, vectors);
-    await Promise.all(pending);
+    const rows = { pairsLeft, pairsRight, rightBase: front.rightBase };
+    compareInto(settings.comparisons, front.table, rows, { counter: comparing, count, chunk }, vectors);
+    await Promise.all(compared);
     clock.lap('comparing');
-    return backStages(front, vectors, settings, clock);
+
+    const estimate = estimateModel(front, vectors, settings, clock);
+    const tables = scoringTables(estimate.model, front.left, settings.thresholds);
+    const scores = scoreColumns(count);
+    const scoring = sharedCounter();
+    const scored = helpers.map((helper) =>
+      helper.run({ type: 'score', ...pairs, counter: scoring, tables, scores }),
+    );
+    forEachChunk(
+      scoring,
+      count,
+      (range) => {
+        scoreRange(tables, pairsLeft, vectors, range, scores);
+      },
+      chunk,
+    );
+    await Promise.all(scored);
+    clock.lap('decisions');
+    return finishRun(front, vectors, estimate, scores, settings, clock);
   } finally {
     await Promise.all(helpers.map((helper) => helper.stop()));
   }

@@ -24,7 +24,7 @@ import { decide, type Decision, DEFAULT_THRESHOLDS, type Thresholds } from './de
 import { estimateU, expectationMaximisation, patternCountsOfColumn } from './estimate.js';
 import { mFromIdentifiedPairs } from './identified-m.js';
 import { type LinkageModel, termFrequencies } from './model.js';
-import { scorePairs } from './pair-scoring.js';
+import { type Scores, scorePairs } from './pair-scoring.js';
 import { type LinkRecord, prepareRecords, type PreparedRecord } from './record.js';
 import { buildRecordTable, type RecordTable } from './record-table.js';
 
@@ -147,12 +147,18 @@ export function frontStages(
   };
 }
 
-export function backStages(
+/** The model, estimated from the blocked pairs' comparison vectors. */
+export interface Estimate {
+  readonly model: LinkageModel;
+  readonly em: { readonly iterations: number; readonly converged: boolean };
+}
+
+export function estimateModel(
   front: Front,
   vectors: Uint8Array,
   settings: LinkSettings,
   clock: Stopwatch,
-): LinkRun {
+): Estimate {
   const { left, right, dedupe, u, candidates } = front;
   const patterns = patternCountsOfColumn(settings.comparisons, vectors);
   // Where the NHS number identifies enough pairs, the other fields' m are measured on those pairs rather than left to
@@ -171,9 +177,26 @@ export function backStages(
     lambda: allPairs === 0 ? 0 : Math.min(1 - 1e-12, Math.max(1e-12, expectedMatches / allPairs)),
     termFrequencies: termFrequencies(dedupe ? left : [...left, ...right]),
   };
-  const { weights, outcomes } = scorePairs(model, left, candidates.left, vectors, settings.thresholds);
+  return { model, em };
+}
+
+/** The run, once every pair is scored (the caller laps the clock for 'decisions'). */
+export function finishRun(
+  front: Front,
+  vectors: Uint8Array,
+  estimate: Estimate,
+  scores: Scores,
+  settings: LinkSettings,
+  clock: Stopwatch,
+): LinkRun {
+  return new Run(estimate.model, front, vectors, scores, settings.thresholds, clock.stages, estimate.em);
+}
+
+function backStages(front: Front, vectors: Uint8Array, settings: LinkSettings, clock: Stopwatch): LinkRun {
+  const estimate = estimateModel(front, vectors, settings, clock);
+  const scores = scorePairs(estimate.model, front.left, front.candidates.left, vectors, settings.thresholds);
   clock.lap('decisions');
-  return new Run(model, front, vectors, weights, outcomes, settings.thresholds, clock.stages, em);
+  return finishRun(front, vectors, estimate, scores, settings, clock);
 }
 
 class Run implements LinkRun {
@@ -183,6 +206,8 @@ class Run implements LinkRun {
   readonly skippedKeys: readonly SkippedKeys[];
   readonly emIterations: number;
   readonly emConverged: boolean;
+  readonly weights: Float64Array;
+  readonly outcomes: Uint8Array;
   private pairList: readonly CandidatePair[] | undefined;
   private decisionList: readonly Decision[] | undefined;
 
@@ -190,8 +215,7 @@ class Run implements LinkRun {
     readonly model: LinkageModel,
     front: Front,
     readonly vectors: Uint8Array,
-    readonly weights: Float64Array,
-    readonly outcomes: Uint8Array,
+    scores: Scores,
     private readonly thresholds: Thresholds,
     readonly stages: readonly Stage[],
     em: { readonly iterations: number; readonly converged: boolean },
@@ -202,6 +226,8 @@ class Run implements LinkRun {
     this.skippedKeys = front.skippedKeys;
     this.emIterations = em.iterations;
     this.emConverged = em.converged;
+    this.weights = scores.weights;
+    this.outcomes = scores.outcomes;
   }
 
   decision(k: number): Decision {
