@@ -51,6 +51,7 @@ export default tseslint.config(
       'src/identity/**',
       'src/governance/**',
       'src/money/**',
+      'src/record/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },

@@ -9,16 +9,17 @@ import { err, type Result } from '../core/result.js';
 import type { Database, Queryable } from './database.js';
 
 /** Carries a refusal out of the transaction, so the transaction rolls back. */
-class Refused extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.title);
+class Refused<E> extends Error {
+  constructor(readonly refusal: E) {
+    super('refused');
   }
 }
 
-export async function inTransaction<T>(
+/** `E` is the domain's own error value: a Problem for most, the record's RecordError for the FHIR API. */
+export async function inTransaction<T, E = Problem>(
   db: Database,
-  work: (tx: Queryable) => Promise<Result<T, Problem>>,
-): Promise<Result<T, Problem>> {
+  work: (tx: Queryable) => Promise<Result<T, E>>,
+): Promise<Result<T, E>> {
   try {
     return await db.transaction(async (tx) => {
       const result = await work(tx);
@@ -26,7 +27,7 @@ export async function inTransaction<T>(
       return result;
     });
   } catch (error) {
-    if (error instanceof Refused) return err(error.problem);
+    if (error instanceof Refused) return err(error.refusal as E);
     throw error;
   }
 }
