@@ -28,6 +28,8 @@ import {
   userUnlock,
 } from './commands/access.js';
 import { identityKey, identityLoad } from './commands/identity.js';
+import { recordImport } from './commands/record.js';
+import { AUDIT_VERIFY_HELP, AUDIT_VERIFY_OPTIONS, runAuditVerify } from './commands/audit.js';
 import { LINK_OPTIONS, runLink } from './commands/link.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -370,6 +372,33 @@ const commands: Record<string, Command> = {
     async run(_values, [file]) {
       if (file === undefined) return EXIT.usage;
       return Promise.resolve(identityKey(file, { out, fail }));
+    },
+  },
+  'record import': {
+    summary: "load partners' FHIR feeds into the shared care record",
+    usage: 'accord record import <feeds-dir> [--organisations <id>,<id>…]',
+    details:
+      'Reads every resource of a Bulk Data feeds folder (its manifest.json), or of the organisations named; checks\n' +
+      'each line (JSON, valid FHIR R4, the type the manifest lists, an id) and reports every bad one with its file\n' +
+      "and line, skipping it; writes the rest in batches, each resource kept with its organisation and the partner's\n" +
+      'own id, so importing the same feeds again changes nothing. New Patients are joined to persons in the identity\n' +
+      'index (load it first with accord identity load). Exit code 1 when any line was skipped.',
+    options: { organisations: { type: 'string' } },
+    positionals: 1,
+    async run(values, [feedsDir]) {
+      if (feedsDir === undefined) return EXIT.usage;
+      const organisations = typeof values.organisations === 'string' ? values.organisations : undefined;
+      return onStore((db) => recordImport(db, feedsDir, organisations, { out, fail }));
+    },
+  },
+  'audit verify': {
+    ...AUDIT_VERIFY_HELP,
+    options: AUDIT_VERIFY_OPTIONS,
+    positionals: 0,
+    async run(values) {
+      const config = configOrExit();
+      if (typeof config === 'number') return config;
+      return runAuditVerify(values, config, { out, fail });
     },
   },
   'token create': {

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { Issue } from '../core/problem.js';
 import { patientToLinkRecord } from './fhir-patient.js';
-import { checkIncoming, type IncomingRecord } from './index/incoming.js';
+import { checkIncoming, type CheckedIncoming, type IncomingRecord } from './index/incoming.js';
 
 const Manifest = z.object({
   output: z.array(z.object({ type: z.string(), url: z.string() })),
@@ -70,24 +70,9 @@ export async function readFeedPatients(
         issues.push({ file: file.url, line, message: 'is not JSON; left out' });
         continue;
       }
-      const mapped = patientToLinkRecord(resource, organisation);
-      if (!mapped.ok) {
-        issues.push({ file: file.url, line, message: `${mapped.error.title} Left out.` });
-        continue;
-      }
-      const { id, ...demographics } = mapped.value;
-      const checked = checkIncoming(
-        {
-          organisation,
-          localId: id.slice(organisation.length + 1),
-          demographics: withoutUndefined(demographics),
-        },
-        today,
-      );
+      const checked = incomingOfPatient(resource, organisation, today);
       if (!checked.ok) {
-        for (const issue of checked.error.issues ?? [{ message: checked.error.title }]) {
-          issues.push({ file: file.url, line, path: issue.path, message: `${issue.message}; left out` });
-        }
+        for (const issue of checked.error) issues.push({ file: file.url, line, ...issue });
         continue;
       }
       for (const warning of checked.value.warnings) issues.push({ file: file.url, line, ...warning });
@@ -95,6 +80,36 @@ export async function readFeedPatients(
     }
   }
   return { ok: true, value: { records, issues, organisations: [...read].sort() } };
+}
+
+/**
+ * A partner's Patient resource as a record for the index, checked; or every problem with it (each message ends by
+ * saying the record was left out). Used by the feeds' first load and by the shared care record's import.
+ */
+export function incomingOfPatient(
+  resource: unknown,
+  organisation: string,
+  today: Date,
+): { ok: true; value: CheckedIncoming } | { ok: false; error: Issue[] } {
+  const mapped = patientToLinkRecord(resource, organisation);
+  if (!mapped.ok) return { ok: false, error: [{ message: `${mapped.error.title} Left out.` }] };
+  const { id, ...demographics } = mapped.value;
+  const checked = checkIncoming(
+    {
+      organisation,
+      localId: id.slice(organisation.length + 1),
+      demographics: withoutUndefined(demographics),
+    },
+    today,
+  );
+  if (!checked.ok) {
+    const problems = checked.error.issues ?? [{ message: checked.error.title }];
+    return {
+      ok: false,
+      error: problems.map((issue) => ({ ...issue, message: `${issue.message}; left out` })),
+    };
+  }
+  return { ok: true, value: checked.value };
 }
 
 /** The index's check takes only the fields a record has: absent, not undefined. */

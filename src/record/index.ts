@@ -18,5 +18,6 @@ export {
   type WriteOutcome,
   type Writer,
 } from './repository.js';
+export { contentKey, patientOf } from './resource.js';
 export { searchParameters, type ParameterTable, type SearchParameter } from './search/parameters.js';
 export { planSearch, type SearchPlan } from './search/query.js';

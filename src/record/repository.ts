@@ -14,14 +14,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { err, ok, type Result } from '../core/result.js';
 import { inTransaction, type Database, type Queryable } from '../store/index.js';
 import { recordError, type RecordError } from './errors.js';
-import { indexRows, parseReference } from './search/extract.js';
+import { indexRows } from './search/extract.js';
+import { canonicalJson, contentKey, patientOf, type Resource } from './resource.js';
 import { searchParameters, type ParameterTable } from './search/parameters.js';
 import { conditionSql, orderSql, type SearchPlan, SqlBuilder } from './search/query.js';
 
-export type Resource = Readonly<Record<string, unknown>> & {
-  readonly resourceType: string;
-  readonly id?: string;
-};
+export { canonicalJson, type Resource };
 
 /** Who writes: a partner system's token or a person, and the organisation they act for. */
 export interface Writer {
@@ -78,38 +76,6 @@ function stored(row: ResourceRow): StoredResource {
   };
 }
 
-/** The Patient a resource is about: a Patient is about itself; others name theirs by `patient` or `subject`. */
-function patientOf(resource: Resource, id: string): string | undefined {
-  if (resource.resourceType === 'Patient') return id;
-  for (const element of ['patient', 'subject', 'beneficiary']) {
-    const reference = parseReference(resource[element]);
-    if (reference?.type === 'Patient') return reference.id;
-  }
-  return undefined;
-}
-
-/** Content compared without the server's meta, so a resource sent again unchanged is recognised as unchanged. */
-function sameContent(a: Resource, b: Resource): boolean {
-  const strip = (resource: Resource) => {
-    const { meta, ...rest } = resource as Record<string, unknown>;
-    const { versionId: _v, lastUpdated: _l, ...otherMeta } = (meta ?? {}) as Record<string, unknown>;
-    return canonicalJson(Object.keys(otherMeta).length > 0 ? { ...rest, meta: otherMeta } : rest);
-  };
-  return strip(a) === strip(b);
-}
-
-/** JSON with object keys sorted, so two equal resources give one text whatever order their keys came in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 export interface RecordRepository {
   create(
     writer: Writer,
@@ -126,7 +92,9 @@ export interface RecordRepository {
     writer: Writer,
     resourceType: string,
     id: string,
-  ): Promise<Result<{ readonly version: number | undefined }, RecordError>>;
+  ): Promise<
+    Result<{ readonly version: number | undefined; readonly patientId: string | undefined }, RecordError>
+  >;
   read(resourceType: string, id: string): Promise<Result<StoredResource, RecordError>>;
   readVersion(
     resourceType: string,
@@ -136,6 +104,11 @@ export interface RecordRepository {
   history(resourceType: string, id: string): Promise<Result<readonly HistoryEntry[], RecordError>>;
   /** The resources matching a search plan that the scope lets the caller see, a page of them. */
   search(plan: SearchPlan, scope: SearchScope): Promise<SearchResult>;
+  /**
+   * The person (in the identity index, merges followed) each of these Patient resources is a record of; Patients the
+   * index does not hold yet are left out.
+   */
+  personsOfPatients(patientIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** The source organisation of each resource asked for that exists (deleted or not): for access decisions. */
   owners(resourceType: string, ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
@@ -186,7 +159,7 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
       id,
       meta: { ...meta, versionId: String(version), lastUpdated: lastUpdated.toISOString() },
     };
-    const patientId = patientOf(content, id) ?? null;
+    const patientId = patientOf(content, id);
     const text = JSON.stringify(content);
     if (exists) {
       await q.query(
@@ -288,7 +261,8 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
         const sourceId = options.sourceId;
         if (sourceId === undefined) {
           const id = randomUUID();
-          return ok({ stored: await write(q, writer, resource, id, 1, undefined, false), change: 'created' });
+          // Created through the API, the record's id is the organisation's id for it too.
+          return ok({ stored: await write(q, writer, resource, id, 1, id, false), change: 'created' });
         }
         const id = sourcedId(writer.organisation, resource.resourceType, sourceId);
         const existing = await current(q, resource.resourceType, id, true);
@@ -298,7 +272,7 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
         if (
           !existing.deleted &&
           existing.content !== null &&
-          sameContent(existing.content, { ...resource, id })
+          contentKey(existing.content) === contentKey({ ...resource, id })
         ) {
           return ok({ stored: stored(existing), change: 'unchanged' });
         }
@@ -319,7 +293,7 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
             );
           }
           return ok({
-            stored: await write(q, writer, resource, resource.id, 1, undefined, false),
+            stored: await write(q, writer, resource, resource.id, 1, resource.id, false),
             change: 'created',
           });
         }
@@ -332,7 +306,11 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
             ),
           );
         }
-        if (!existing.deleted && existing.content !== null && sameContent(existing.content, resource)) {
+        if (
+          !existing.deleted &&
+          existing.content !== null &&
+          contentKey(existing.content) === contentKey(resource)
+        ) {
           return ok({ stored: stored(existing), change: 'unchanged' });
         }
         const sourceId = existing.source_id ?? undefined;
@@ -343,26 +321,31 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
       }),
 
     delete: (writer, resourceType, id) =>
-      inTransaction<{ version: number | undefined }, RecordError>(db, async (q) => {
-        const existing = await current(q, resourceType, id, true);
-        // Deleting what is not there, or is deleted already, succeeds and changes nothing (FHIR: idempotent delete).
-        if (existing === undefined || existing.deleted) return ok({ version: existing?.version });
-        if (existing.source_organisation !== writer.organisation) return err(notYours(existing));
-        const version = existing.version + 1;
-        const at = new Date();
-        await q.query(
-          `UPDATE record_resource SET version = $3, last_updated = $4, content = NULL, deleted = true
+      inTransaction<{ version: number | undefined; patientId: string | undefined }, RecordError>(
+        db,
+        async (q) => {
+          const existing = await current(q, resourceType, id, true);
+          // Deleting what is not there, or is deleted already, succeeds and changes nothing (FHIR: idempotent delete).
+          if (existing === undefined || existing.deleted) {
+            return ok({ version: existing?.version, patientId: existing?.patient_id ?? undefined });
+          }
+          if (existing.source_organisation !== writer.organisation) return err(notYours(existing));
+          const version = existing.version + 1;
+          const at = new Date();
+          await q.query(
+            `UPDATE record_resource SET version = $3, last_updated = $4, content = NULL, deleted = true
             WHERE resource_type = $1 AND id = $2`,
-          [resourceType, id, version, at],
-        );
-        await q.query(
-          `INSERT INTO record_version (resource_type, id, version, last_updated, content, deleted, written_by, written_for)
+            [resourceType, id, version, at],
+          );
+          await q.query(
+            `INSERT INTO record_version (resource_type, id, version, last_updated, content, deleted, written_by, written_for)
            VALUES ($1, $2, $3, $4, NULL, true, $5, $6)`,
-          [resourceType, id, version, at, writer.id, writer.organisation],
-        );
-        await clearIndex(q, resourceType, id);
-        return ok({ version });
-      }),
+            [resourceType, id, version, at, writer.id, writer.organisation],
+          );
+          await clearIndex(q, resourceType, id);
+          return ok({ version, patientId: existing.patient_id ?? undefined });
+        },
+      ),
 
     async read(resourceType, id) {
       const row = await current(db, resourceType, id, false);
@@ -471,6 +454,27 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
         included = includedRows.map(stored);
       }
       return { matches: page.map(stored), more: rows.length > plan.count, total, included };
+    },
+
+    async personsOfPatients(patientIds) {
+      if (patientIds.length === 0) return new Map();
+      // A Patient's record in the index is (its organisation, its partner id); its person may since have been merged
+      // into another, so the merged_into chain is walked to the current person.
+      const rows = await db.query<{ patient_id: string; person_id: string }>(
+        `WITH RECURSIVE walk (patient_id, person_id, hops) AS (
+           SELECT p.id, r.person_id, 0
+             FROM record_resource p
+             JOIN identity_record r ON r.organisation = p.source_organisation AND r.local_id = p.source_id
+            WHERE p.resource_type = 'Patient' AND p.id = ANY($1::text[])
+           UNION ALL
+           SELECT w.patient_id, person.merged_into, w.hops + 1
+             FROM walk w JOIN identity_person person ON person.id = w.person_id
+            WHERE person.merged_into IS NOT NULL AND w.hops < 100
+         )
+         SELECT DISTINCT ON (patient_id) patient_id, person_id::text FROM walk ORDER BY patient_id, hops DESC`,
+        [patientIds],
+      );
+      return new Map(rows.map((row) => [row.patient_id, row.person_id]));
     },
 
     async owners(resourceType, ids) {

@@ -4,6 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem, ProblemKind } from '../core/problem.js';
+import { outcomeOfProblem } from './fhir-outcome.js';
 
 export const STATUS: Record<ProblemKind, number> = {
   'bad-input': 400,
@@ -56,7 +57,12 @@ export function sendProblem(reply: FastifyReply, problem: Problem, status?: numb
 /** Paths that answer in JSON; everything else is a page for people and answers a problem with a page. */
 export const isApiPath = (url: string): boolean => /^\/(api|fhir|health|ready)(\/|$|\?)/.test(url);
 
-/** A problem as the caller expects it: problem+json for the API, an error page (in the site's frame) otherwise. */
+const isFhirPath = (url: string): boolean => /^\/fhir(\/|$|\?)/.test(url);
+
+/**
+ * A problem as the caller expects it: an OperationOutcome for the FHIR API (a FHIR client reads nothing else),
+ * problem+json for the rest of the API, an error page (in the site's frame) otherwise.
+ */
 export async function replyWithProblem(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -64,6 +70,12 @@ export async function replyWithProblem(
   status?: number,
   pageContext: Record<string, unknown> = {},
 ): Promise<FastifyReply> {
+  if (isFhirPath(request.url)) {
+    return reply
+      .status(status ?? STATUS[problem.kind])
+      .type('application/fhir+json; charset=utf-8')
+      .send(outcomeOfProblem(problem));
+  }
   if (isApiPath(request.url)) return sendProblem(reply, problem, status);
   reply.status(status ?? STATUS[problem.kind]);
   return reply.page('error.njk', { ...pageContext, title: problem.title, detail: problem.fix ?? '' });

@@ -18,6 +18,17 @@ export interface Output {
 const SHOWN_ISSUES = 20;
 const count = (n: number) => n.toLocaleString('en-GB');
 
+/** `--organisations a,b,c` as a set; undefined when the option was not given (every organisation). */
+export function organisationList(text: string | undefined): Set<string> | undefined {
+  if (text === undefined) return undefined;
+  return new Set(
+    text
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+  );
+}
+
 export async function identityLoad(
   db: Database,
   feedsDir: string,
@@ -25,15 +36,7 @@ export async function identityLoad(
   io: Output,
   now: Date = new Date(),
 ): Promise<number> {
-  const organisations =
-    organisationsText === undefined
-      ? undefined
-      : new Set(
-          organisationsText
-            .split(',')
-            .map((o) => o.trim())
-            .filter((o) => o !== ''),
-        );
+  const organisations = organisationList(organisationsText);
   const read = await readFeedPatients(feedsDir, now, organisations);
   if (!read.ok) {
     io.fail(`accord identity load: ${read.error}`);

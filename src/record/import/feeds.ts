@@ -1,0 +1,172 @@
+/**
+ * @module record/import/feeds
+ * Partners' FHIR Bulk Data feeds into the shared care record (the `$import` of issue 5): a folder with a
+ * `manifest.json` listing NDJSON files, each in a folder named for the organisation that sent it. Every line is
+ * checked — JSON, a valid FHIR R4 resource (`validation/`), of the type the manifest says, with the partner's own id
+ * — and a bad line is reported with its file and line number and skipped; the rest go in. References between one
+ * partner's resources (`Patient/00076865`) are rewritten to the record's ids for them, which are derived from the
+ * organisation and the partner's id (`sourcedId`), so they resolve without a lookup and a re-sent feed changes
+ * nothing. Batches of a thousand are written in one transaction each (`bulk-write.ts`); the Patients written are
+ * handed to the caller, who links them in the identity index.
+ */
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import type { Issue } from '../../core/problem.js';
+import { err, ok, type Result } from '../../core/result.js';
+import type { Database } from '../../store/index.js';
+import { sourcedId } from '../repository.js';
+import type { Resource } from '../resource.js';
+import type { ParameterTable } from '../search/parameters.js';
+import { validateResource } from '../validation/index.js';
+import { type BatchCounts, type FeedItem, writeBatch, type WrittenPatient } from './bulk-write.js';
+
+const Manifest = z.object({
+  output: z.array(z.object({ type: z.string(), url: z.string() })),
+});
+
+export const BATCH_SIZE = 1_000;
+/** Problems kept in the report; beyond this they are only counted (a feed of a million bad lines stays readable). */
+export const MAX_ISSUES_KEPT = 1_000;
+
+export interface ImportReport {
+  readonly counts: BatchCounts;
+  readonly read: number;
+  readonly skipped: number;
+  /** The first MAX_ISSUES_KEPT problems, each with its file and line. */
+  readonly issues: readonly Issue[];
+  readonly organisations: readonly string[];
+}
+
+export interface ImportOptions {
+  /** Only these organisations' files. */
+  readonly organisations?: ReadonlySet<string>;
+  /** Who is importing (recorded on every version written). */
+  readonly writerId: string;
+  /** Called after each batch commits with the Patients it created or changed. */
+  readonly onPatients?: (organisation: string, patients: readonly WrittenPatient[]) => Promise<void>;
+  readonly now?: () => Date;
+}
+
+const ORGANISATION = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9.-]{1,64})$/;
+
+/** A copy of the resource with its relative references rewritten to the record's ids for `organisation`'s resources. */
+export function rewriteReferences<T>(value: T, organisation: string): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => rewriteReferences(item, organisation)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const match = key === 'reference' && typeof inner === 'string' ? RELATIVE.exec(inner) : null;
+    out[key] =
+      match?.[1] !== undefined && match[2] !== undefined
+        ? `${match[1]}/${sourcedId(organisation, match[1], match[2])}`
+        : rewriteReferences(inner, organisation);
+  }
+  return out as T;
+}
+
+/** One line of a feed as an item to write, or why it is skipped (never quoting its values: they are identifiable). */
+export function feedItem(text: string, expectedType: string, organisation: string): Result<FeedItem, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return err('is not JSON');
+  }
+  const validated = validateResource(parsed);
+  if (!validated.ok) {
+    const problems = validated.error.issue.map((issue) => {
+      const where = issue.expression?.[0] ?? 'the resource';
+      return `${where}: ${issue.details?.text ?? issue.diagnostics ?? issue.code}`;
+    });
+    return err(`is not a valid FHIR R4 resource (${problems.slice(0, 5).join('; ')})`);
+  }
+  const resource = validated.value as Resource;
+  if (resource.resourceType !== expectedType) {
+    return err(`is a ${resource.resourceType}, but the manifest lists this file as ${expectedType}`);
+  }
+  if (typeof resource.id !== 'string' || resource.id === '') {
+    return err(
+      "has no id: a feed's resources carry the partner's own id, which makes a re-sent feed change nothing",
+    );
+  }
+  const { id, ...rest } = rewriteReferences(resource, organisation);
+  return ok({ resource: rest, sourceId: id ?? resource.id });
+}
+
+export async function importFeeds(
+  db: Database,
+  table: ParameterTable,
+  feedsDir: string,
+  options: ImportOptions,
+): Promise<Result<ImportReport, string>> {
+  const manifestFile = join(feedsDir, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    return err(`${manifestFile} does not exist: give the folder of the feeds (it holds manifest.json)`);
+  }
+  let manifest: z.infer<typeof Manifest>;
+  try {
+    manifest = Manifest.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
+  } catch {
+    return err(`${manifestFile} is not a Bulk Data manifest (JSON with an output list of type and url)`);
+  }
+  const now = options.now ?? (() => new Date());
+  const counts: BatchCounts = { created: 0, updated: 0, unchanged: 0 };
+  const issues: Issue[] = [];
+  let skipped = 0;
+  let read = 0;
+  const organisations = new Set<string>();
+  const report = (issue: Issue) => {
+    skipped++;
+    if (issues.length < MAX_ISSUES_KEPT) issues.push(issue);
+  };
+
+  for (const file of manifest.output) {
+    const organisation = file.url.split('/')[0] ?? '';
+    if (!ORGANISATION.test(organisation) || !file.url.includes('/')) {
+      report({
+        file: file.url,
+        message: 'is not in a folder named for its organisation; the file was skipped',
+      });
+      continue;
+    }
+    if (options.organisations !== undefined && !options.organisations.has(organisation)) continue;
+    const path = join(feedsDir, file.url);
+    if (!existsSync(path)) {
+      report({ file: file.url, message: 'is listed in the manifest but does not exist; skipped' });
+      continue;
+    }
+    organisations.add(organisation);
+    let batch: FeedItem[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
+      const written = await db.transaction((tx) =>
+        writeBatch(tx, table, organisation, options.writerId, items, now()),
+      );
+      counts.created += written.counts.created;
+      counts.updated += written.counts.updated;
+      counts.unchanged += written.counts.unchanged;
+      if (written.patients.length > 0) await options.onPatients?.(organisation, written.patients);
+    };
+    let line = 0;
+    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      read++;
+      const item = feedItem(text, file.type, organisation);
+      if (!item.ok) {
+        report({ file: file.url, line, message: `${item.error}; skipped` });
+        continue;
+      }
+      batch.push(item.value);
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
+    await flush();
+  }
+  return ok({ counts, read, skipped, issues, organisations: [...organisations].sort() });
+}

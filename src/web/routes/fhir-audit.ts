@@ -1,0 +1,78 @@
+/**
+ * @module web/routes/fhir-audit
+ * The audit of the FHIR API: every request that reaches a handler is recorded in the tamper-evident log
+ * (`access/audit`) before its answer is sent, so no access goes unrecorded. An access to several people's data (a
+ * search) is one entry per person, so each person's "who looked at my record" shows it; an access that touched no
+ * one's data is one entry without a person.
+ */
+import type { FastifyRequest } from 'fastify';
+import { NATIONAL_ROLES, type Principal } from '../../access/index.js';
+import {
+  AuditLog,
+  DIRECT_CARE,
+  type AuditAction,
+  type AuditOutcome,
+  type JsonValue,
+} from '../../access/audit/index.js';
+import type { RecordRepository } from '../../record/index.js';
+import type { Database } from '../../store/index.js';
+
+export interface FhirAccess {
+  readonly action: AuditAction;
+  readonly resourceType: string;
+  readonly resourceId?: string | undefined;
+  readonly outcome: AuditOutcome;
+  /** The Patient resources whose data was read or written. */
+  readonly patientIds?: readonly (string | undefined)[];
+  readonly detail?: Readonly<Record<string, JsonValue>>;
+}
+
+function actorOf(principal: Principal) {
+  switch (principal.kind) {
+    case 'system':
+      return {
+        actor: principal.tokenId,
+        actorName: `The system of ${principal.organisation}`,
+        role: null,
+        organisation: principal.organisation,
+      };
+    case 'user':
+      return {
+        actor: principal.userId,
+        actorName: principal.displayName,
+        role: principal.roles.find((role) => role in NATIONAL_ROLES) ?? null,
+        organisation: principal.organisation,
+      };
+    case 'anonymous':
+      throw new Error('an anonymous request reached a FHIR handler');
+  }
+}
+
+export interface FhirAuditor {
+  record(request: FastifyRequest, access: FhirAccess): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function fhirAuditor(db: Database, repository: RecordRepository): FhirAuditor {
+  const log = new AuditLog(db);
+  return {
+    async record(request, access) {
+      const patientIds = [
+        ...new Set((access.patientIds ?? []).filter((id): id is string => id !== undefined)),
+      ];
+      const persons = [...new Set((await repository.personsOfPatients(patientIds)).values())];
+      const base = {
+        ...actorOf(request.principal),
+        action: access.action,
+        resourceType: access.resourceType,
+        resourceId: access.resourceId ?? null,
+        purpose: DIRECT_CARE,
+        outcome: access.outcome,
+        ...(access.detail === undefined ? {} : { detail: access.detail }),
+      };
+      const people = persons.length > 0 ? persons : [null];
+      await Promise.all(people.map((personId) => log.record({ ...base, personId })));
+    },
+    close: () => log.close(),
+  };
+}

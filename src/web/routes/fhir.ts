@@ -1,0 +1,509 @@
+/**
+ * @module web/routes/fhir
+ * The shared care record's FHIR R4 REST API at /fhir: the CapabilityStatement, create (and conditional create with
+ * If-None-Exist, so a feed sent twice writes nothing twice), read, vread, update (versioned; If-Match with the
+ * version's ETag), delete, history and search. A thin edge: the body is validated (`record/validation`), the
+ * repository does the work, and every error goes back as an OperationOutcome naming the element at fault.
+ *
+ * Access, deny by default: partner systems call with a bearer token — `record:write` to send their organisation's
+ * resources, `record:read` to read them back — and see only what their organisation sent. People see nothing here
+ * yet: reading other partners' records needs the legitimate-relationship check (issue 5's access control), and
+ * until it exists no person's request reaches a handler. Every request that reaches one is audited.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuditAction } from '../../access/audit/index.js';
+import type { AccessRule, Principal } from '../../access/index.js';
+import {
+  isResourceId,
+  patientOf,
+  planSearch,
+  recordError,
+  recordRepository,
+  searchParameters,
+  type RecordError,
+  type Resource,
+  type StoredResource,
+  type Writer,
+} from '../../record/index.js';
+import { validateResource } from '../../record/validation/index.js';
+import { incomingOfPatient } from '../../identity/feed-patients.js';
+import { addRecord, indexProvider } from '../../identity/index/index.js';
+import type { AppContext } from '../server.js';
+import { fhirAuditor } from './fhir-audit.js';
+import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
+
+export const READ_SCOPE = 'record:read';
+export const WRITE_SCOPE = 'record:write';
+/** Partner systems only, for now: no person holds a role that passes (`anyRole: []`). */
+const READERS: AccessRule = { scope: READ_SCOPE, anyRole: [] };
+const WRITERS: AccessRule = { scope: WRITE_SCOPE, anyRole: [] };
+
+const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
+interface TypeParams {
+  type: string;
+}
+interface InstanceParams extends TypeParams {
+  id: string;
+}
+interface VersionParams extends InstanceParams {
+  version: string;
+}
+
+/** The organisation a request acts for, and who it is: the token's (the access rule let no one else through). */
+function writerOf(principal: Principal): Writer {
+  if (principal.kind === 'system') return { id: principal.tokenId, organisation: principal.organisation };
+  if (principal.kind === 'user') return { id: principal.userId, organisation: principal.organisation };
+  throw new Error('a FHIR route reached its handler without a principal');
+}
+
+const etag = (version: number) => `W/"${version}"`;
+
+/** The version an If-Match header names (`W/"3"`, or `"3"`); undefined when absent, NaN when unreadable. */
+function ifMatchVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"([1-9][0-9]{0,8})"$/.exec(header.trim());
+  return match?.[1] === undefined ? Number.NaN : Number(match[1]);
+}
+
+export async function fhirApi(app: FastifyInstance, context: AppContext): Promise<void> {
+  const table = searchParameters();
+  const repository = recordRepository(context.db, table);
+  const auditor = fhirAuditor(context.db, repository);
+  const identityIndex = indexProvider(context.db, () => new Date());
+
+  /**
+   * A Patient written through the API joins its person in the identity index, as a feed's Patients do: the record
+   * of it there is (the organisation, the record's id for it). Without a linkage model yet it waits, unlinked.
+   */
+  async function linkPatient(request: FastifyRequest, stored: StoredResource): Promise<void> {
+    if (stored.resource.resourceType !== 'Patient') return;
+    const index = await identityIndex();
+    if (!index.ok) {
+      request.log.warn({ problem: index.error.title }, 'a Patient written through the API is not linked yet');
+      return;
+    }
+    const incoming = incomingOfPatient(stored.resource, stored.sourceOrganisation, new Date());
+    if (!incoming.ok) return;
+    await addRecord(index.value, incoming.value.record);
+  }
+  app.addHook('onClose', () => auditor.close());
+  const knownType = (type: string) => table.has(type);
+  const base = `${context.config.publicUrl.href.replace(/\/$/, '')}/fhir`;
+
+  // FHIR's own media type is JSON too; the record takes both.
+  app.addContentTypeParser(
+    ['application/fhir+json', 'application/json+fhir'],
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
+
+  /** Refusals are audited too: a denied attempt is as much the person's business as an access. */
+  async function sendError(
+    request: FastifyRequest<{ Params: { type: string; id?: string } }>,
+    reply: FastifyReply,
+    action: AuditAction,
+    error: RecordError,
+  ): Promise<FastifyReply> {
+    await auditor.record(request, {
+      action,
+      resourceType: request.params.type,
+      resourceId: request.params.id,
+      outcome: error.kind === 'forbidden' || error.kind === 'not-found' ? 'denied' : 'error',
+      detail: { error: error.kind },
+    });
+    return reply.status(STATUS_OF[error.kind]).type(FHIR_JSON).send(outcomeOfRecordError(error));
+  }
+
+  async function sendResource(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    action: AuditAction,
+    stored: StoredResource,
+    status = 200,
+  ): Promise<FastifyReply> {
+    const { resource } = stored;
+    await auditor.record(request, {
+      action,
+      resourceType: resource.resourceType,
+      resourceId: resource.id,
+      outcome: 'success',
+      patientIds: [stored.patientId],
+    });
+    return reply
+      .status(status)
+      .type(FHIR_JSON)
+      .header('etag', etag(stored.version))
+      .header('last-modified', new Date(stored.lastUpdated).toUTCString())
+      .header('location', `${base}/${resource.resourceType}/${resource.id}/_history/${stored.version}`)
+      .send(resource);
+  }
+
+  /** Checks the URL's type (and id); undefined when they are fine. */
+  function checkPath(params: { type: string; id?: string }): RecordError | undefined {
+    if (!knownType(params.type)) {
+      return {
+        kind: 'not-found',
+        message: `"${params.type}" is not a FHIR R4 resource type this record holds.`,
+      };
+    }
+    if (params.id !== undefined && !isResourceId(params.id)) {
+      return {
+        kind: 'invalid',
+        message: 'A resource id is 1 to 64 letters, digits, hyphens and dots.',
+      };
+    }
+    return undefined;
+  }
+
+  /** The body as a valid resource of the URL's type, or why not. */
+  function checkBody(
+    type: string,
+    body: unknown,
+  ): { ok: true; resource: Resource } | { ok: false; error: RecordError } {
+    const validated = validateResource(body);
+    if (!validated.ok) {
+      return {
+        ok: false,
+        error: {
+          kind: 'invalid',
+          message: 'The resource is not valid FHIR R4.',
+          issues: validated.error.issue,
+        },
+      };
+    }
+    const resource = validated.value as Resource;
+    if (resource.resourceType !== type) {
+      return {
+        ok: false,
+        error: {
+          kind: 'invalid',
+          message: `The body is a ${resource.resourceType}, but the address is for ${type}: send it to /fhir/${resource.resourceType}.`,
+          expression: 'resourceType',
+        },
+      };
+    }
+    return { ok: true, resource };
+  }
+
+  /**
+   * Whether the caller may read a resource (and its history): the URL must be sound, and a resource another
+   * organisation sent is, to the caller, not there — its existence is not disclosed. The one place reads are
+   * decided, where legitimate relationships and break-glass will be checked.
+   */
+  async function refuseRead(request: FastifyRequest, params: { type: string; id: string }) {
+    const pathError = checkPath(params);
+    if (pathError !== undefined) return pathError;
+    const owner = (await repository.owners(params.type, [params.id])).get(params.id);
+    if (owner !== undefined && owner !== writerOf(request.principal).organisation) {
+      return recordError(
+        'not-found',
+        `There is no ${params.type}/${params.id} that your organisation may read.`,
+      );
+    }
+    return undefined;
+  }
+
+  app.get('/metadata', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    reply.type(FHIR_JSON).send(capabilityStatement(base, table)),
+  );
+
+  app.post<{ Params: TypeParams }>(
+    '/:type',
+    { config: { access: WRITERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const pathError = checkPath(request.params);
+      if (pathError !== undefined) return sendError(request, reply, 'create', pathError);
+      const body = checkBody(request.params.type, request.body);
+      if (!body.ok) return sendError(request, reply, 'create', body.error);
+      const writer = writerOf(request.principal);
+      const ifNoneExist = request.headers['if-none-exist'];
+      if (typeof ifNoneExist === 'string') {
+        const plan = planSearch(table, request.params.type, [...new URLSearchParams(ifNoneExist)]);
+        if (!plan.ok) return sendError(request, reply, 'create', plan.error);
+        const found = await repository.search(
+          { ...plan.value, count: 2, offset: 0 },
+          { organisation: writer.organisation },
+        );
+        if (found.matches.length > 1) {
+          return sendError(request, reply, 'create', {
+            kind: 'precondition-failed',
+            message:
+              'If-None-Exist matches more than one resource: make the condition specific enough to name one.',
+          });
+        }
+        const [existing] = found.matches;
+        if (existing !== undefined) return sendResource(request, reply, 'create', existing, 200);
+      }
+      const { id: _ignored, ...resource } = body.resource;
+      const created = await repository.create(writer, resource);
+      if (!created.ok) return sendError(request, reply, 'create', created.error);
+      await linkPatient(request, created.value.stored);
+      return sendResource(request, reply, 'create', created.value.stored, 201);
+    },
+  );
+
+  app.get<{ Params: InstanceParams }>(
+    '/:type/:id',
+    { config: { access: READERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const { type, id } = request.params;
+      const refused = await refuseRead(request, request.params);
+      if (refused !== undefined) return sendError(request, reply, 'read', refused);
+      const read = await repository.read(type, id);
+      if (!read.ok) return sendError(request, reply, 'read', read.error);
+      return sendResource(request, reply, 'read', read.value);
+    },
+  );
+
+  app.get<{ Params: VersionParams }>(
+    '/:type/:id/_history/:version',
+    { config: { access: READERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const { type, id, version } = request.params;
+      if (!/^[1-9][0-9]{0,8}$/.test(version)) {
+        return sendError(request, reply, 'vread', {
+          kind: 'invalid',
+          message: 'A version id is a whole number from 1.',
+        });
+      }
+      const refused = await refuseRead(request, request.params);
+      if (refused !== undefined) return sendError(request, reply, 'vread', refused);
+      const read = await repository.readVersion(type, id, Number(version));
+      if (!read.ok) return sendError(request, reply, 'vread', read.error);
+      return sendResource(request, reply, 'vread', read.value);
+    },
+  );
+
+  app.get<{ Params: InstanceParams }>(
+    '/:type/:id/_history',
+    { config: { access: READERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const { type, id } = request.params;
+      const refused = await refuseRead(request, request.params);
+      if (refused !== undefined) return sendError(request, reply, 'history', refused);
+      const history = await repository.history(type, id);
+      if (!history.ok) return sendError(request, reply, 'history', history.error);
+      await auditor.record(request, {
+        action: 'history',
+        resourceType: type,
+        resourceId: id,
+        outcome: 'success',
+        patientIds: history.value.map((entry) =>
+          entry.resource === undefined ? undefined : (patientOf(entry.resource, id) ?? undefined),
+        ),
+      });
+      return reply.type(FHIR_JSON).send({
+        resourceType: 'Bundle',
+        type: 'history',
+        total: history.value.length,
+        link: [{ relation: 'self', url: `${base}/${type}/${id}/_history` }],
+        entry: history.value.map((entry) => ({
+          fullUrl: `${base}/${type}/${id}`,
+          ...(entry.resource === undefined ? {} : { resource: entry.resource }),
+          request: {
+            method: entry.deleted ? 'DELETE' : entry.version === 1 ? 'POST' : 'PUT',
+            url: `${type}/${id}`,
+          },
+          response: {
+            status: entry.deleted ? '204' : entry.version === 1 ? '201' : '200',
+            etag: etag(entry.version),
+            lastModified: entry.lastUpdated,
+          },
+        })),
+      });
+    },
+  );
+
+  app.put<{ Params: InstanceParams }>(
+    '/:type/:id',
+    { config: { access: WRITERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const { type, id } = request.params;
+      const pathError = checkPath(request.params);
+      if (pathError !== undefined) return sendError(request, reply, 'update', pathError);
+      const body = checkBody(type, request.body);
+      if (!body.ok) return sendError(request, reply, 'update', body.error);
+      if (body.resource.id !== id) {
+        return sendError(request, reply, 'update', {
+          kind: 'invalid',
+          message: `The body's id must be the id in the address (${id}).`,
+          expression: `${type}.id`,
+        });
+      }
+      const ifMatch = ifMatchVersion(request.headers['if-match']);
+      if (ifMatch !== undefined && Number.isNaN(ifMatch)) {
+        return sendError(request, reply, 'update', {
+          kind: 'invalid',
+          message: 'If-Match must be the ETag of the version you read, such as W/"3".',
+        });
+      }
+      const updated = await repository.update(
+        writerOf(request.principal),
+        { ...body.resource, id },
+        { ifMatch },
+      );
+      if (!updated.ok) return sendError(request, reply, 'update', updated.error);
+      if (updated.value.change !== 'unchanged') await linkPatient(request, updated.value.stored);
+      return sendResource(
+        request,
+        reply,
+        'update',
+        updated.value.stored,
+        updated.value.change === 'created' ? 201 : 200,
+      );
+    },
+  );
+
+  app.delete<{ Params: InstanceParams }>(
+    '/:type/:id',
+    { config: { access: WRITERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const { type, id } = request.params;
+      const pathError = checkPath(request.params);
+      if (pathError !== undefined) return sendError(request, reply, 'delete', pathError);
+      const deleted = await repository.delete(writerOf(request.principal), type, id);
+      if (!deleted.ok) return sendError(request, reply, 'delete', deleted.error);
+      await auditor.record(request, {
+        action: 'delete',
+        resourceType: type,
+        resourceId: id,
+        outcome: 'success',
+        patientIds: [deleted.value.patientId],
+      });
+      if (deleted.value.version !== undefined) reply.header('etag', etag(deleted.value.version));
+      return reply.status(204).send();
+    },
+  );
+
+  const search = async (
+    request: FastifyRequest<{ Params: TypeParams }>,
+    reply: FastifyReply,
+    query: string,
+  ) => {
+    const { type } = request.params;
+    const pathError = checkPath(request.params);
+    if (pathError !== undefined) return sendError(request, reply, 'search', pathError);
+    const entries = [...new URLSearchParams(query)];
+    const plan = planSearch(table, type, entries);
+    if (!plan.ok) return sendError(request, reply, 'search', plan.error);
+    const scope = { organisation: writerOf(request.principal).organisation };
+    const result = await repository.search(plan.value, scope);
+    // One entry per person whose data the answer holds, so each person sees the search in their own access log.
+    await auditor.record(request, {
+      action: 'search',
+      resourceType: type,
+      outcome: 'success',
+      patientIds: [...result.matches, ...result.included].map((stored) => stored.patientId),
+      // The parameters' names only: their values (a name, an NHS number) are identifiable.
+      detail: { query: entries.map(([name]) => name).join('&'), matches: result.matches.length },
+    });
+    const { count, offset } = plan.value;
+    const others = entries.filter(([name]) => name !== '_offset');
+    const page = (at: number) =>
+      `${base}/${type}?${new URLSearchParams([...others, ['_offset', String(at)]]).toString()}`;
+    const link = [
+      { relation: 'self', url: page(offset) },
+      ...(result.more ? [{ relation: 'next', url: page(offset + count) }] : []),
+      ...(offset > 0 ? [{ relation: 'previous', url: page(Math.max(0, offset - count)) }] : []),
+    ];
+    return reply.type(FHIR_JSON).send({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      ...(result.total === undefined ? {} : { total: result.total }),
+      link,
+      entry: [
+        ...result.matches.map((stored) => ({
+          fullUrl: `${base}/${stored.resource.resourceType}/${stored.resource.id}`,
+          resource: stored.resource,
+          search: { mode: 'match' },
+        })),
+        ...result.included.map((stored) => ({
+          fullUrl: `${base}/${stored.resource.resourceType}/${stored.resource.id}`,
+          resource: stored.resource,
+          search: { mode: 'include' },
+        })),
+      ],
+    });
+  };
+
+  app.get<{ Params: TypeParams }>(
+    '/:type',
+    { config: { access: READERS }, schema: { hide: true } },
+    async (request, reply) => search(request, reply, request.url.split('?')[1] ?? ''),
+  );
+
+  app.post<{ Params: TypeParams }>(
+    '/:type/_search',
+    { config: { access: READERS }, schema: { hide: true } },
+    async (request, reply) => {
+      const body = request.body;
+      const form =
+        typeof body === 'object' && body !== null
+          ? new URLSearchParams(
+              Object.entries(body as Record<string, unknown>).flatMap(([name, value]) =>
+                (Array.isArray(value) ? value : [value]).map((item): [string, string] => [
+                  name,
+                  String(item),
+                ]),
+              ),
+            ).toString()
+          : '';
+      const query = [request.url.split('?')[1] ?? '', form].filter((part) => part !== '').join('&');
+      return search(request, reply, query);
+    },
+  );
+
+  app.setNotFoundHandler(async (_request, reply) =>
+    reply
+      .status(404)
+      .type(FHIR_JSON)
+      .send(errorOutcome('not-found', 'The FHIR API has no such interaction.')),
+  );
+}
+
+/** What the API does, for clients to discover (FHIR's CapabilityStatement). */
+function capabilityStatement(base: string, table: ReturnType<typeof searchParameters>) {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-24',
+    publisher: 'Accord',
+    kind: 'instance',
+    software: { name: 'Accord shared care record' },
+    implementation: { description: 'The partnership shared care record', url: base },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          description:
+            "Bearer tokens issued to partner systems: record:write to send the organisation's resources, record:read to read them back.",
+        },
+        resource: [...table.keys()].sort().map((type) => ({
+          type,
+          versioning: 'versioned',
+          readHistory: true,
+          updateCreate: true,
+          conditionalCreate: true,
+          conditionalDelete: 'not-supported',
+          interaction: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'].map(
+            (code) => ({ code }),
+          ),
+          searchParam: [
+            { name: '_id', type: 'token' },
+            { name: '_lastUpdated', type: 'date' },
+            ...[...(table.get(type)?.values() ?? [])].map((parameter) => ({
+              name: parameter.code,
+              type: parameter.type,
+            })),
+          ],
+          searchInclude: [...(table.get(type)?.values() ?? [])]
+            .filter((parameter) => parameter.type === 'reference')
+            .map((parameter) => `${type}:${parameter.code}`),
+        })),
+      },
+    ],
+  };
+}
