@@ -54,6 +54,9 @@ interface ResourceRow {
 }
 
 const ID = /^[A-Za-z0-9.-]{1,64}$/;
+
+/** The most resources `$everything` returns at once (a person's record is tens to hundreds). */
+export const EVERYTHING_LIMIT = 10_000;
 export const isResourceId = (id: string): boolean => ID.test(id);
 
 /** The record's id for a partner's resource: the same organisation, type and partner id always give the same id. */
@@ -104,6 +107,11 @@ export interface RecordRepository {
   history(resourceType: string, id: string): Promise<Result<readonly HistoryEntry[], RecordError>>;
   /** The resources matching a search plan that the scope lets the caller see, a page of them. */
   search(plan: SearchPlan, scope: SearchScope): Promise<SearchResult>;
+  /**
+   * Every current resource about these Patients (the Patients included), optionally only those one organisation
+   * sent: the content of `$everything`.
+   */
+  aboutPatients(patientIds: readonly string[], organisation?: string): Promise<StoredResource[]>;
   /**
    * The person (in the identity index, merges followed) each of these Patient resources is a record of; Patients the
    * index does not hold yet are left out.
@@ -454,6 +462,19 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
         included = includedRows.map(stored);
       }
       return { matches: page.map(stored), more: rows.length > plan.count, total, included };
+    },
+
+    async aboutPatients(patientIds, organisation) {
+      if (patientIds.length === 0) return [];
+      const rows = await db.query<ResourceRow>(
+        `SELECT * FROM record_resource
+          WHERE patient_id = ANY($1::text[]) AND NOT deleted
+            AND ($2::text IS NULL OR lower(source_organisation) = lower($2::text))
+          ORDER BY resource_type <> 'Patient', resource_type, last_updated DESC, id
+          LIMIT ${EVERYTHING_LIMIT}`,
+        [patientIds, organisation ?? null],
+      );
+      return rows.map(stored);
     },
 
     async personsOfPatients(patientIds) {

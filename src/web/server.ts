@@ -24,6 +24,7 @@ import { governanceApi } from './routes/governance-api.js';
 import { governancePages } from './routes/governance-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
+import { recordApi } from './routes/record-api.js';
 import { identityPages } from './routes/identity-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
@@ -287,6 +288,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(governanceApi, context);
   await app.register(identityPages, context);
   await app.register(identityApi, context);
+  await app.register(recordApi, context);
   // In its own context: FHIR's media types and its not-found answer apply under /fhir only.
   await app.register(fhirApi, { ...context, prefix: '/fhir' });
   return app;

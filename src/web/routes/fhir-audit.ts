@@ -25,6 +25,8 @@ export interface FhirAccess {
   /** The Patient resources whose data was read or written. */
   readonly patientIds?: readonly (string | undefined)[];
   readonly detail?: Readonly<Record<string, JsonValue>>;
+  /** Why: direct care, unless the glass was broken (then the reason given). */
+  readonly purpose?: string;
 }
 
 function actorOf(principal: Principal) {
@@ -66,7 +68,7 @@ export function fhirAuditor(db: Database, repository: RecordRepository): FhirAud
         action: access.action,
         resourceType: access.resourceType,
         resourceId: access.resourceId ?? null,
-        purpose: DIRECT_CARE,
+        purpose: access.purpose ?? DIRECT_CARE,
         outcome: access.outcome,
         ...(access.detail === undefined ? {} : { detail: access.detail }),
       };

@@ -26,7 +26,10 @@ import {
   type Writer,
 } from '../../record/index.js';
 import { validateResource } from '../../record/validation/index.js';
+import { activeGrant } from '../../access/break-glass.js';
+import { decideRecordAccess } from '../../access/record-access.js';
 import { incomingOfPatient } from '../../identity/feed-patients.js';
+import { patientsOfPerson, recordFlags, relationshipsWith } from '../../record/relationships.js';
 import { addRecord, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { fhirAuditor } from './fhir-audit.js';
@@ -36,6 +39,18 @@ export const READ_SCOPE = 'record:read';
 export const WRITE_SCOPE = 'record:write';
 /** Partner systems only, for now: no person holds a role that passes (`anyRole: []`). */
 const READERS: AccessRule = { scope: READ_SCOPE, anyRole: [] };
+/** `$everything` is where people (clinicians, admin staff) see the shared record, each access decided for them. */
+const EVERYTHING: AccessRule = { scope: READ_SCOPE, anyRole: ['R8000', 'R8008'] };
+
+/** On each entry of `$everything`: the organisation that sent the resource. */
+export const SOURCE_ORGANISATION_EXTENSION =
+  'https://accord.example/fhir/StructureDefinition/source-organisation';
+
+/** A copy without the named top-level elements (a restricted record's address and contact details). */
+function withoutElements<T extends Record<string, unknown>>(resource: T, hide: readonly string[]): T {
+  if (hide.length === 0) return resource;
+  return Object.fromEntries(Object.entries(resource).filter(([key]) => !hide.includes(key))) as T;
+}
 const WRITERS: AccessRule = { scope: WRITE_SCOPE, anyRole: [] };
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -70,7 +85,8 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
   const table = searchParameters();
   const repository = recordRepository(context.db, table);
   const auditor = fhirAuditor(context.db, repository);
-  const identityIndex = indexProvider(context.db, () => new Date());
+  const clock = () => context.clock?.() ?? new Date();
+  const identityIndex = indexProvider(context.db, clock);
 
   /**
    * A Patient written through the API joins its person in the identity index, as a feed's Patients do: the record
@@ -83,7 +99,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       request.log.warn({ problem: index.error.title }, 'a Patient written through the API is not linked yet');
       return;
     }
-    const incoming = incomingOfPatient(stored.resource, stored.sourceOrganisation, new Date());
+    const incoming = incomingOfPatient(stored.resource, stored.sourceOrganisation, clock());
     if (!incoming.ok) return;
     await addRecord(index.value, incoming.value.record);
   }
@@ -104,12 +120,15 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     reply: FastifyReply,
     action: AuditAction,
     error: RecordError,
+    /** The Patients whose record was asked for, when known, so the person sees the attempt too. */
+    patientIds: readonly string[] = [],
   ): Promise<FastifyReply> {
     await auditor.record(request, {
       action,
       resourceType: request.params.type,
       resourceId: request.params.id,
       outcome: error.kind === 'forbidden' || error.kind === 'not-found' ? 'denied' : 'error',
+      patientIds,
       detail: { error: error.kind },
     });
     return reply.status(STATUS_OF[error.kind]).type(FHIR_JSON).send(outcomeOfRecordError(error));
@@ -375,6 +394,114 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       return reply.status(204).send();
     },
   );
+
+  /**
+   * A person's record across every partner: the Patient's person in the identity index, all that person's Patients
+   * and everything about them — decided by `decideRecordAccess` for a person (relationship, break-glass, dissent,
+   * restricted), and limited to what its own organisation sent for a partner system.
+   */
+  app.get<{ Params: InstanceParams }>(
+    '/:type/:id/$everything',
+    { config: { access: EVERYTHING }, schema: { hide: true } },
+    async (request, reply) => {
+      const params = request.params;
+      const principal = request.principal;
+      if (params.type !== 'Patient') {
+        return sendError(request, reply, 'everything', {
+          kind: 'not-found',
+          message: '$everything is an operation on a Patient: GET /fhir/Patient/{id}/$everything.',
+        });
+      }
+      const pathError = checkPath(params);
+      if (pathError !== undefined) return sendError(request, reply, 'everything', pathError);
+      const patient = await repository.read('Patient', params.id);
+      if (!patient.ok) return sendError(request, reply, 'everything', patient.error);
+      const personId = (await repository.personsOfPatients([params.id])).get(params.id);
+      if (principal.kind !== 'user') {
+        const own = writerOf(principal).organisation;
+        if (patient.value.sourceOrganisation !== own) {
+          return sendError(request, reply, 'everything', hiddenFrom(params));
+        }
+        const patients =
+          personId === undefined
+            ? [params.id]
+            : (await patientsOfPerson(context.db, personId)).map((p) => p.patientId);
+        const resources = await repository.aboutPatients(patients, own);
+        return sendEverything(request, reply, resources, [], undefined);
+      }
+      if (personId === undefined) {
+        return sendError(request, reply, 'everything', {
+          kind: 'not-found',
+          message:
+            'This Patient is not yet joined to a person in the master patient index, so there is no shared record to show.',
+        });
+      }
+      const patients = await patientsOfPerson(context.db, personId);
+      const patientIds = patients.map((p) => p.patientId);
+      const now = clock();
+      const decision = decideRecordAccess({
+        roles: principal.roles,
+        organisation: principal.organisation,
+        relationships: await relationshipsWith(context.db, personId, principal.organisation),
+        ...(await recordFlags(context.db, patientIds)),
+        ...(await grantFor(principal.userId, personId, now)),
+        at: now.toISOString(),
+      });
+      if (!decision.allowed) {
+        const glass = decision.breakGlassAvailable
+          ? ' In an emergency you may use emergency access (break-glass) with your reason: POST /api/record/break-glass.'
+          : '';
+        const refusal: RecordError = { kind: 'forbidden', message: `${decision.reason}${glass}` };
+        return sendError(request, reply, 'everything', refusal, patientIds);
+      }
+      let resources = await repository.aboutPatients(
+        patientIds,
+        decision.sources === 'own-organisation' ? principal.organisation : undefined,
+      );
+      if (decision.scope === 'demographics')
+        resources = resources.filter((r) => r.resource.resourceType === 'Patient');
+      const purpose = decision.basis === 'break-glass' ? decision.reason : undefined;
+      return sendEverything(request, reply, resources, decision.hide, purpose);
+    },
+  );
+
+  async function grantFor(userId: string, personId: string, now: Date) {
+    const grant = await activeGrant(context.db, userId, personId, now);
+    return grant === undefined ? {} : { breakGlass: { reason: grant.reason, expiresAt: grant.expiresAt } };
+  }
+
+  const hiddenFrom = (params: { type: string; id: string }): RecordError =>
+    recordError('not-found', `There is no ${params.type}/${params.id} that your organisation may read.`);
+
+  /** The Bundle of `$everything`: each entry says which organisation it came from; hidden elements removed. */
+  async function sendEverything(
+    request: FastifyRequest<{ Params: { type: string; id: string } }>,
+    reply: FastifyReply,
+    resources: readonly StoredResource[],
+    hide: readonly string[],
+    purpose: string | undefined,
+  ): Promise<FastifyReply> {
+    await auditor.record(request, {
+      action: 'everything',
+      resourceType: 'Patient',
+      resourceId: request.params.id,
+      outcome: 'success',
+      patientIds: resources.map((stored) => stored.patientId),
+      detail: { resources: resources.length },
+      ...(purpose === undefined ? {} : { purpose }),
+    });
+    return reply.type(FHIR_JSON).send({
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: resources.length,
+      entry: resources.map((stored) => ({
+        fullUrl: `${base}/${stored.resource.resourceType}/${stored.resource.id}`,
+        extension: [{ url: SOURCE_ORGANISATION_EXTENSION, valueString: stored.sourceOrganisation }],
+        resource: withoutElements(stored.resource, hide),
+        search: { mode: 'match' },
+      })),
+    });
+  }
 
   const search = async (
     request: FastifyRequest<{ Params: TypeParams }>,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
-import { createSession, createToken, createUser, sessionCsrfToken, type Role } from '../../access/index.js';
+import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { createToken, type Role } from '../../access/index.js';
 import { packageRoot } from '../../core/paths.js';
 import { ProposalDocument } from '../../governance/index.js';
 import { insertProposal, insertVersion } from '../../governance/repository.js';
@@ -18,11 +19,7 @@ import { buildServer } from '../server.js';
 const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
 const NOW = new Date('2025-03-03T10:00:00Z');
 
-interface Person {
-  readonly id: string;
-  readonly cookie: string;
-  readonly csrf: string;
-}
+type Person = SignedIn;
 
 let test: TestDatabase;
 let app: FastifyInstance;
@@ -33,22 +30,8 @@ let otherMember: Person;
 let publicUser: Person;
 let partnerToken: string;
 
-async function person(username: string, organisation: string, roles: Role[]): Promise<Person> {
-  const created = await createUser(test.db, {
-    username,
-    displayName: `${username} Person`,
-    organisation,
-    roles,
-    oidcSubject: `https://idp.example#${username}`,
-  });
-  if (!created.ok) throw new Error(created.error.title);
-  const { token, session } = await createSession(test.db, created.value.id, () => NOW);
-  return {
-    id: created.value.id,
-    cookie: `accord_session=${token}`,
-    csrf: sessionCsrfToken(session.csrfSecret),
-  };
-}
+const person = (username: string, organisation: string, roles: Role[]): Promise<Person> =>
+  signedInPerson(test.db, username, organisation, roles, NOW);
 
 beforeAll(async () => {
   test = await createTestDatabase();

@@ -1,0 +1,306 @@
+/**
+ * People and the shared care record, end to end through the real server and database: two partners send their
+ * records of one person, the identity index joins them, and then — a clinician with an open episode sees the whole
+ * record from both, each item with its source; admin staff see demographics only; a clinician without a
+ * relationship sees nothing clinical until they break the glass with a reason; a privacy officer reviews that in
+ * their queue; a restricted record hides the address; dissent limits the record to one's own organisation's; and
+ * the person's access log shows every look.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { createToken, type Role } from '../../access/index.js';
+import { packageRoot } from '../../core/paths.js';
+import { saveModel } from '../../identity/index/index.js';
+import { syntheticPairs } from '../../identity/linkage/testing.js';
+import { linkRecords } from '../../identity/linkage/train.js';
+import { loadPartnership, syncPartnership } from '../../partnership/index.js';
+import { buildServer } from '../server.js';
+import { SOURCE_ORGANISATION_EXTENSION } from './fhir.js';
+
+const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
+const NOW = new Date('2026-03-03T10:00:00Z');
+
+type Person = SignedIn;
+
+let test: TestDatabase;
+let app: FastifyInstance;
+let hospital: string;
+let council: string;
+let hospitalToken: string;
+let councilToken: string;
+let doctor: Person;
+let admin: Person;
+let socialWorker: Person;
+let privacyOfficer: Person;
+let analyst: Person;
+let patientAtHospital: string;
+let personId: string;
+
+const person = (username: string, organisation: string, roles: Role[]): Promise<Person> =>
+  signedInPerson(test.db, username, organisation, roles, NOW);
+
+async function token(organisation: string): Promise<string> {
+  const created = await createToken(
+    test.db,
+    { organisation, scopes: ['record:write', 'record:read'] },
+    { clock: () => NOW },
+  );
+  if (!created.ok) throw new Error(created.error.title);
+  return created.value.token;
+}
+
+const demographics = {
+  resourceType: 'Patient',
+  identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9000000076' }],
+  name: [{ family: 'Shared', given: ['Rosa'] }],
+  gender: 'female',
+  birthDate: '1950-05-05',
+  address: [{ line: ['1 Mill Lane'], postalCode: 'HX1 1AA' }],
+};
+
+const write = async (
+  systemToken: string,
+  resource: Record<string, unknown>,
+  method = 'POST',
+  id?: string,
+) => {
+  const type = String(resource['resourceType']);
+  const response = await app.inject({
+    method: method as 'POST' | 'PUT',
+    url: id === undefined ? `/fhir/${type}` : `/fhir/${type}/${id}`,
+    headers: { authorization: `Bearer ${systemToken}`, 'content-type': 'application/fhir+json' },
+    payload: JSON.stringify(id === undefined ? resource : { ...resource, id }),
+  });
+  if (response.statusCode >= 300) throw new Error(`${type}: ${response.statusCode} ${response.body}`);
+  return response.json<{ id: string }>().id;
+};
+
+const everything = (who: Person, patientId = patientAtHospital) =>
+  app.inject({
+    method: 'GET',
+    url: `/fhir/Patient/${patientId}/$everything`,
+    headers: { cookie: who.cookie },
+  });
+
+interface Bundle {
+  entry: {
+    resource: Record<string, unknown> & { resourceType: string };
+    extension: { valueString: string }[];
+  }[];
+}
+
+const post = (who: Person, url: string, payload: object) =>
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf },
+    payload,
+  });
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const loaded = loadPartnership(riverside);
+  if (!loaded.ok) throw new Error('the riverside fixture does not load');
+  await syncPartnership(test.db, loaded.value, riverside);
+  const ids = loaded.value.partnership.organisations.map((o) => o.id);
+  [hospital = '', council = ''] = ids;
+  hospitalToken = await token(hospital);
+  councilToken = await token(council);
+  doctor = await person('doctor.one', hospital, ['R8000']);
+  admin = await person('admin.one', hospital, ['R8008']);
+  socialWorker = await person('worker.one', council, ['R8000']);
+  privacyOfficer = await person('privacy.one', council, ['R0001']);
+  analyst = await person('analyst.one', hospital, ['analyst']);
+  const { left, right } = syntheticPairs(1_500, 5);
+  await test.db.transaction((tx) => saveModel(tx, linkRecords(left, right).model, 3_000, NOW));
+  app = await buildServer({
+    db: test.db,
+    config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
+    partnershipId: loaded.value.partnership.info.id,
+    schemaCurrent: async () => true,
+    clock: () => NOW,
+  });
+
+  // The hospital has the person on an open episode of care, with a diagnosis; the council knows them too.
+  patientAtHospital = await write(hospitalToken, demographics);
+  await write(hospitalToken, {
+    resourceType: 'EpisodeOfCare',
+    status: 'active',
+    patient: { reference: `Patient/${patientAtHospital}` },
+    period: { start: '2026-02-01' },
+  });
+  await write(hospitalToken, {
+    resourceType: 'Condition',
+    subject: { reference: `Patient/${patientAtHospital}` },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: '44054006' }] },
+  });
+  const patientAtCouncil = await write(councilToken, demographics);
+  await write(councilToken, {
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '72166-2' }] },
+    subject: { reference: `Patient/${patientAtCouncil}` },
+  });
+  const [row] = await test.db.query<{ person_id: string; n: number }>(
+    `SELECT min(person_id::text) AS person_id, count(DISTINCT person_id)::int AS n FROM identity_record`,
+  );
+  if (row?.n !== 1) throw new Error("the two partners' records of one person were not joined");
+  personId = row.person_id;
+}, 90_000);
+
+afterAll(async () => {
+  await app.close();
+  await test.drop();
+});
+
+describe("a person's shared care record", () => {
+  it('shows a clinician with an open episode the whole record, from every partner, each item with its source', async () => {
+    const response = await everything(doctor);
+    expect(response.statusCode).toBe(200);
+    const bundle = response.json<Bundle>();
+    const items = bundle.entry.map((e) => [e.resource.resourceType, e.extension[0]?.valueString]);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        ['Patient', hospital],
+        ['Patient', council],
+        ['Condition', hospital],
+        ['Observation', council],
+        ['EpisodeOfCare', hospital],
+      ]),
+    );
+    expect(bundle.entry[0]?.extension[0]?.valueString).toBeDefined();
+    expect(SOURCE_ORGANISATION_EXTENSION).toMatch(/^https:/);
+  });
+
+  it('shows admin staff demographics only, and the partnership roles nothing', async () => {
+    const response = await everything(admin);
+    expect(response.statusCode).toBe(200);
+    expect(new Set(response.json<Bundle>().entry.map((e) => e.resource.resourceType))).toEqual(
+      new Set(['Patient']),
+    );
+    expect((await everything(analyst)).statusCode).toBe(403);
+  });
+
+  it('refuses a clinician without a relationship, offering emergency access, which a privacy officer reviews', async () => {
+    const refused = await everything(socialWorker);
+    expect(refused.statusCode).toBe(403);
+    const outcome = refused.json<{ issue: { diagnostics: string }[] }>();
+    expect(outcome.issue[0]?.diagnostics).toContain('no current care relationship');
+    expect(outcome.issue[0]?.diagnostics).toContain('break-glass');
+
+    const noReason = await post(socialWorker, '/api/record/break-glass', { personId, reason: 'now' });
+    expect(noReason.statusCode).toBe(400);
+    const adminGlass = await post(admin, '/api/record/break-glass', {
+      personId,
+      reason: 'Collapsed in reception',
+    });
+    expect(adminGlass.statusCode).toBe(403);
+
+    const granted = await post(socialWorker, '/api/record/break-glass', {
+      personId,
+      reason: 'Found unconscious at home visit; need medications',
+    });
+    expect(granted.statusCode).toBe(201);
+    const grant = granted.json<{ id: number; expiresAt: string }>();
+    expect(grant.expiresAt).toBe('2026-03-03T14:00:00.000Z');
+    const seen = await everything(socialWorker);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json<Bundle>().entry.map((e) => e.resource.resourceType)).toContain('Condition');
+
+    const queue = await app.inject({
+      method: 'GET',
+      url: '/api/record/break-glass',
+      headers: { cookie: privacyOfficer.cookie },
+    });
+    expect(queue.json<{ grants: { id: number; reason: string }[] }>().grants.map((g) => g.id)).toEqual([
+      grant.id,
+    ]);
+    // The clinician cannot review their own access; the privacy officer closes it, once.
+    expect(
+      (await post(socialWorker, `/api/record/break-glass/${grant.id}/review`, { outcome: 'justified' }))
+        .statusCode,
+    ).toBe(403);
+    const review = await post(privacyOfficer, `/api/record/break-glass/${grant.id}/review`, {
+      outcome: 'justified',
+      note: 'Checked with the team leader.',
+    });
+    expect(review.statusCode).toBe(200);
+    expect(
+      (await post(privacyOfficer, `/api/record/break-glass/${grant.id}/review`, { outcome: 'justified' }))
+        .statusCode,
+    ).toBe(409);
+    const after = await app.inject({
+      method: 'GET',
+      url: '/api/record/break-glass',
+      headers: { cookie: privacyOfficer.cookie },
+    });
+    expect(after.json<{ grants: unknown[] }>().grants).toEqual([]);
+  });
+
+  it("lists every look at the person's record, with who, where, why and how it went", async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/api/record/persons/${personId}/accesses`,
+      headers: { cookie: privacyOfficer.cookie },
+    });
+    expect(response.statusCode).toBe(200);
+    const accesses = response.json<{
+      accesses: { action: string; actorName: string; purpose: string; outcome: string }[];
+    }>();
+    const seen = accesses.accesses.map((e) => [e.action, e.actorName, e.outcome]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['everything', 'doctor.one Person', 'success'],
+        ['everything', 'worker.one Person', 'denied'],
+        ['break-glass', 'worker.one Person', 'success'],
+        ['break-glass-review', 'privacy.one Person', 'success'],
+      ]),
+    );
+    const glass = accesses.accesses.find((e) => e.action === 'everything' && e.purpose !== 'direct-care');
+    expect(glass?.purpose).toContain('Found unconscious');
+    // Only a privacy officer reads someone else's access log.
+    const doctorAsks = await app.inject({
+      method: 'GET',
+      url: `/api/record/persons/${personId}/accesses`,
+      headers: { cookie: doctor.cookie },
+    });
+    expect(doctorAsks.statusCode).toBe(403);
+  });
+
+  it("hides the address of a restricted record, and limits a dissenting person's record to one's own organisation", async () => {
+    await write(
+      hospitalToken,
+      {
+        ...demographics,
+        meta: {
+          security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }],
+        },
+      },
+      'PUT',
+      patientAtHospital,
+    );
+    const restricted = (await everything(doctor)).json<Bundle>();
+    const patients = restricted.entry.filter((e) => e.resource.resourceType === 'Patient');
+    expect(patients.length).toBe(2);
+    expect(patients.every((e) => e.resource['address'] === undefined)).toBe(true);
+
+    await write(hospitalToken, {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }],
+      },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+      patient: { reference: `Patient/${patientAtHospital}` },
+      policyRule: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTOUT' }],
+      },
+      provision: { type: 'deny' },
+    });
+    const dissent = (await everything(doctor)).json<Bundle>();
+    expect(new Set(dissent.entry.map((e) => e.extension[0]?.valueString))).toEqual(new Set([hospital]));
+  });
+});
