@@ -11,6 +11,7 @@ import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
 import { loadPartnership, syncPartnership, type SyncReport } from '../partnership/index.js';
 import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
+import { loadDefinitions } from '../record/validation/index.js';
 import { buildServer } from '../web/server.js';
 import { ensureDemoIndex } from './demo-identity.js';
 import { ensureDemoPopulation } from './demo-population.js';
@@ -158,6 +159,10 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       await app.close();
       throw listenProblem(error, config.host, config.port) ?? error;
     }
+    // The FHIR definitions take two or three seconds to index; load them now rather than in the first write's time.
+    setImmediate(() => {
+      loadDefinitions();
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
