@@ -25,6 +25,7 @@ import { governancePages } from './routes/governance-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
+import { recordPages } from './routes/record-pages.js';
 import { identityPages } from './routes/identity-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
@@ -289,6 +290,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(identityPages, context);
   await app.register(identityApi, context);
   await app.register(recordApi, context);
+  await app.register(recordPages, context);
   // In its own context: FHIR's media types and its not-found answer apply under /fhir only.
   await app.register(fhirApi, { ...context, prefix: '/fhir' });
   return app;

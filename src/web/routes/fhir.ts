@@ -26,10 +26,9 @@ import {
   type Writer,
 } from '../../record/index.js';
 import { validateResource } from '../../record/validation/index.js';
-import { activeGrant } from '../../access/break-glass.js';
-import { decideRecordAccess } from '../../access/record-access.js';
 import { incomingOfPatient } from '../../identity/feed-patients.js';
-import { patientsOfPerson, recordFlags, relationshipsWith } from '../../record/relationships.js';
+import { personRecord } from '../../record/person-record.js';
+import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { fhirAuditor } from './fhir-audit.js';
@@ -46,11 +45,6 @@ const EVERYTHING: AccessRule = { scope: READ_SCOPE, anyRole: ['R8000', 'R8008'] 
 export const SOURCE_ORGANISATION_EXTENSION =
   'https://accord.example/fhir/StructureDefinition/source-organisation';
 
-/** A copy without the named top-level elements (a restricted record's address and contact details). */
-function withoutElements<T extends Record<string, unknown>>(resource: T, hide: readonly string[]): T {
-  if (hide.length === 0) return resource;
-  return Object.fromEntries(Object.entries(resource).filter(([key]) => !hide.includes(key))) as T;
-}
 const WRITERS: AccessRule = { scope: WRITE_SCOPE, anyRole: [] };
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -427,7 +421,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
             ? [params.id]
             : (await patientsOfPerson(context.db, personId)).map((p) => p.patientId);
         const resources = await repository.aboutPatients(patients, own);
-        return sendEverything(request, reply, resources, [], undefined);
+        return sendEverything(request, reply, resources, undefined);
       }
       if (personId === undefined) {
         return sendError(request, reply, 'everything', {
@@ -436,39 +430,18 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
             'This Patient is not yet joined to a person in the master patient index, so there is no shared record to show.',
         });
       }
-      const patients = await patientsOfPerson(context.db, personId);
-      const patientIds = patients.map((p) => p.patientId);
-      const now = clock();
-      const decision = decideRecordAccess({
-        roles: principal.roles,
-        organisation: principal.organisation,
-        relationships: await relationshipsWith(context.db, personId, principal.organisation),
-        ...(await recordFlags(context.db, patientIds)),
-        ...(await grantFor(principal.userId, personId, now)),
-        at: now.toISOString(),
-      });
-      if (!decision.allowed) {
-        const glass = decision.breakGlassAvailable
+      const shown = await personRecord(context.db, repository, principal, personId, clock());
+      if (!shown.allowed) {
+        const glass = shown.decision.breakGlassAvailable
           ? ' In an emergency you may use emergency access (break-glass) with your reason: POST /api/record/break-glass.'
           : '';
-        const refusal: RecordError = { kind: 'forbidden', message: `${decision.reason}${glass}` };
-        return sendError(request, reply, 'everything', refusal, patientIds);
+        const refusal: RecordError = { kind: 'forbidden', message: `${shown.decision.reason}${glass}` };
+        return sendError(request, reply, 'everything', refusal, shown.patientIds);
       }
-      let resources = await repository.aboutPatients(
-        patientIds,
-        decision.sources === 'own-organisation' ? principal.organisation : undefined,
-      );
-      if (decision.scope === 'demographics')
-        resources = resources.filter((r) => r.resource.resourceType === 'Patient');
-      const purpose = decision.basis === 'break-glass' ? decision.reason : undefined;
-      return sendEverything(request, reply, resources, decision.hide, purpose);
+      const purpose = shown.decision.basis === 'break-glass' ? shown.decision.reason : undefined;
+      return sendEverything(request, reply, shown.resources, purpose);
     },
   );
-
-  async function grantFor(userId: string, personId: string, now: Date) {
-    const grant = await activeGrant(context.db, userId, personId, now);
-    return grant === undefined ? {} : { breakGlass: { reason: grant.reason, expiresAt: grant.expiresAt } };
-  }
 
   const hiddenFrom = (params: { type: string; id: string }): RecordError =>
     recordError('not-found', `There is no ${params.type}/${params.id} that your organisation may read.`);
@@ -478,7 +451,6 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     request: FastifyRequest<{ Params: { type: string; id: string } }>,
     reply: FastifyReply,
     resources: readonly StoredResource[],
-    hide: readonly string[],
     purpose: string | undefined,
   ): Promise<FastifyReply> {
     await auditor.record(request, {
@@ -497,7 +469,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       entry: resources.map((stored) => ({
         fullUrl: `${base}/${stored.resource.resourceType}/${stored.resource.id}`,
         extension: [{ url: SOURCE_ORGANISATION_EXTENSION, valueString: stored.sourceOrganisation }],
-        resource: withoutElements(stored.resource, hide),
+        resource: stored.resource,
         search: { mode: 'match' },
       })),
     });

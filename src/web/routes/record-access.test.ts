@@ -304,3 +304,63 @@ describe("a person's shared care record", () => {
     expect(new Set(dissent.entry.map((e) => e.extension[0]?.valueString))).toEqual(new Set([hospital]));
   });
 });
+
+describe('the care record pages', () => {
+  const get = (who: Person, url: string) =>
+    app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
+  const form = (who: Person, url: string, fields: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(),
+    });
+
+  it('finds a person by NHS number, or by surname and date of birth, and refuses a bad NHS number', async () => {
+    const byNhs = await get(doctor, '/record?nhsNumber=900+000+0076');
+    expect(byNhs.statusCode).toBe(200);
+    expect(byNhs.body).toContain(`/record/persons/${personId}`);
+    const byName = await get(doctor, '/record?surname=shared&birthDate=1950-05-05');
+    expect(byName.body).toContain(`/record/persons/${personId}`);
+    const bad = await get(doctor, '/record?nhsNumber=1234567890');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Enter a valid 10-digit NHS number');
+    expect((await get(analyst, '/record')).statusCode).toBe(403);
+  });
+
+  it("shows the clinician the joined-up record with why they may see it, and each item's source", async () => {
+    const page = await get(doctor, `/record/persons/${personId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Episode of care with');
+    // The person dissented (the test before): only the doctor's own organisation's items, and the page says so.
+    expect(page.body).toContain('asked that their record is not shared');
+    expect(page.body).toContain('44054006');
+    expect(page.body).toContain('Not shown: restricted record');
+  });
+
+  it('lets a clinician without a relationship use emergency access with a reason, and a privacy officer close it', async () => {
+    const nurse = await person('nurse.one', council, ['R8000']);
+    const refused = await get(nurse, `/record/persons/${personId}`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('Use emergency access');
+    const short = await form(nurse, `/record/persons/${personId}/break-glass`, { reason: 'now' });
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('There is a problem');
+    const used = await form(nurse, `/record/persons/${personId}/break-glass`, {
+      reason: 'Collapsed at day centre; need allergies',
+    });
+    expect(used.statusCode).toBe(303);
+    const seen = await get(nurse, `/record/persons/${personId}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain('Emergency access');
+
+    const queue = await get(privacyOfficer, '/record/break-glass');
+    expect(queue.body).toContain('Collapsed at day centre');
+    const id = /action="\/record\/break-glass\/(\d+)"/.exec(queue.body)?.[1];
+    const closed = await form(privacyOfficer, `/record/break-glass/${id ?? ''}`, { outcome: 'justified' });
+    expect(closed.statusCode).toBe(303);
+    expect((await get(privacyOfficer, '/record/break-glass')).body).toContain(
+      'No emergency access is waiting',
+    );
+  });
+});

@@ -6,18 +6,11 @@
  * record"), which a privacy officer reads out for a subject access request. Nothing here is public.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import {
-  accessesOfPerson,
-  DIRECT_CARE,
-  recordAuditEntryIn,
-  type AuditAction,
-  type AuditEntryInput,
-} from '../../access/audit/index.js';
-import { breakGlass, reviewGrant, unreviewedGrants, type Grant } from '../../access/break-glass.js';
+import { accessesOfPerson } from '../../access/audit/index.js';
+import { unreviewedGrants, type Grant } from '../../access/break-glass.js';
+import { closeEmergencyAccess, useEmergencyAccess } from '../../access/emergency-access.js';
 import type { AccessRule, Principal } from '../../access/index.js';
 import { problem } from '../../core/problem.js';
-import { err, ok } from '../../core/result.js';
-import { inTransaction } from '../../store/index.js';
 import { problemSchema } from '../api-schemas.js';
 import { sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
@@ -40,28 +33,6 @@ function userOf(request: FastifyRequest): User {
 
 const field = (body: unknown, name: string): unknown =>
   typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-
-function auditEntry(
-  user: User,
-  action: AuditAction,
-  personId: string,
-  purpose: string,
-  grant: Grant,
-): AuditEntryInput {
-  return {
-    actor: user.userId,
-    actorName: user.displayName,
-    role: action === 'break-glass' ? grant.role : (user.roles.find((role) => role === 'R0001') ?? null),
-    organisation: user.organisation,
-    personId,
-    action,
-    resourceType: 'Patient',
-    resourceId: null,
-    purpose,
-    outcome: 'success',
-    detail: { grant: grant.id },
-  };
-}
 
 const grantDocument = (grant: Grant) => ({ ...grant });
 
@@ -103,23 +74,7 @@ export async function recordApi(app: FastifyInstance, context: AppContext): Prom
           ),
         );
       }
-      const granted = await inTransaction(context.db, async (tx) => {
-        const grant = await breakGlass(tx, {
-          userId: user.userId,
-          organisation: user.organisation,
-          roles: user.roles,
-          personId,
-          reason,
-          now: now(),
-        });
-        if (!grant.ok) return grant;
-        await recordAuditEntryIn(
-          tx,
-          auditEntry(user, 'break-glass', personId, grant.value.reason, grant.value),
-          now(),
-        );
-        return ok(grant.value);
-      });
+      const granted = await useEmergencyAccess(context.db, user, personId, reason, now());
       if (!granted.ok) return sendProblem(reply, granted.error);
       return reply.status(201).send(grantDocument(granted.value));
     },
@@ -175,24 +130,14 @@ export async function recordApi(app: FastifyInstance, context: AppContext): Prom
           ),
         );
       }
-      const reviewed = await inTransaction(context.db, async (tx) => {
-        const result = await reviewGrant(tx, {
-          grantId,
-          reviewerId: user.userId,
-          roles: user.roles,
-          outcome,
-          ...(typeof note === 'string' ? { note } : {}),
-          now: now(),
-        });
-        if (!result.ok) return err(result.error);
-        const grant = result.value;
-        await recordAuditEntryIn(
-          tx,
-          auditEntry(user, 'break-glass-review', grant.personId, DIRECT_CARE, grant),
-          now(),
-        );
-        return ok(grant);
-      });
+      const reviewed = await closeEmergencyAccess(
+        context.db,
+        user,
+        grantId,
+        outcome,
+        typeof note === 'string' ? note : undefined,
+        now(),
+      );
       if (!reviewed.ok) return sendProblem(reply, reviewed.error);
       return grantDocument(reviewed.value);
     },
