@@ -346,6 +346,65 @@ async function reviewChecks(browser: Browser, javaScriptEnabled: boolean) {
   }
 }
 
+/**
+ * The shared care record's pages: a clinician's search (axe; a wrong NHS number refused with an error summary; a
+ * valid one that matches no one said plainly) and a privacy officer's queue of emergency access (axe). The demo's
+ * record holds no resources yet, so the joined-up record itself is covered by the route tests.
+ */
+async function recordChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const signIn = async (username: string) => {
+    await context.clearCookies();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForLoadState('load');
+  };
+  try {
+    await check(`a clinician searches the shared care record ${how}`, async () => {
+      await signIn('demo.clinician');
+      await page.goto(`${baseUrl}/record`);
+      const problems: string[] = [];
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the search: ${formatViolations(violations)}`);
+      }
+      await page.fill('#nhsNumber', '1234567890');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForLoadState('load');
+      if ((await page.locator('.nhsuk-error-summary').count()) === 0)
+        problems.push('a wrong NHS number was taken');
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the error: ${formatViolations(violations)}`);
+      }
+      await page.fill('#nhsNumber', '9000000009');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForLoadState('load');
+      if (!(await page.locator('main').innerText()).includes('No one in the shared record matches'))
+        problems.push('no plain answer when no one matches');
+      return problems.length === 0 ? undefined : problems.join('\n');
+    });
+    await check(`a privacy officer sees the emergency access queue ${how}`, async () => {
+      await signIn('demo.privacy');
+      await page.goto(`${baseUrl}/record/break-glass`);
+      const problems: string[] = [];
+      if (!(await page.locator('h1').innerText()).includes('Emergency access to review'))
+        problems.push('no queue');
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the queue: ${formatViolations(violations)}`);
+      }
+      return problems.length === 0 ? undefined : problems.join('\n');
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -377,6 +436,8 @@ async function main() {
     await proposalChecks(browser, false);
     await reviewChecks(browser, true);
     await reviewChecks(browser, false);
+    await recordChecks(browser, true);
+    await recordChecks(browser, false);
   } finally {
     await browser.close();
   }
