@@ -19,4 +19,5 @@ export {
   type IdentityIndex,
 } from './service.js';
 export { personView, reviewQueue, reviewView, type PersonView, type ReviewView } from './views.js';
+export { findPersons, type PersonMatch } from './find.js';
 export { indexProvider, type IndexProvider } from './provider.js';

@@ -29,7 +29,7 @@ import { validateResource } from '../../record/validation/index.js';
 import { incomingOfPatient } from '../../identity/feed-patients.js';
 import { personRecord } from '../../record/person-record.js';
 import { patientsOfPerson } from '../../record/relationships.js';
-import { addRecord, indexProvider } from '../../identity/index/index.js';
+import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { fhirAuditor } from './fhir-audit.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
@@ -67,6 +67,46 @@ function writerOf(principal: Principal): Writer {
 }
 
 const etag = (version: number) => `W/"${version}"`;
+
+/** The input Parameters of `$match`: the Patient, onlyCertainMatches, count (FHIR R4's Patient-match definition). */
+function matchParameters(
+  body: unknown,
+):
+  | { ok: true; value: { patient: unknown; onlyCertain: boolean; count: number } }
+  | { ok: false; error: RecordError } {
+  const bad = (message: string): { ok: false; error: RecordError } => ({
+    ok: false,
+    error: { kind: 'invalid', message, expression: 'Parameters.parameter' },
+  });
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    (body as { resourceType?: unknown }).resourceType !== 'Parameters'
+  ) {
+    return bad('Send a Parameters resource with a "resource" parameter holding the Patient to match.');
+  }
+  const list = (body as { parameter?: unknown }).parameter;
+  // Each element is checked before it is read: a client may send anything in the array.
+  const parameters = (Array.isArray(list) ? (list as unknown[]) : []).filter(
+    (p): p is Record<string, unknown> => typeof p === 'object' && p !== null,
+  );
+  const named = (name: string) => parameters.find((p) => p['name'] === name);
+  const patient = named('resource')?.['resource'];
+  if (patient === undefined)
+    return bad('The "resource" parameter, holding the Patient to match, is missing.');
+  const certain = named('onlyCertainMatches')?.['valueBoolean'];
+  const count = named('count')?.['valueInteger'];
+  if (
+    count !== undefined &&
+    !(Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 100)
+  ) {
+    return bad('"count" must be a whole number from 1 to 100.');
+  }
+  return {
+    ok: true,
+    value: { patient, onlyCertain: certain === true, count: (count as number | undefined) ?? 10 },
+  };
+}
 
 /** The version an If-Match header names (`W/"3"`, or `"3"`); undefined when absent, NaN when unreadable. */
 function ifMatchVersion(header: string | undefined): number | undefined {
@@ -443,6 +483,76 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     },
   );
 
+  /**
+   * FHIR's `Patient/$match`: the persons a Patient could be, from the identity index, most likely first, each as a
+   * Patient with `search.score` (the match probability) and the match grade (certain: the index would link it;
+   * probable: it would ask an officer). A partner system gets its own organisation's records of those persons; a
+   * person (clinician, admin staff) one record per person, their own organisation's where it has one.
+   */
+  app.post<{ Params: TypeParams }>(
+    '/:type/$match',
+    { config: { access: EVERYTHING }, schema: { hide: true } },
+    async (request, reply) => {
+      if (request.params.type !== 'Patient') {
+        return sendError(request, reply, 'match', {
+          kind: 'not-found',
+          message: '$match is an operation on Patient: POST /fhir/Patient/$match.',
+        });
+      }
+      const parameters = matchParameters(request.body);
+      if (!parameters.ok) return sendError(request, reply, 'match', parameters.error);
+      const validated = checkBody('Patient', parameters.value.patient);
+      if (!validated.ok) return sendError(request, reply, 'match', validated.error);
+      const organisation = writerOf(request.principal).organisation;
+      const incoming = incomingOfPatient({ ...validated.resource, id: 'match' }, organisation, clock());
+      if (!incoming.ok) {
+        return sendError(request, reply, 'match', {
+          kind: 'invalid',
+          message: `The Patient cannot be matched: ${incoming.error.map((issue) => issue.message).join('; ')}.`,
+        });
+      }
+      const index = await identityIndex();
+      if (!index.ok) {
+        return sendError(request, reply, 'match', { kind: 'unprocessable', message: index.error.title });
+      }
+      const matches = (await findPersons(index.value, incoming.value.record.demographics))
+        .filter((match) => !parameters.value.onlyCertain || match.grade === 'certain')
+        .slice(0, parameters.value.count);
+      const entries: { stored: StoredResource; score: number; grade: string }[] = [];
+      for (const match of matches) {
+        const patients = await patientsOfPerson(context.db, match.personId);
+        const own = patients.filter((p) => p.organisation.toLowerCase() === organisation.toLowerCase());
+        const chosen = request.principal.kind === 'user' ? [own[0] ?? patients[0]] : own;
+        for (const patient of chosen) {
+          if (patient === undefined) continue;
+          const read = await repository.read('Patient', patient.patientId);
+          if (read.ok) entries.push({ stored: read.value, score: match.probability, grade: match.grade });
+        }
+      }
+      await auditor.record(request, {
+        action: 'match',
+        resourceType: 'Patient',
+        outcome: 'success',
+        patientIds: entries.map((entry) => entry.stored.resource.id),
+        detail: { matches: entries.length },
+      });
+      return reply.type(FHIR_JSON).send({
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: entries.length,
+        entry: entries.map(({ stored, score, grade }) => ({
+          fullUrl: `${base}/Patient/${stored.resource.id}`,
+          resource: stored.resource,
+          search: {
+            mode: 'match',
+            score: Math.round(score * 10_000) / 10_000,
+            extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/match-grade', valueCode: grade }],
+          },
+        })),
+      });
+    },
+  );
+
   const hiddenFrom = (params: { type: string; id: string }): RecordError =>
     recordError('not-found', `There is no ${params.type}/${params.id} that your organisation may read.`);
 
@@ -598,6 +708,17 @@ function capabilityStatement(base: string, table: ReturnType<typeof searchParame
               type: parameter.type,
             })),
           ],
+          ...(type === 'Patient'
+            ? {
+                operation: [
+                  {
+                    name: 'everything',
+                    definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+                  },
+                  { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
+                ],
+              }
+            : {}),
           searchInclude: [...(table.get(type)?.values() ?? [])]
             .filter((parameter) => parameter.type === 'reference')
             .map((parameter) => `${type}:${parameter.code}`),

@@ -364,3 +364,55 @@ describe('the care record pages', () => {
     );
   });
 });
+
+describe('Patient/$match', () => {
+  const match = (headers: Record<string, string>, patient: object, extra: object[] = []) =>
+    app.inject({
+      method: 'POST',
+      url: '/fhir/Patient/$match',
+      headers: { ...headers, 'content-type': 'application/fhir+json' },
+      payload: JSON.stringify({
+        resourceType: 'Parameters',
+        parameter: [{ name: 'resource', resource: patient }, ...extra],
+      }),
+    });
+  interface MatchBundle {
+    entry: { resource: { id: string }; search: { score: number; extension: { valueCode: string }[] } }[];
+  }
+
+  it("finds the person from the identity index, giving a partner system its own organisation's record", async () => {
+    const response = await match({ authorization: `Bearer ${hospitalToken}` }, demographics, [
+      { name: 'onlyCertainMatches', valueBoolean: true },
+    ]);
+    expect(response.statusCode).toBe(200);
+    const bundle = response.json<MatchBundle>();
+    expect(bundle.entry.map((e) => e.resource.id)).toEqual([patientAtHospital]);
+    expect(bundle.entry[0]?.search.extension[0]?.valueCode).toBe('certain');
+    expect(bundle.entry[0]?.search.score).toBeGreaterThan(0.99);
+  });
+
+  it('gives a clinician one record per person, finds no one for a stranger, and refuses a malformed request', async () => {
+    const found = await match({ cookie: doctor.cookie, 'x-csrf-token': doctor.csrf }, demographics);
+    expect(found.json<MatchBundle>().entry).toHaveLength(1);
+    const stranger = await match(
+      { authorization: `Bearer ${hospitalToken}` },
+      {
+        ...demographics,
+        identifier: [],
+        name: [{ family: 'Nobody', given: ['Else'] }],
+        birthDate: '1999-09-09',
+      },
+    );
+    expect(stranger.json<MatchBundle>().entry).toEqual([]);
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/fhir/Patient/$match',
+      headers: { authorization: `Bearer ${hospitalToken}`, 'content-type': 'application/fhir+json' },
+      payload: JSON.stringify({ resourceType: 'Parameters', parameter: [] }),
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ issue: { diagnostics: string }[] }>().issue[0]?.diagnostics).toContain(
+      '"resource"',
+    );
+  });
+});
