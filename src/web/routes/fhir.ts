@@ -2,13 +2,14 @@
  * @module web/routes/fhir
  * The shared care record's FHIR R4 REST API at /fhir: the CapabilityStatement, create (and conditional create with
  * If-None-Exist, so a feed sent twice writes nothing twice), read, vread, update (versioned; If-Match with the
- * version's ETag), delete, history and search. A thin edge: the body is validated (`record/validation`), the
- * repository does the work, and every error goes back as an OperationOutcome naming the element at fault.
+ * version's ETag), delete, history, search, `Patient/$everything` and `Patient/$match`. A thin edge: the body is
+ * validated (`record/validation`), the repository does the work, and every error goes back as an OperationOutcome
+ * naming the element at fault.
  *
  * Access, deny by default: partner systems call with a bearer token — `record:write` to send their organisation's
- * resources, `record:read` to read them back — and see only what their organisation sent. People see nothing here
- * yet: reading other partners' records needs the legitimate-relationship check (issue 5's access control), and
- * until it exists no person's request reaches a handler. Every request that reaches one is audited.
+ * resources, `record:read` to read them back — and see only what their organisation sent. People (clinicians and
+ * admin staff) reach only `$everything` and `$match`, where the record-access decision applies (relationship,
+ * dissent, restricted record, break-glass). Every request that reaches a handler is audited before it is answered.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditAction } from '../../access/audit/index.js';
@@ -32,6 +33,8 @@ import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { fhirAuditor } from './fhir-audit.js';
+import { capabilityStatement } from './fhir-capability.js';
+import { matchParameters } from './fhir-match-parameters.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
 
 export const READ_SCOPE = 'record:read';
@@ -67,46 +70,6 @@ function writerOf(principal: Principal): Writer {
 }
 
 const etag = (version: number) => `W/"${version}"`;
-
-/** The input Parameters of `$match`: the Patient, onlyCertainMatches, count (FHIR R4's Patient-match definition). */
-function matchParameters(
-  body: unknown,
-):
-  | { ok: true; value: { patient: unknown; onlyCertain: boolean; count: number } }
-  | { ok: false; error: RecordError } {
-  const bad = (message: string): { ok: false; error: RecordError } => ({
-    ok: false,
-    error: { kind: 'invalid', message, expression: 'Parameters.parameter' },
-  });
-  if (
-    typeof body !== 'object' ||
-    body === null ||
-    (body as { resourceType?: unknown }).resourceType !== 'Parameters'
-  ) {
-    return bad('Send a Parameters resource with a "resource" parameter holding the Patient to match.');
-  }
-  const list = (body as { parameter?: unknown }).parameter;
-  // Each element is checked before it is read: a client may send anything in the array.
-  const parameters = (Array.isArray(list) ? (list as unknown[]) : []).filter(
-    (p): p is Record<string, unknown> => typeof p === 'object' && p !== null,
-  );
-  const named = (name: string) => parameters.find((p) => p['name'] === name);
-  const patient = named('resource')?.['resource'];
-  if (patient === undefined)
-    return bad('The "resource" parameter, holding the Patient to match, is missing.');
-  const certain = named('onlyCertainMatches')?.['valueBoolean'];
-  const count = named('count')?.['valueInteger'];
-  if (
-    count !== undefined &&
-    !(Number.isInteger(count) && (count as number) >= 1 && (count as number) <= 100)
-  ) {
-    return bad('"count" must be a whole number from 1 to 100.');
-  }
-  return {
-    ok: true,
-    value: { patient, onlyCertain: certain === true, count: (count as number | undefined) ?? 10 },
-  };
-}
 
 /** The version an If-Match header names (`W/"3"`, or `"3"`); undefined when absent, NaN when unreadable. */
 function ifMatchVersion(header: string | undefined): number | undefined {
@@ -669,61 +632,4 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       .type(FHIR_JSON)
       .send(errorOutcome('not-found', 'The FHIR API has no such interaction.')),
   );
-}
-
-/** What the API does, for clients to discover (FHIR's CapabilityStatement). */
-function capabilityStatement(base: string, table: ReturnType<typeof searchParameters>) {
-  return {
-    resourceType: 'CapabilityStatement',
-    status: 'active',
-    date: '2026-11-24',
-    publisher: 'Accord',
-    kind: 'instance',
-    software: { name: 'Accord shared care record' },
-    implementation: { description: 'The partnership shared care record', url: base },
-    fhirVersion: '4.0.1',
-    format: ['application/fhir+json', 'json'],
-    rest: [
-      {
-        mode: 'server',
-        security: {
-          description:
-            "Bearer tokens issued to partner systems: record:write to send the organisation's resources, record:read to read them back.",
-        },
-        resource: [...table.keys()].sort().map((type) => ({
-          type,
-          versioning: 'versioned',
-          readHistory: true,
-          updateCreate: true,
-          conditionalCreate: true,
-          conditionalDelete: 'not-supported',
-          interaction: ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'].map(
-            (code) => ({ code }),
-          ),
-          searchParam: [
-            { name: '_id', type: 'token' },
-            { name: '_lastUpdated', type: 'date' },
-            ...[...(table.get(type)?.values() ?? [])].map((parameter) => ({
-              name: parameter.code,
-              type: parameter.type,
-            })),
-          ],
-          ...(type === 'Patient'
-            ? {
-                operation: [
-                  {
-                    name: 'everything',
-                    definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
-                  },
-                  { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
-                ],
-              }
-            : {}),
-          searchInclude: [...(table.get(type)?.values() ?? [])]
-            .filter((parameter) => parameter.type === 'reference')
-            .map((parameter) => `${type}:${parameter.code}`),
-        })),
-      },
-    ],
-  };
 }
