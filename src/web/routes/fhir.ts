@@ -32,7 +32,7 @@ import { personRecord } from '../../record/person-record.js';
 import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
-import { fhirAuditor } from './fhir-audit.js';
+import { recordAuditor } from './record-audit.js';
 import { capabilityStatement } from './fhir-capability.js';
 import { matchParameters } from './fhir-match-parameters.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
@@ -81,7 +81,7 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export async function fhirApi(app: FastifyInstance, context: AppContext): Promise<void> {
   const table = searchParameters();
   const repository = recordRepository(context.db, table);
-  const auditor = fhirAuditor(context.db, repository);
+  const auditor = recordAuditor(context.db, repository);
   const clock = () => context.clock?.() ?? new Date();
   const identityIndex = indexProvider(context.db, clock);
 

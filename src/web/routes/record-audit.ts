@@ -1,9 +1,9 @@
 /**
- * @module web/routes/fhir-audit
- * The audit of the FHIR API: every request that reaches a handler is recorded in the tamper-evident log
- * (`access/audit`) before its answer is sent, so no access goes unrecorded. An access to several people's data (a
- * search) is one entry per person, so each person's "who looked at my record" shows it; an access that touched no
- * one's data is one entry without a person.
+ * @module web/routes/record-audit
+ * The audit of the shared care record's edges (the FHIR API and the staff pages): every request that reaches a
+ * handler is recorded in the tamper-evident log (`access/audit`) before its answer is sent, so no access goes
+ * unrecorded. An access to several people's data (a search) is one entry per person, so each person's "who looked at
+ * my record" shows it; an access that touched no one's data is one entry without a person.
  */
 import type { FastifyRequest } from 'fastify';
 import { NATIONAL_ROLES, type Principal } from '../../access/index.js';
@@ -17,7 +17,7 @@ import {
 import type { RecordRepository } from '../../record/index.js';
 import type { Database } from '../../store/index.js';
 
-export interface FhirAccess {
+export interface RecordAccess {
   readonly action: AuditAction;
   readonly resourceType: string;
   readonly resourceId?: string | undefined;
@@ -50,12 +50,12 @@ function actorOf(principal: Principal) {
   }
 }
 
-export interface FhirAuditor {
-  record(request: FastifyRequest, access: FhirAccess): Promise<void>;
+export interface RecordAuditor {
+  record(request: FastifyRequest, access: RecordAccess): Promise<void>;
   close(): Promise<void>;
 }
 
-export function fhirAuditor(db: Database, repository: RecordRepository): FhirAuditor {
+export function recordAuditor(db: Database, repository: RecordRepository): RecordAuditor {
   const log = new AuditLog(db);
   return {
     async record(request, access) {
