@@ -7,6 +7,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fc from 'fast-check';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
@@ -16,6 +17,7 @@ import { verifyAuditChain } from '../../access/audit/index.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
 import { linkRecords } from '../../identity/linkage/train.js';
+import { exampleResources } from '../../record/validation/testing.js';
 import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
 
@@ -405,4 +407,61 @@ describe('the audit of the FHIR API', () => {
     expect(report.problems).toEqual([]);
     expect(report.checked).toBeGreaterThan(10);
   });
+});
+
+describe('the FHIR API under generated bad input', () => {
+  it('answers every mutated resource with 201 or a 4xx OperationOutcome, and stores nothing it refuses', async () => {
+    const before = await test.db.query<{ n: number }>('SELECT count(*)::int AS n FROM record_version');
+    let created = 0;
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 2 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...exampleResources),
+        fc.array(
+          fc.tuple(fc.constantFrom('replace', 'add', 'remove'), fc.nat(), fc.string({ maxLength: 8 }), value),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
+        async (example, mutations) => {
+          const resource: Record<string, unknown> = structuredClone(example);
+          const keys = Object.keys(resource).filter((key) => key !== 'resourceType');
+          for (const [kind, at, name, inner] of mutations) {
+            const key = keys[at % Math.max(1, keys.length)] ?? 'id';
+            if (kind === 'replace') resource[key] = inner;
+            else if (kind === 'add') resource[`x${name}`] = inner;
+            else Reflect.deleteProperty(resource, key);
+          }
+          const response = await app.inject({
+            method: 'POST',
+            url: `/fhir/${example.resourceType}`,
+            headers: { authorization: `Bearer ${hospitalToken}`, 'content-type': 'application/fhir+json' },
+            payload: JSON.stringify(resource),
+          });
+          if (response.statusCode === 201) {
+            created++;
+            return;
+          }
+          expect(response.statusCode).toBeGreaterThanOrEqual(400);
+          expect(response.statusCode).toBeLessThan(500);
+          const outcome = response.json<Outcome>();
+          expect(outcome.resourceType).toBe('OperationOutcome');
+          expect(outcome.issue.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 150, seed: 5 },
+    );
+    const after = await test.db.query<{ n: number }>('SELECT count(*)::int AS n FROM record_version');
+    expect((after[0]?.n ?? 0) - (before[0]?.n ?? 0)).toBe(created);
+    // Most mutations break the resource: the property exercised the refusals, not only the happy path.
+    expect(created).toBeLessThan(75);
+  }, 60_000);
 });
