@@ -73,15 +73,22 @@ export interface DemoUser {
   readonly organisation: string;
 }
 
-/** Who the demo users are for this partnership: organisations still in existence, of the preferred type. */
-export function demoUsersFor(partnership: Partnership): DemoUser[] {
+/**
+ * Who the demo users are for this partnership: organisations still in existence, of the preferred type — serving
+ * `place` when one is given and has one (the demo's records come from one place, so its clinician works there).
+ */
+export function demoUsersFor(partnership: Partnership, place?: string): DemoUser[] {
   const current = partnership.organisations.filter((o) => o.to === undefined);
   const pool = current.length > 0 ? current : partnership.organisations;
   const fallback = pool[0];
   if (fallback === undefined) return [];
   return PEOPLE.map((person) => {
+    const serving = (type: string) =>
+      pool.find((o) => o.type === type && place !== undefined && (o.places ?? []).includes(place));
     const organisation =
-      person.at.map((type) => pool.find((o) => o.type === type)).find((o) => o !== undefined) ?? fallback;
+      person.at
+        .map((type) => serving(type) ?? pool.find((o) => o.type === type))
+        .find((o) => o !== undefined) ?? fallback;
     return {
       username: person.username,
       displayName: person.displayName,
@@ -95,8 +102,12 @@ export function demoUsersFor(partnership: Partnership): DemoUser[] {
  * Makes sure every demo user exists with its organisation and role. Idempotent: running it again changes nothing
  * but what the partnership has changed, and does not re-hash passwords.
  */
-export async function seedDemoUsers(db: Database, partnership: Partnership): Promise<DemoUser[]> {
-  const users = demoUsersFor(partnership);
+export async function seedDemoUsers(
+  db: Database,
+  partnership: Partnership,
+  place?: string,
+): Promise<DemoUser[]> {
+  const users = demoUsersFor(partnership, place);
   const existing = new Set(
     (
       await db.query<{ username: string }>('SELECT username FROM app_user WHERE username = ANY($1::text[])', [

@@ -13,7 +13,8 @@ import { loadPartnership, syncPartnership, type SyncReport } from '../partnershi
 import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
 import { loadDefinitions } from '../record/validation/index.js';
 import { buildServer } from '../web/server.js';
-import { ensureDemoIndex } from './demo-identity.js';
+import { DEMO_INDEX_PLACE, ensureDemoIndex } from './demo-identity.js';
+import { ensureDemoRecord } from './demo-record.js';
 import { ensureDemoPopulation } from './demo-population.js';
 
 export interface Running {
@@ -121,7 +122,8 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       const disabled = await disableDemoUsers(store.db);
       if (disabled > 0) log(`disabled ${disabled} demo user(s): this is not a demo`);
     } else {
-      const demoUsers = await seedDemoUsers(store.db, files.partnership);
+      // The demo's records come from one place (demo-identity.ts), so its staff work for that place's partners.
+      const demoUsers = await seedDemoUsers(store.db, files.partnership, DEMO_INDEX_PLACE);
       log(
         `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
       );
@@ -137,6 +139,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
             (population.generated ? '' : ' (kept from an earlier start)'),
         );
         await ensureDemoIndex(store.db, population.dir, config.partnershipDir, log);
+        await ensureDemoRecord(store.db, population.dir, files.partnership, log);
       }
     }
     const known = readMigrations(migrationsDir);

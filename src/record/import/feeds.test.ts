@@ -12,7 +12,7 @@ import { recordRepository, sourcedId } from '../repository.js';
 import { searchParameters } from '../search/parameters.js';
 import { planSearch } from '../search/query.js';
 import type { WrittenPatient } from './bulk-write.js';
-import { importFeeds, rewriteReferences } from './feeds.js';
+import { feedPatientId, importFeeds, rewriteReferences } from './feeds.js';
 
 let test: TestDatabase;
 let feeds: string;
@@ -121,6 +121,26 @@ describe('importing partner feeds into the record', () => {
     expect(again.value.counts).toEqual({ created: 0, updated: 0, unchanged: 3 });
     expect(await test.db.query('SELECT count(*)::int AS n FROM record_version')).toEqual(before);
   });
+
+  it("imports only the chosen people's resources when asked (the demo's sample), counting the rest as left out", async () => {
+    const sample = await createTestDatabase();
+    try {
+      const imported = await importFeeds(sample.db, table, feeds, {
+        writerId: 'test',
+        patients: (organisation, patientId) => organisation === 'B86001' && patientId === 'p1',
+      });
+      if (!imported.ok) throw new Error(imported.error);
+      // p1 and its condition c1; p2, p3, the misfiled Patient p9 and c2 are left out before they are even checked.
+      expect(imported.value.counts.created).toBe(2);
+      expect(imported.value.leftOut).toBe(4);
+      expect(feedPatientId({ resourceType: 'Immunization', patient: { reference: 'Patient/p7' } })).toBe(
+        'p7',
+      );
+      expect(feedPatientId({ resourceType: 'Organization', id: 'B86001' })).toBeUndefined();
+    } finally {
+      await sample.drop();
+    }
+  }, 60_000);
 
   it('refuses a folder without a manifest, naming what to give', async () => {
     const imported = await importFeeds(test.db, table, tmpdir(), { writerId: 'test' });

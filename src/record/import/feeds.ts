@@ -34,6 +34,8 @@ export interface ImportReport {
   readonly counts: BatchCounts;
   readonly read: number;
   readonly skipped: number;
+  /** Lines left out by the `patients` option. */
+  readonly leftOut: number;
   /** The first MAX_ISSUES_KEPT problems, each with its file and line. */
   readonly issues: readonly Issue[];
   readonly organisations: readonly string[];
@@ -42,6 +44,12 @@ export interface ImportReport {
 export interface ImportOptions {
   /** Only these organisations' files. */
   readonly organisations?: ReadonlySet<string>;
+  /**
+   * Only the resources about these Patients (by organisation and the partner's own Patient id; resources about no
+   * Patient are kept): to load a sample of people, as the demo does. Lines left out this way are counted, not
+   * reported.
+   */
+  readonly patients?: (organisation: string, patientId: string) => boolean;
   /** Who is importing (recorded on every version written). */
   readonly writerId: string;
   /** Called after each batch commits with the Patients it created or changed. */
@@ -75,6 +83,11 @@ export function feedItem(text: string, expectedType: string, organisation: strin
   } catch {
     return err('is not JSON');
   }
+  return feedItemOf(parsed, expectedType, organisation);
+}
+
+/** A parsed line as an item to write, or why it is skipped. */
+function feedItemOf(parsed: unknown, expectedType: string, organisation: string): Result<FeedItem, string> {
   const validated = validateResource(parsed);
   if (!validated.ok) {
     const problems = validated.error.issue.map((issue) => {
@@ -94,6 +107,19 @@ export function feedItem(text: string, expectedType: string, organisation: strin
   }
   const { id, ...rest } = rewriteReferences(resource, organisation);
   return ok({ resource: rest, sourceId: id ?? resource.id });
+}
+
+/** The partner's own id of the Patient a feed resource is about (the Patient's own id for a Patient). */
+export function feedPatientId(resource: unknown): string | undefined {
+  if (typeof resource !== 'object' || resource === null) return undefined;
+  const r = resource as Record<string, unknown>;
+  if (r['resourceType'] === 'Patient') return typeof r['id'] === 'string' ? r['id'] : undefined;
+  for (const element of ['patient', 'subject', 'beneficiary']) {
+    const reference = (r[element] as { reference?: unknown } | undefined)?.reference;
+    const match = typeof reference === 'string' ? /^Patient\/(.+)$/.exec(reference) : null;
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return undefined;
 }
 
 export async function importFeeds(
@@ -116,6 +142,7 @@ export async function importFeeds(
   const counts: BatchCounts = { created: 0, updated: 0, unchanged: 0 };
   const issues: Issue[] = [];
   let skipped = 0;
+  let leftOut = 0;
   let read = 0;
   const organisations = new Set<string>();
   const report = (issue: Issue) => {
@@ -158,7 +185,19 @@ export async function importFeeds(
       line++;
       if (text.trim() === '') continue;
       read++;
-      const item = feedItem(text, file.type, organisation);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        report({ file: file.url, line, message: 'is not JSON; skipped' });
+        continue;
+      }
+      const patientId = options.patients === undefined ? undefined : feedPatientId(parsed);
+      if (patientId !== undefined && options.patients?.(organisation, patientId) === false) {
+        leftOut++;
+        continue;
+      }
+      const item = feedItemOf(parsed, file.type, organisation);
       if (!item.ok) {
         report({ file: file.url, line, message: `${item.error}; skipped` });
         continue;
@@ -168,5 +207,5 @@ export async function importFeeds(
     }
     await flush();
   }
-  return ok({ counts, read, skipped, issues, organisations: [...organisations].sort() });
+  return ok({ counts, read, skipped, leftOut, issues, organisations: [...organisations].sort() });
 }
