@@ -363,6 +363,16 @@ describe('the care record pages', () => {
       'No emergency access is waiting',
     );
   });
+
+  it("shows a privacy officer the person's access log as a page, and no one else", async () => {
+    const log = await get(privacyOfficer, `/record/persons/${personId}/accesses`);
+    expect(log.statusCode).toBe(200);
+    expect(log.body).toContain('Who looked at this record');
+    expect(log.body).toContain('doctor.one Person');
+    expect(log.body).toContain('Collapsed at day centre');
+    expect((await get(doctor, `/record/persons/${personId}/accesses`)).statusCode).toBe(403);
+    expect((await get(privacyOfficer, '/record/persons/not-a-person/accesses')).statusCode).toBe(400);
+  });
 });
 
 describe('Patient/$match', () => {

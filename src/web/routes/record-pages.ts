@@ -6,6 +6,7 @@
  * to review. Server-rendered, working without JavaScript, every form with its CSRF token; every look audited.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { accessesOfPerson } from '../../access/audit/index.js';
 import { unreviewedGrants } from '../../access/break-glass.js';
 import { closeEmergencyAccess, useEmergencyAccess } from '../../access/emergency-access.js';
 import { systemClock, type AccessRule, type Principal } from '../../access/index.js';
@@ -194,6 +195,30 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
         });
       }
       return reply.redirect(`/record/persons/${personId}`, 303);
+    },
+  );
+
+  // A person's access log, for a privacy officer answering a subject access request or reviewing emergency access.
+  app.get<{ Params: { personId: string }; Querystring: { before?: string } }>(
+    '/record/persons/:personId/accesses',
+    page(PRIVACY),
+    async (request, reply) => {
+      const before = request.query.before === undefined ? undefined : positiveNumber(request.query.before);
+      const accesses = await accessesOfPerson(
+        ctx.db,
+        request.params.personId,
+        before === undefined ? {} : { before },
+      );
+      if (!accesses.ok) {
+        const partnership = await currentPartnership(ctx);
+        return replyWithProblem(request, reply, accesses.error, undefined, { partnership: partnership.info });
+      }
+      return reply.page('record/accesses.njk', {
+        ...(await frame('Who looked at this record', 'record-privacy')),
+        personId: request.params.personId,
+        accesses: accesses.value.accesses,
+        before: accesses.value.before,
+      });
     },
   );
 
