@@ -5,7 +5,6 @@
  */
 export { recordError, type OutcomeIssue, type RecordError, type RecordErrorKind } from './errors.js';
 export {
-  canonicalJson,
   isResourceId,
   recordRepository,
   sourcedId,

@@ -15,11 +15,11 @@ import { err, ok, type Result } from '../core/result.js';
 import { inTransaction, type Database, type Queryable } from '../store/index.js';
 import { recordError, type RecordError } from './errors.js';
 import { indexRows } from './search/extract.js';
-import { canonicalJson, contentKey, patientOf, type Resource } from './resource.js';
+import { contentKey, patientOf, type Resource } from './resource.js';
 import { searchParameters, type ParameterTable } from './search/parameters.js';
 import { conditionSql, orderSql, type SearchPlan, SqlBuilder } from './search/query.js';
 
-export { canonicalJson, type Resource };
+export type { Resource };
 
 /** Who writes: a partner system's token or a person, and the organisation they act for. */
 export interface Writer {

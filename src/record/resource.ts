@@ -4,6 +4,7 @@
  * that ignores what the server sets (version and time), so that a resource sent again unchanged is known to be
  * unchanged. Shared by the one-at-a-time repository and the bulk import, which must agree on both.
  */
+import { canonicalJson } from '../core/canonical-json.js';
 import { parseReference } from './search/extract.js';
 
 export type Resource = Readonly<Record<string, unknown>> & {
@@ -30,16 +31,4 @@ export function contentKey(resource: Resource): string {
     ...otherMeta
   } = (meta ?? {}) as Record<string, unknown>;
   return canonicalJson(Object.keys(otherMeta).length > 0 ? { ...rest, meta: otherMeta } : rest);
-}
-
-/** JSON with object keys sorted, so two equal resources give one text whatever order their keys came in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -7,6 +7,7 @@
  * writer hashes exactly what the verifier will later read.
  */
 import { createHash } from 'node:crypto';
+import { canonicalJson as canonicalJsonOfAnything } from '../../core/canonical-json.js';
 import type { AuditEntryContent } from './entry.js';
 
 export type JsonValue =
@@ -18,14 +19,8 @@ export const GENESIS_HASH: Buffer = Buffer.alloc(32);
 /** Names this serialisation, so a future change to it can be told apart from tampering. */
 const FORMAT = 'accord-audit/1';
 
-/** JSON with every object's keys in code-unit order, and no spaces. */
-export function canonicalJson(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${(value as readonly JsonValue[]).map(canonicalJson).join(',')}]`;
-  const object = value as { readonly [key: string]: JsonValue };
-  const keys = Object.keys(object).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] ?? null)}`).join(',')}}`;
-}
+/** The one canonical JSON of the project (core/canonical-json.ts), typed for the audit's plain data. */
+export const canonicalJson: (value: JsonValue) => string = canonicalJsonOfAnything;
 
 /**
  * The text hashed for an entry after its predecessor's hash: canonicalJson of [FORMAT, seq, …columns…, detail].
@@ -34,27 +29,18 @@ export function canonicalJson(value: JsonValue): string {
  * to the plain definition.
  */
 export function canonicalEntry(seq: number, entry: AuditEntryContent): string {
-  const flat = JSON.stringify([
-    FORMAT,
-    seq,
-    entry.recordedAt,
-    entry.actor,
-    entry.actorName,
-    entry.role,
-    entry.organisation,
-    entry.personId,
-    entry.action,
-    entry.resourceType,
-    entry.resourceId,
-    entry.purpose,
-    entry.outcome,
-  ]);
+  const flat = JSON.stringify(entryColumns(seq, entry));
   return `${flat.slice(0, -1)},${canonicalJson(entry.detail)}]`;
 }
 
 /** canonicalEntry by its definition, for the test that the fast one agrees. */
 export function canonicalEntryPlain(seq: number, entry: AuditEntryContent): string {
-  return canonicalJson([
+  return canonicalJson([...entryColumns(seq, entry), entry.detail]);
+}
+
+/** The serialised array up to the detail: the format tag, seq, then every column in a fixed order. */
+function entryColumns(seq: number, entry: AuditEntryContent): (string | number | null)[] {
+  return [
     FORMAT,
     seq,
     entry.recordedAt,
@@ -68,8 +54,7 @@ export function canonicalEntryPlain(seq: number, entry: AuditEntryContent): stri
     entry.resourceId,
     entry.purpose,
     entry.outcome,
-    entry.detail,
-  ]);
+  ];
 }
 
 /** SHA-256(prev_hash ‖ canonical serialisation). */
