@@ -53,21 +53,11 @@ export interface AuditEntryInput {
 }
 
 /** An entry's content as stored and hashed: every column but seq, prev_hash and hash. */
-export interface AuditEntryContent {
+export type AuditEntryContent = Omit<AuditEntryInput, 'detail'> & {
   /** ISO 8601 in UTC at microsecond precision, as PostgreSQL keeps timestamptz. */
   readonly recordedAt: string;
-  readonly actor: string;
-  readonly actorName: string;
-  readonly role: string | null;
-  readonly organisation: string;
-  readonly personId: string | null;
-  readonly action: AuditAction;
-  readonly resourceType: string;
-  readonly resourceId: string | null;
-  readonly purpose: string;
-  readonly outcome: AuditOutcome;
   readonly detail: Readonly<Record<string, JsonValue>>;
-}
+};
 
 /** An entry in the chain. */
 export interface AuditEntry extends AuditEntryContent {

@@ -5,23 +5,20 @@
  * every person see nothing.
  */
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
 import { createSession, createToken, createUser } from '../../access/index.js';
-import { packageRoot } from '../../core/paths.js';
 import { verifyAuditChain } from '../../access/audit/index.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
 import { linkRecords } from '../../identity/linkage/train.js';
 import { exampleResources } from '../../record/validation/testing.js';
-import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
 
-const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
 const NOW = new Date('2026-03-03T10:00:00Z');
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -54,10 +51,8 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  const loaded = loadPartnership(riverside);
-  if (!loaded.ok) throw new Error('the riverside fixture does not load');
-  await syncPartnership(test.db, loaded.value, riverside);
-  const organisations = loaded.value.partnership.organisations.map((o) => o.id);
+  const loaded = await loadRiverside(test.db);
+  const organisations = loaded.partnership.organisations.map((o) => o.id);
   const [first = '', second = ''] = organisations;
   hospitalToken = await token(first, ['record:write', 'record:read']);
   otherToken = await token(second, ['record:write', 'record:read']);
@@ -77,7 +72,7 @@ beforeAll(async () => {
   app = await buildServer({
     db: test.db,
     config: { logLevel: 'silent', publicUrl: new URL(`http://127.0.0.1:${port}`), oidc: undefined },
-    partnershipId: loaded.value.partnership.info.id,
+    partnershipId: loaded.partnership.info.id,
     schemaCurrent: async () => true,
     clock: () => NOW,
   });

@@ -4,19 +4,16 @@
  * half-written or changed in place, and the pages and their forms. Time is a fixed clock: 3 March 2025, when the
  * fictional Riverside Partnership Board's delegation (stroke and digital, up to £500,000) is in force.
  */
-import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { createToken, type Role } from '../../access/index.js';
-import { packageRoot } from '../../core/paths.js';
 import { ProposalDocument } from '../../governance/index.js';
 import { insertProposal, insertVersion } from '../../governance/repository.js';
-import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
 
-const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
 const NOW = new Date('2025-03-03T10:00:00Z');
 
 type Person = SignedIn;
@@ -35,9 +32,7 @@ const person = (username: string, organisation: string, roles: Role[]): Promise<
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  const loaded = loadPartnership(riverside);
-  if (!loaded.ok) throw new Error('the riverside fixture does not load');
-  await syncPartnership(test.db, loaded.value, riverside);
+  const loaded = await loadRiverside(test.db);
   officer = await person('officer.one', 'riverside-icb', ['officer']);
   secondOfficer = await person('officer.two', 'north-bank-council', ['officer']);
   member = await person('member.one', 'north-bank-council', ['board-member']);
@@ -53,7 +48,7 @@ beforeAll(async () => {
   app = await buildServer({
     db: test.db,
     config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.value.partnership.info.id,
+    partnershipId: loaded.partnership.info.id,
     schemaCurrent: async () => true,
     clock: () => NOW,
   });

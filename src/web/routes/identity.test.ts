@@ -3,20 +3,17 @@
  * their own organisation), registration officers work the review queue in the API and on the pages, merge and undo
  * merges; nobody else sees any of it; and without a linkage model the index says so instead of guessing.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { createToken, type Role } from '../../access/index.js';
-import { packageRoot } from '../../core/paths.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
 import { linkRecords } from '../../identity/linkage/train.js';
-import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
 
-const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
 const NOW = new Date('2026-03-03T10:00:00Z');
 
 type Person = SignedIn;
@@ -32,9 +29,7 @@ const person = (username: string, organisation: string, roles: Role[]): Promise<
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  const loaded = loadPartnership(riverside);
-  if (!loaded.ok) throw new Error('the riverside fixture does not load');
-  await syncPartnership(test.db, loaded.value, riverside);
+  const loaded = await loadRiverside(test.db);
   registrar = await person('registrar.one', 'riverside-hospitals', ['R8008']);
   clinician = await person('clinician.one', 'riverside-hospitals', ['R8000']);
   const token = await createToken(
@@ -47,7 +42,7 @@ beforeAll(async () => {
   app = await buildServer({
     db: test.db,
     config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.value.partnership.info.id,
+    partnershipId: loaded.partnership.info.id,
     schemaCurrent: async () => true,
     clock: () => NOW,
   });

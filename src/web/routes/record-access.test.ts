@@ -6,21 +6,18 @@
  * their queue; a restricted record hides the address; dissent limits the record to one's own organisation's; and
  * the person's access log shows every look.
  */
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { createToken, type Role } from '../../access/index.js';
-import { packageRoot } from '../../core/paths.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
 import { linkRecords } from '../../identity/linkage/train.js';
-import { loadPartnership, syncPartnership } from '../../partnership/index.js';
 import { buildServer } from '../server.js';
 import { SOURCE_ORGANISATION_EXTENSION } from './fhir.js';
 
-const riverside = join(packageRoot, 'test', 'fixtures', 'partnerships', 'riverside');
 const NOW = new Date('2026-03-03T10:00:00Z');
 
 type Person = SignedIn;
@@ -102,10 +99,8 @@ const post = (who: Person, url: string, payload: object) =>
 
 beforeAll(async () => {
   test = await createTestDatabase();
-  const loaded = loadPartnership(riverside);
-  if (!loaded.ok) throw new Error('the riverside fixture does not load');
-  await syncPartnership(test.db, loaded.value, riverside);
-  const ids = loaded.value.partnership.organisations.map((o) => o.id);
+  const loaded = await loadRiverside(test.db);
+  const ids = loaded.partnership.organisations.map((o) => o.id);
   [hospital = '', council = ''] = ids;
   hospitalToken = await token(hospital);
   councilToken = await token(council);
@@ -119,7 +114,7 @@ beforeAll(async () => {
   app = await buildServer({
     db: test.db,
     config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.value.partnership.info.id,
+    partnershipId: loaded.partnership.info.id,
     schemaCurrent: async () => true,
     clock: () => NOW,
   });
