@@ -26,6 +26,8 @@ import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
 import { recordPages } from './routes/record-pages.js';
+import { recordAuditor, type RecordAuditor } from './routes/record-audit.js';
+import { recordRepository } from '../record/index.js';
 import { identityPages } from './routes/identity-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
@@ -69,6 +71,8 @@ export interface ServerDeps {
 /** Shared by route modules: the dependencies and the page renderer. */
 export interface AppContext extends ServerDeps {
   readonly views: nunjucks.Environment;
+  /** The shared care record's audit: one writer per server, so every edge's accesses join one group commit. */
+  readonly recordAudit: RecordAuditor;
 }
 
 const ONE_MEBIBYTE = 1024 * 1024;
@@ -142,7 +146,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     },
   });
   const views = createViews();
-  const context: AppContext = { ...deps, views };
+  const recordAudit = recordAuditor(deps.db, recordRepository(deps.db));
+  const context: AppContext = { ...deps, views, recordAudit };
+  // Closing the server writes what the audit still holds before the pool goes.
+  app.addHook('onClose', () => recordAudit.close());
 
   securityHeaders(app, { https: deps.config.publicUrl.protocol === 'https:' });
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });

@@ -32,7 +32,6 @@ import { personRecord } from '../../record/person-record.js';
 import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
-import { recordAuditor } from './record-audit.js';
 import { capabilityStatement } from './fhir-capability.js';
 import { matchParameters } from './fhir-match-parameters.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
@@ -81,7 +80,7 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export async function fhirApi(app: FastifyInstance, context: AppContext): Promise<void> {
   const table = searchParameters();
   const repository = recordRepository(context.db, table);
-  const auditor = recordAuditor(context.db, repository);
+  const auditor = context.recordAudit;
   const clock = () => context.clock?.() ?? new Date();
   const identityIndex = indexProvider(context.db, clock);
 
@@ -100,7 +99,6 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     if (!incoming.ok) return;
     await addRecord(index.value, incoming.value.record);
   }
-  app.addHook('onClose', () => auditor.close());
   const knownType = (type: string) => table.has(type);
   const base = `${context.config.publicUrl.href.replace(/\/$/, '')}/fhir`;
 

@@ -18,7 +18,6 @@ import { summarisePerson } from '../../record/person-summary.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
-import { recordAuditor } from './record-audit.js';
 import { isPersonId, positiveNumber } from './identity-api.js';
 
 const STAFF: AccessRule = { signedIn: true, anyRole: ['R8000', 'R8008'] };
@@ -48,8 +47,7 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
   const table = searchParameters();
   const repository = recordRepository(ctx.db, table);
   // The same audit as the FHIR API: every look at a person's record, from a page or a client, in one log.
-  const auditor = recordAuditor(ctx.db, repository);
-  app.addHook('onClose', () => auditor.close());
+  const auditor = ctx.recordAudit;
   const frame = async (title: string, section = 'record') => ({
     partnership: (await currentPartnership(ctx)).info,
     section,
