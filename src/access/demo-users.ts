@@ -58,6 +58,14 @@ const PEOPLE: readonly DemoPerson[] = [
     role: 'finance',
     at: ['integrated-care-board', 'acute-trust'],
   },
+  // A person whose records are in the demo's shared care record: their account is tied to their NHS number when the
+  // record is loaded (cli/demo-record.ts), so they can see who has looked at it. Named then, after that person.
+  {
+    username: 'demo.patient',
+    displayName: 'Demo patient',
+    role: 'public',
+    at: ['integrated-care-board'],
+  },
   {
     username: 'demo.public',
     displayName: 'Jo Whitaker',

@@ -18,6 +18,7 @@
  *   reviewed);
  * - a restricted ("S-flag") record never shows address or contact details, whatever the basis.
  */
+import { DIRECT_CARE } from './audit/entry.js';
 import type { Role } from './principal.js';
 
 export type RecordActivity = 'view-clinical' | 'view-demographics' | 'break-glass' | 'review-break-glass';
@@ -73,6 +74,8 @@ export type AccessDecision =
       readonly hide: readonly string[];
       /** The relationship relied on, for the audit and for the person's "who looked at my record". */
       readonly reason: string;
+      /** The audit's purpose: direct care, or the reason the clinician gave when they broke the glass. */
+      readonly purpose: string;
     }
   | {
       readonly allowed: false;
@@ -115,6 +118,7 @@ export function decideRecordAccess(request: AccessRequest): AccessDecision {
       sources: 'all',
       hide,
       reason: `Emergency access: ${grant.reason}`,
+      purpose: grant.reason,
     };
   }
   const relationship = request.relationships.find(
@@ -134,6 +138,7 @@ export function decideRecordAccess(request: AccessRequest): AccessDecision {
     sources: request.dissent ? 'own-organisation' : 'all',
     hide,
     reason: `${RELATIONSHIP_TEXT[relationship.kind]} with ${relationship.organisation}`,
+    purpose: DIRECT_CARE,
   };
 }
 

@@ -415,13 +415,17 @@ describe('csrf', () => {
 describe('demo users', () => {
   const loaded = loadPartnership('test/fixtures/partnerships/riverside');
   it.runIf(loaded.ok)(
-    'seeds one user per role (two officers) at fitting organisations, idempotently',
+    'seeds one user per role (two officers, two members of the public) at fitting organisations, idempotently',
     async () => {
       if (!loaded.ok) return;
       const partnership = loaded.value.partnership;
       const first = await seedDemoUsers(test.db, partnership);
-      expect(first).toHaveLength(9);
+      expect(first).toHaveLength(10);
       expect(new Set(first.map((u) => u.role)).size).toBe(8);
+      expect(first.filter((u) => u.role === 'public').map((u) => u.username)).toEqual([
+        'demo.patient',
+        'demo.public',
+      ]);
       expect(first.filter((u) => u.role === 'officer').map((u) => u.username)).toEqual([
         'demo.officer',
         'demo.governance',
@@ -449,7 +453,7 @@ describe('demo users', () => {
 
       expect(await activeDemoUsernames(test.db)).toEqual(first.map((u) => u.username));
 
-      expect(await disableDemoUsers(test.db)).toBe(9);
+      expect(await disableDemoUsers(test.db)).toBe(10);
       expect(await activeDemoUsernames(test.db)).toEqual([]);
       expect((await attemptSignIn(test.db, 'demo.clinician', DEMO_PASSWORD, { clock })).kind).toBe('refused');
     },

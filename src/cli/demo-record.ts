@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { ProblemError, problem } from '../core/problem.js';
 import type { Partnership } from '../partnership/index.js';
 import { importFeeds } from '../record/import/feeds.js';
-import { searchParameters } from '../record/index.js';
+import { tieNhsNumber } from '../identity/person-accounts.js';
+import { searchParameters, type Resource } from '../record/index.js';
 import type { Database } from '../store/database.js';
 import { DEMO_INDEX_PLACE } from './demo-identity.js';
 
@@ -18,6 +19,9 @@ import { DEMO_INDEX_PLACE } from './demo-identity.js';
 export const DEMO_RECORD_PEOPLE = 250;
 
 const PRACTICE_CODE = /^[A-Z][0-9]{5}$/;
+const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+/** The demo's member of the public (access/demo-users.ts). */
+export const DEMO_PATIENT = 'demo.patient';
 
 export async function ensureDemoRecord(
   db: Database,
@@ -28,6 +32,7 @@ export async function ensureDemoRecord(
   const [held] = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM record_resource) AS any');
   if (held?.any === true) {
     log('demo: shared care record kept from an earlier start');
+    await ensureDemoPatient(db, log);
     return;
   }
   const trust = partnership.organisations.find(
@@ -62,4 +67,42 @@ export async function ensureDemoRecord(
       `${report.counts.created.toLocaleString('en-GB')} resources from ${report.organisations.length} organisations ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s (${report.skipped} feed lines reported and skipped)`,
   );
+  await ensureDemoPatient(db, log);
+}
+
+/**
+ * Ties the demo's member of the public (`demo.patient`) to the NHS number of one of the sample's people — the first,
+ * in a stable order, whom a GP practice registers — and names the account after them, so that signing in as them
+ * shows who has looked at their record. Idempotent.
+ */
+export async function ensureDemoPatient(db: Database, log: (line: string) => void): Promise<void> {
+  const [user] = await db.query<{ id: string; nhs_number: string | null }>(
+    `SELECT u.id, a.nhs_number FROM app_user u LEFT JOIN person_account a ON a.user_id = u.id
+      WHERE u.username = $1 AND u.active`,
+    [DEMO_PATIENT],
+  );
+  if (user === undefined || user.nhs_number !== null) return;
+  const [patient] = await db.query<{ nhs_number: string; content: Resource }>(
+    `SELECT t.code AS nhs_number, r.content FROM record_resource r
+       JOIN record_search_token t ON t.resource_type = r.resource_type AND t.id = r.id
+      WHERE r.resource_type = 'Patient' AND NOT r.deleted AND r.source_organisation ~ $1
+        AND t.param = 'identifier' AND t.system = $2
+      ORDER BY r.id LIMIT 1`,
+    [PRACTICE_CODE.source, NHS_NUMBER_SYSTEM],
+  );
+  if (patient === undefined) return;
+  const tied = await tieNhsNumber(db, user.id, patient.nhs_number, 'demo', new Date());
+  if (!tied.ok) throw new ProblemError(tied.error);
+  const name = displayName(patient.content);
+  if (name !== undefined) {
+    await db.query('UPDATE app_user SET display_name = $2 WHERE id = $1', [user.id, name]);
+  }
+  log(`demo: ${DEMO_PATIENT} is ${name ?? 'a sample person'}, who can see who has looked at their record`);
+}
+
+/** "Given Family" from a Patient's first name, as an account's display name. */
+function displayName(patient: Resource): string | undefined {
+  const [name] = (patient as { name?: { given?: string[]; family?: string }[] }).name ?? [];
+  const text = [...(name?.given ?? []), name?.family ?? ''].join(' ').trim();
+  return text === '' ? undefined : text.slice(0, 200);
 }

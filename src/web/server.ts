@@ -26,6 +26,7 @@ import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
 import { recordPages } from './routes/record-pages.js';
+import { myRecordPages } from './routes/my-record-pages.js';
 import { recordAuditor, type RecordAuditor } from './routes/record-audit.js';
 import { recordRepository } from '../record/index.js';
 import { identityPages } from './routes/identity-pages.js';
@@ -298,6 +299,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(identityApi, context);
   await app.register(recordApi, context);
   await app.register(recordPages, context);
+  await app.register(myRecordPages, context);
   // In its own context: FHIR's media types and its not-found answer apply under /fhir only.
   await app.register(fhirApi, { ...context, prefix: '/fhir' });
   return app;

@@ -84,6 +84,31 @@ describe('accessesOfPerson', () => {
     expect(await page('00000000-0000-4000-8000-000000000000')).toEqual({ accesses: [], before: undefined });
   });
 
+  it('follows a merge: entries recorded against a person merged into this one are theirs too', async () => {
+    const before = (await page(OTHER_PERSON, { limit: 500 })).accesses.length;
+    await test.db.query(
+      `INSERT INTO identity_person (id, created_at, merged_into) VALUES ($1, now(), NULL), ($2, now(), $1)`,
+      [PERSON, OTHER_PERSON],
+    );
+    try {
+      const merged = (await page(PERSON, { limit: 500 })).accesses;
+      expect(merged).toHaveLength(14 + before);
+      expect(merged.some((access) => access.resourceId === 'other-3')).toBe(true);
+      // The person merged away sees only their own entries: the merge does not run backwards.
+      expect((await page(OTHER_PERSON, { limit: 500 })).accesses).toHaveLength(before);
+    } finally {
+      await test.db.query('DELETE FROM identity_person WHERE id = ANY($1::uuid[])', [[OTHER_PERSON, PERSON]]);
+    }
+  });
+
+  it('lists several persons’ accesses as one log, newest first', async () => {
+    const result = await accessesOfPerson(test.db, [PERSON, OTHER_PERSON], { limit: 500 });
+    if (!result.ok) throw new Error(result.error.title);
+    const seqs = result.value.accesses.map((access) => access.seq);
+    expect(seqs).toHaveLength(26);
+    expect([...seqs].sort((a, b) => b - a)).toEqual(seqs);
+  });
+
   it('refuses a bad id, limit or cursor as bad input', async () => {
     const result = await accessesOfPerson(test.db, 'nobody', { limit: 0, before: -1 });
     expect(result.ok).toBe(false);

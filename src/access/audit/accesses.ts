@@ -53,14 +53,22 @@ interface AccessRow {
   outcome: AuditOutcome;
 }
 
+/**
+ * The accesses to one person's record (or to several persons', when the master patient index has yet to join records
+ * that are plainly one person's, such as two with the same verified NHS number). Entries recorded against a person
+ * later merged into one of these are included: the log follows the person, not the id they had at the time.
+ */
 export async function accessesOfPerson(
   db: Queryable,
-  personId: string,
+  person: string | readonly string[],
   query: AccessQuery = {},
 ): Promise<Result<AccessPage, Problem>> {
+  const personIds = typeof person === 'string' ? [person] : person;
   const limit = query.limit ?? 50;
   const issues: string[] = [];
-  if (!UUID.test(personId)) issues.push('the person id must be a uuid');
+  if (personIds.length === 0 || !personIds.every((id) => UUID.test(id))) {
+    issues.push('the person id must be a uuid');
+  }
   if (!(Number.isInteger(limit) && limit >= 1 && limit <= MAX_ACCESS_PAGE)) {
     issues.push(`the limit must be a whole number from 1 to ${MAX_ACCESS_PAGE}`);
   }
@@ -79,14 +87,18 @@ export async function accessesOfPerson(
   }
   // One more than asked for, to know whether an older page exists.
   const rows = await db.query<AccessRow>(
-    `SELECT seq::text AS seq,
+    `WITH RECURSIVE whole (id) AS (
+       SELECT unnest($1::uuid[])
+       UNION
+       SELECT p.id FROM identity_person p JOIN whole w ON p.merged_into = w.id)
+     SELECT seq::text AS seq,
        to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at,
        actor_name, role, organisation, action, resource_type, resource_id, purpose, outcome
      FROM audit_entry
-     WHERE person_id = $1 AND ($2::bigint IS NULL OR seq < $2)
+     WHERE person_id IN (SELECT id FROM whole) AND ($2::bigint IS NULL OR seq < $2)
      ORDER BY audit_entry.seq DESC
      LIMIT $3`,
-    [personId.toLowerCase(), query.before ?? null, limit + 1],
+    [personIds.map((id) => id.toLowerCase()), query.before ?? null, limit + 1],
   );
   const accesses = rows.slice(0, limit).map((row): PersonAccess => ({
     seq: Number(row.seq),

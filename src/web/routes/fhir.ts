@@ -439,8 +439,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
         const refusal: RecordError = { kind: 'forbidden', message: `${shown.decision.reason}${glass}` };
         return sendError(request, reply, 'everything', refusal, shown.patientIds);
       }
-      const purpose = shown.decision.basis === 'break-glass' ? shown.decision.reason : undefined;
-      return sendEverything(request, reply, shown.resources, purpose);
+      return sendEverything(request, reply, shown.resources, shown.decision.purpose);
     },
   );
 
@@ -522,6 +521,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     request: FastifyRequest<{ Params: { type: string; id: string } }>,
     reply: FastifyReply,
     resources: readonly StoredResource[],
+    /** Direct care, or the reason given for emergency access (undefined: direct care). */
     purpose: string | undefined,
   ): Promise<FastifyReply> {
     await auditor.record(request, {

@@ -13,6 +13,7 @@ import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { createToken, type Role } from '../../access/index.js';
 import { saveModel } from '../../identity/index/index.js';
+import { tieNhsNumber } from '../../identity/person-accounts.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
 import { linkRecords } from '../../identity/linkage/train.js';
 import { buildServer } from '../server.js';
@@ -367,6 +368,52 @@ describe('the care record pages', () => {
     expect(log.body).toContain('Collapsed at day centre');
     expect((await get(doctor, `/record/persons/${personId}/accesses`)).statusCode).toBe(403);
     expect((await get(privacyOfficer, '/record/persons/not-a-person/accesses')).statusCode).toBe(400);
+  });
+
+  it('shows the person themselves every access to their record, once their account is tied to their NHS number', async () => {
+    const rosa = await person('rosa.shared', council, ['public']);
+    const unverified = await get(rosa, '/my-record');
+    expect(unverified.statusCode).toBe(200);
+    expect(unverified.body).toContain('not yet linked to your NHS number');
+    expect(unverified.body).not.toContain('<table');
+
+    const tied = await tieNhsNumber(test.db, rosa.id, '900 000 0076', 'demo', NOW);
+    expect(tied.ok).toBe(true);
+    const page = await get(rosa, '/my-record');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('900 000 0076');
+    // By organisation and role, with the reason: the emergency access stands out; staff names are not shown.
+    const rows = [...page.body.matchAll(/<tr class="nhsuk-table__row">([\s\S]*?)<\/tr>/g)].slice(1);
+    const cells = rows.map((row) =>
+      [...(row[1] ?? '').matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+        (cell[1] ?? '').replace(/<[^>]+>/g, '').trim(),
+      ),
+    );
+    expect(cells.length).toBeGreaterThanOrEqual(8);
+    expect(cells).toContainEqual([
+      expect.any(String),
+      expect.stringMatching(/^NHS Riverside/),
+      'Clinician',
+      'Opened your joined-up record',
+      'Emergency: Collapsed at day centre; need allergies',
+      'Allowed',
+    ]);
+    expect(cells).toContainEqual([
+      expect.any(String),
+      'NHS Riverside CCG',
+      'Their computer system',
+      'Added an item',
+      'Your care',
+      'Allowed',
+    ]);
+    expect(cells.some((row) => row[3] === 'Opened your joined-up record' && row[5] === 'Refused')).toBe(true);
+    expect(page.body).not.toContain('doctor.one');
+
+    // The number is one person's: another account cannot take it, and staff cannot open this page.
+    const other = await person('someone.else', council, ['public']);
+    expect((await tieNhsNumber(test.db, other.id, '9000000076', 'demo', NOW)).ok).toBe(false);
+    expect((await tieNhsNumber(test.db, other.id, '9000000075', 'demo', NOW)).ok).toBe(false);
+    expect((await get(doctor, '/my-record')).statusCode).toBe(403);
   });
 });
 

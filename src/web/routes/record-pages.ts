@@ -158,7 +158,7 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
       resourceType: 'Patient',
       outcome: 'success',
       patientIds: shown.resources.map((r) => r.patientId),
-      ...(shown.decision.basis === 'break-glass' ? { purpose: shown.decision.reason } : {}),
+      purpose: shown.decision.purpose,
     });
     const summary = summarisePerson(shown.resources);
     return reply.page('record/person.njk', {
