@@ -7,9 +7,14 @@
  *   active Patient record of the person;
  * - episode: an EpisodeOfCare of the organisation's about the person that is active, planned, on hold or on a
  *   waiting list, or an Encounter in progress (arrived, triaged, in progress, on leave);
- * - referral: an active ServiceRequest of the organisation's about the person.
+ * - referral: an active ServiceRequest of the organisation's about the person;
+ * - care team: an active CareTeam about the person, sent by any partner, in which the organisation takes part — a
+ *   participant's member or onBehalfOf, or the managing organisation, identifying it by its ODS code or its id in
+ *   the partnership (Reference.identifier), for as long as that participant's period runs. Partners' references
+ *   cannot point at each other's resources (`references.ts`), so a team names its members' organisations by
+ *   identifier: a multidisciplinary team of a practice, a trust and the council's social care names all three.
  *
- * Membership of a care team (a CareTeam naming the user) is not read yet: users are not yet FHIR Practitioners.
+ * Individual membership (a CareTeam naming the user) is not read: users are not FHIR Practitioners.
  * Organisations are compared ignoring case, because users' organisation ids are lower case and ODS codes upper.
  */
 import type { Relationship } from '../access/record-access.js';
@@ -48,10 +53,10 @@ export async function relationshipsWith(
   personId: string,
   organisation: string,
 ): Promise<Relationship[]> {
-  const patients = (await patientsOfPerson(db, personId)).filter(
-    (patient) => patient.organisation.toLowerCase() === organisation.toLowerCase(),
-  );
-  if (patients.length === 0) return [];
+  const all = await patientsOfPerson(db, personId);
+  const relationships = await careTeamsWith(db, all, organisation);
+  const patients = all.filter((patient) => patient.organisation.toLowerCase() === organisation.toLowerCase());
+  if (patients.length === 0) return relationships;
   const ids = patients.map((patient) => patient.patientId);
   const rows = await db.query<{
     resource_type: string;
@@ -67,7 +72,6 @@ export async function relationshipsWith(
             OR (resource_type = 'ServiceRequest' AND content->>'status' = 'active'))))`,
     [ids],
   );
-  const relationships: Relationship[] = [];
   for (const row of rows) {
     const period = row.content['period'] as { start?: unknown } | undefined;
     switch (row.resource_type) {
@@ -87,6 +91,77 @@ export async function relationshipsWith(
           from: day(row.content['authoredOn'], row.last_updated),
         });
         break;
+    }
+  }
+  return relationships;
+}
+
+interface Identified {
+  readonly identifier?: { readonly value?: unknown };
+}
+interface CareTeamContent {
+  readonly participant?: readonly {
+    readonly member?: Identified;
+    readonly onBehalfOf?: Identified;
+    readonly period?: { readonly start?: unknown; readonly end?: unknown };
+  }[];
+  readonly managingOrganization?: readonly Identified[];
+  readonly period?: { readonly start?: unknown; readonly end?: unknown };
+}
+
+/** The codes an organisation goes by in partners' references: its id in the partnership, and its ODS code. */
+async function codesOf(db: Queryable, organisation: string): Promise<Set<string>> {
+  const rows = await db.query<{ ods: string | null }>(
+    `SELECT content->>'ods' AS ods FROM partnership_entry
+      WHERE kind = 'organisation' AND lower(entry_id) = lower($1) AND recorded_to IS NULL`,
+    [organisation],
+  );
+  return new Set(
+    [organisation, ...rows.map((row) => row.ods)].filter((code) => code !== null).map((c) => c.toLowerCase()),
+  );
+}
+
+/** Care teams about the person in which the organisation takes part, as relationships. */
+async function careTeamsWith(
+  db: Queryable,
+  patients: readonly PersonPatient[],
+  organisation: string,
+): Promise<Relationship[]> {
+  if (patients.length === 0) return [];
+  const teams = await db.query<{ content: CareTeamContent; last_updated: Date }>(
+    `SELECT content, last_updated FROM record_resource
+      WHERE resource_type = 'CareTeam' AND patient_id = ANY($1::text[]) AND NOT deleted
+        AND content->>'status' = 'active'`,
+    [patients.map((patient) => patient.patientId)],
+  );
+  if (teams.length === 0) return [];
+  const codes = await codesOf(db, organisation);
+  const names = (reference: Identified | undefined) => {
+    const value = reference?.identifier?.value;
+    return typeof value === 'string' && codes.has(value.toLowerCase());
+  };
+  const relationships: Relationship[] = [];
+  for (const { content, last_updated } of teams) {
+    const teamStart = day(content.period?.start, last_updated);
+    const teamEnd = typeof content.period?.end === 'string' ? content.period.end.slice(0, 10) : undefined;
+    const managing = (content.managingOrganization ?? []).some(names);
+    const memberships = (content.participant ?? []).filter((p) => names(p.member) || names(p.onBehalfOf));
+    if (managing) {
+      relationships.push({
+        kind: 'care-team',
+        organisation,
+        from: teamStart,
+        ...(teamEnd === undefined ? {} : { until: teamEnd }),
+      });
+    }
+    for (const membership of memberships) {
+      const end = typeof membership.period?.end === 'string' ? membership.period.end.slice(0, 10) : teamEnd;
+      relationships.push({
+        kind: 'care-team',
+        organisation,
+        from: day(membership.period?.start, last_updated),
+        ...(end === undefined ? {} : { until: end }),
+      });
     }
   }
   return relationships;

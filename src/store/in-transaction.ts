@@ -31,3 +31,34 @@ export async function inTransaction<T, E = Problem>(
     throw error;
   }
 }
+
+/**
+ * A transaction already open, as a `Database`: code written for the pool (each step its own transaction) runs
+ * inside it instead, each step a savepoint — so several steps commit or roll back together (a FHIR transaction
+ * Bundle), and a step that fails rolls back to its savepoint without ending the outer transaction.
+ */
+export function withinTransaction(tx: Queryable, description: string): Database {
+  let depth = 0;
+  return {
+    query: (text, params) => tx.query(text, params),
+    async transaction(work) {
+      const savepoint = `step_${String(++depth)}`;
+      await tx.query(`SAVEPOINT ${savepoint}`);
+      try {
+        const result = await work(tx);
+        await tx.query(`RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        await tx.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+        throw error;
+      } finally {
+        depth -= 1;
+      }
+    },
+    ping: async () => true,
+    close: async () => {
+      throw new Error('a transaction is closed by whoever opened it');
+    },
+    description,
+  };
+}

@@ -57,6 +57,8 @@ function capabilityStatement(base: string, table: ParameterTable) {
             .filter((parameter) => parameter.type === 'reference')
             .map((parameter) => `${type}:${parameter.code}`),
         })),
+        // Bundles at the base address: a batch runs each entry on its own; a transaction all or none.
+        interaction: [{ code: 'batch' }, { code: 'transaction' }],
       },
     ],
   };

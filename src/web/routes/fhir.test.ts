@@ -4,12 +4,12 @@
  * makes a feed idempotent; bad input comes back as an OperationOutcome naming the element; another organisation and
  * every person see nothing.
  */
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fc from 'fast-check';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { failure, freePort, type Outcome } from '../../../test/support/fhir-client.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { createSession, createToken, createUser } from '../../access/index.js';
 import { verifyAuditChain } from '../../access/audit/index.js';
@@ -34,19 +34,6 @@ async function token(organisation: string, scopes: string[]): Promise<string> {
   const created = await createToken(test.db, { organisation, scopes }, { clock: () => NOW });
   if (!created.ok) throw new Error(created.error.title);
   return created.value.token;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
-      });
-    });
-  });
 }
 
 beforeAll(async () => {
@@ -99,23 +86,6 @@ const patient = (local: string, family: string, nhsNumber: string) => ({
   birthDate: '1980-02-03',
   address: [{ postalCode: 'LS1 4AP' }],
 });
-
-interface Outcome {
-  resourceType: string;
-  issue: { severity: string; code: string; expression?: string[]; diagnostics?: string }[];
-}
-
-/** A failed fhir-kit-client call's status and OperationOutcome. */
-async function failure(call: Promise<unknown>): Promise<{ status: number; outcome: Outcome }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as { response?: { status: number; data: Outcome } };
-    if (e.response !== undefined) return { status: e.response.status, outcome: e.response.data };
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('the FHIR API for a partner system', () => {
   it('publishes a CapabilityStatement to anyone', async () => {
@@ -307,7 +277,7 @@ describe('bad input to the FHIR API', () => {
 
     const wrongType = await post('/fhir/Encounter', JSON.stringify(patient('B3', 'Bad', '9000000009')));
     expect(wrongType.statusCode).toBe(400);
-    expect(wrongType.json<Outcome>().issue[0]?.diagnostics).toContain('/fhir/Patient');
+    expect(wrongType.json<Outcome>().issue[0]?.diagnostics).toContain('the Patient endpoint');
 
     const unknown = await app.inject({
       method: 'GET',

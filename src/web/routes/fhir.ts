@@ -22,11 +22,18 @@ import {
   recordRepository,
   searchParameters,
   type RecordError,
-  type Resource,
   type StoredResource,
   type Writer,
 } from '../../record/index.js';
-import { validateResource } from '../../record/validation/index.js';
+import { checkBody, recordInteractions } from '../../record/interactions.js';
+import {
+  bundleProcessor,
+  parseBundle,
+  type BundleEntryRequest,
+  type BundleMethod,
+  type BundleOutcome,
+  type EntryOutcome,
+} from '../../record/bundle.js';
 import { incomingOfPatient } from '../../identity/feed-patients.js';
 import { personRecord } from '../../record/person-record.js';
 import { patientsOfPerson } from '../../record/relationships.js';
@@ -68,7 +75,29 @@ function writerOf(principal: Principal): Writer {
   throw new Error('a FHIR route reached its handler without a principal');
 }
 
-const etag = (version: number) => `W/"${version}"`;
+const etag = (version: number) => `W/"${String(version)}"`;
+
+/** Each Bundle entry is audited as the interaction its method makes. */
+const AUDIT_ACTION_OF: Readonly<Record<BundleMethod, AuditAction>> = {
+  GET: 'read',
+  POST: 'create',
+  PUT: 'update',
+  DELETE: 'delete',
+};
+
+/** The reason phrases of the statuses a Bundle entry can answer with. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  422: 'Unprocessable Entity',
+};
 
 /** The version an If-Match header names (`W/"3"`, or `"3"`); undefined when absent, NaN when unreadable. */
 function ifMatchVersion(header: string | undefined): number | undefined {
@@ -80,6 +109,8 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export async function fhirApi(app: FastifyInstance, context: AppContext): Promise<void> {
   const table = searchParameters();
   const repository = recordRepository(context.db, table);
+  const interactions = recordInteractions(context.db, table);
+  const bundles = bundleProcessor(context.db, table);
   const auditor = context.recordAudit;
   const clock = () => context.clock?.() ?? new Date();
   const identityIndex = indexProvider(context.db, clock);
@@ -117,10 +148,12 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     error: RecordError,
     /** The Patients whose record was asked for, when known, so the person sees the attempt too. */
     patientIds: readonly string[] = [],
+    /** The resource type to audit, when the address names none (a Bundle at the base). */
+    audited: { type?: string } = {},
   ): Promise<FastifyReply> {
     await auditor.record(request, {
       action,
-      resourceType: request.params.type,
+      resourceType: audited.type ?? request.params.type,
       resourceId: request.params.id,
       outcome: error.kind === 'forbidden' || error.kind === 'not-found' ? 'denied' : 'error',
       patientIds,
@@ -170,36 +203,6 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     return undefined;
   }
 
-  /** The body as a valid resource of the URL's type, or why not. */
-  function checkBody(
-    type: string,
-    body: unknown,
-  ): { ok: true; resource: Resource } | { ok: false; error: RecordError } {
-    const validated = validateResource(body);
-    if (!validated.ok) {
-      return {
-        ok: false,
-        error: {
-          kind: 'invalid',
-          message: 'The resource is not valid FHIR R4.',
-          issues: validated.error.issue,
-        },
-      };
-    }
-    const resource = validated.value as Resource;
-    if (resource.resourceType !== type) {
-      return {
-        ok: false,
-        error: {
-          kind: 'invalid',
-          message: `The body is a ${resource.resourceType}, but the address is for ${type}: send it to /fhir/${resource.resourceType}.`,
-          expression: 'resourceType',
-        },
-      };
-    }
-    return { ok: true, resource };
-  }
-
   /**
    * Whether the caller may read a resource (and its history): the URL must be sound, and a resource another
    * organisation sent is, to the caller, not there — its existence is not disclosed. The one place reads are
@@ -228,34 +231,163 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     async (request, reply) => {
       const pathError = checkPath(request.params);
       if (pathError !== undefined) return sendError(request, reply, 'create', pathError);
-      const body = checkBody(request.params.type, request.body);
-      if (!body.ok) return sendError(request, reply, 'create', body.error);
-      const writer = writerOf(request.principal);
       const ifNoneExist = request.headers['if-none-exist'];
-      if (typeof ifNoneExist === 'string') {
-        const plan = planSearch(table, request.params.type, [...new URLSearchParams(ifNoneExist)]);
-        if (!plan.ok) return sendError(request, reply, 'create', plan.error);
-        const found = await repository.search(
-          { ...plan.value, count: 2, offset: 0 },
-          { organisation: writer.organisation },
-        );
-        if (found.matches.length > 1) {
-          return sendError(request, reply, 'create', {
-            kind: 'precondition-failed',
-            message:
-              'If-None-Exist matches more than one resource: make the condition specific enough to name one.',
-          });
-        }
-        const [existing] = found.matches;
-        if (existing !== undefined) return sendResource(request, reply, 'create', existing, 200);
-      }
-      const { id: _ignored, ...resource } = body.resource;
-      const created = await repository.create(writer, resource);
+      const created = await interactions.create(
+        writerOf(request.principal),
+        request.params.type,
+        request.body,
+        typeof ifNoneExist === 'string' ? { ifNoneExist } : {},
+      );
       if (!created.ok) return sendError(request, reply, 'create', created.error);
-      await linkPatient(request, created.value.stored);
-      return sendResource(request, reply, 'create', created.value.stored, 201);
+      const { stored, status, change } = created.value;
+      if (change !== 'matched') await linkPatient(request, stored);
+      return sendResource(request, reply, 'create', stored, status);
     },
   );
+
+  /**
+   * Batch and transaction Bundles at the base address. Each entry is audited as the interaction it is, after the
+   * transaction commits; a refused transaction is one audited failure, naming the entry at fault.
+   */
+  app.post('/', { config: { access: WRITERS }, schema: { hide: true } }, async (request, reply) => {
+    const parsed = parseBundle(request.body, knownType);
+    const bundleRequest = request as FastifyRequest<{ Params: { type: string } }>;
+    if (!parsed.ok) {
+      return sendError(bundleRequest, reply, 'create', parsed.error, [], { type: 'Bundle' });
+    }
+    const writer = writerOf(request.principal);
+    const reads = parsed.value.entries.some((entry) => entry.method === 'GET');
+    const principal = request.principal;
+    if (reads && !(principal.kind === 'system' && principal.scopes.includes(READ_SCOPE))) {
+      return sendError(
+        bundleRequest,
+        reply,
+        'read',
+        {
+          kind: 'forbidden',
+          message: `A Bundle with GET entries needs the ${READ_SCOPE} scope as well as ${WRITE_SCOPE}.`,
+        },
+        [],
+        { type: 'Bundle' },
+      );
+    }
+    let outcome: BundleOutcome;
+    if (parsed.value.type === 'transaction') {
+      const done = await bundles.transaction(writer, parsed.value.entries);
+      if (!done.ok) {
+        const { index, error } = done.error;
+        const failed = parsed.value.entries[index];
+        // Every issue says which entry it is about: the element paths are within the entry's resource.
+        const where = `Entry ${String(index)} of the transaction (${failed?.method ?? ''} ${failed?.type ?? ''})`;
+        const located: RecordError = {
+          ...error,
+          message: `${where}: ${error.message} Nothing in the transaction was written.`,
+          ...(error.issues === undefined
+            ? {}
+            : {
+                issues: error.issues.map((issue) => ({
+                  ...issue,
+                  diagnostics: `${where}: ${issue.diagnostics ?? issue.details?.text ?? ''}`,
+                })),
+              }),
+        };
+        return sendError(bundleRequest, reply, AUDIT_ACTION_OF[failed?.method ?? 'POST'], located, [], {
+          type: failed?.type ?? 'Bundle',
+        });
+      }
+      outcome = done.value;
+    } else {
+      outcome = await bundles.batch(writer, parsed.value.entries);
+    }
+    const answer = [];
+    for (const { request: entry, outcome: result } of outcome.entries) {
+      answer.push(await bundleEntryAnswer(request, entry, result));
+    }
+    return reply.type(FHIR_JSON).send({
+      resourceType: 'Bundle',
+      type: `${outcome.type}-response`,
+      entry: answer,
+    });
+  });
+
+  /** One entry of a Bundle's answer, its interaction audited (and a Patient written linked in the index). */
+  async function bundleEntryAnswer(request: FastifyRequest, entry: BundleEntryRequest, result: EntryOutcome) {
+    const action = AUDIT_ACTION_OF[entry.method];
+    const audited = { resourceType: entry.type, resourceId: entry.id, detail: { bundleEntry: entry.index } };
+    const status = (code: number) => `${String(code)} ${STATUS_TEXT[code] ?? ''}`.trim();
+    switch (result.kind) {
+      case 'failed':
+        await auditor.record(request, {
+          ...audited,
+          action,
+          outcome:
+            result.error.kind === 'forbidden' || result.error.kind === 'not-found' ? 'denied' : 'error',
+        });
+        return {
+          response: {
+            status: status(STATUS_OF[result.error.kind]),
+            outcome: outcomeOfRecordError(result.error),
+          },
+        };
+      case 'written':
+      case 'read': {
+        const { stored } = result;
+        if (result.kind === 'written' && result.changed) await linkPatient(request, stored);
+        await auditor.record(request, {
+          ...audited,
+          action: result.kind === 'read' ? 'read' : result.action,
+          resourceId: stored.resource.id,
+          outcome: 'success',
+          patientIds: [stored.patientId],
+        });
+        const url = `${stored.resource.resourceType}/${stored.resource.id}`;
+        return {
+          fullUrl: `${base}/${url}`,
+          resource: stored.resource,
+          response: {
+            status: status(result.kind === 'read' ? 200 : result.status),
+            location: `${url}/_history/${String(stored.version)}`,
+            etag: etag(stored.version),
+            lastModified: stored.lastUpdated,
+          },
+        };
+      }
+      case 'deleted':
+        await auditor.record(request, {
+          ...audited,
+          action,
+          outcome: 'success',
+          patientIds: [result.patientId],
+        });
+        return {
+          response: {
+            status: status(204),
+            ...(result.version === undefined ? {} : { etag: etag(result.version) }),
+          },
+        };
+      case 'searched':
+        await auditor.record(request, {
+          ...audited,
+          action,
+          outcome: 'success',
+          patientIds: result.matches.map((stored) => stored.patientId),
+          detail: { bundleEntry: entry.index, matches: result.matches.length },
+        });
+        return {
+          resource: {
+            resourceType: 'Bundle',
+            type: 'searchset',
+            ...(result.total === undefined ? {} : { total: result.total }),
+            entry: result.matches.map((stored) => ({
+              fullUrl: `${base}/${stored.resource.resourceType}/${stored.resource.id}`,
+              resource: stored.resource,
+              search: { mode: 'match' },
+            })),
+          },
+          response: { status: status(200) },
+        };
+    }
+  }
 
   app.get<{ Params: InstanceParams }>(
     '/:type/:id',
@@ -336,15 +468,6 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       const { type, id } = request.params;
       const pathError = checkPath(request.params);
       if (pathError !== undefined) return sendError(request, reply, 'update', pathError);
-      const body = checkBody(type, request.body);
-      if (!body.ok) return sendError(request, reply, 'update', body.error);
-      if (body.resource.id !== id) {
-        return sendError(request, reply, 'update', {
-          kind: 'invalid',
-          message: `The body's id must be the id in the address (${id}).`,
-          expression: `${type}.id`,
-        });
-      }
       const ifMatch = ifMatchVersion(request.headers['if-match']);
       if (ifMatch !== undefined && Number.isNaN(ifMatch)) {
         return sendError(request, reply, 'update', {
@@ -352,20 +475,16 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
           message: 'If-Match must be the ETag of the version you read, such as W/"3".',
         });
       }
-      const updated = await repository.update(
+      const updated = await interactions.update(
         writerOf(request.principal),
-        { ...body.resource, id },
-        { ifMatch },
+        type,
+        id,
+        request.body,
+        ifMatch === undefined ? {} : { ifMatch },
       );
       if (!updated.ok) return sendError(request, reply, 'update', updated.error);
       if (updated.value.change !== 'unchanged') await linkPatient(request, updated.value.stored);
-      return sendResource(
-        request,
-        reply,
-        'update',
-        updated.value.stored,
-        updated.value.change === 'created' ? 201 : 200,
-      );
+      return sendResource(request, reply, 'update', updated.value.stored, updated.value.status);
     },
   );
 
@@ -464,7 +583,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       const validated = checkBody('Patient', parameters.value.patient);
       if (!validated.ok) return sendError(request, reply, 'match', validated.error);
       const organisation = writerOf(request.principal).organisation;
-      const incoming = incomingOfPatient({ ...validated.resource, id: 'match' }, organisation, clock());
+      const incoming = incomingOfPatient({ ...validated.value, id: 'match' }, organisation, clock());
       if (!incoming.ok) {
         return sendError(request, reply, 'match', {
           kind: 'invalid',

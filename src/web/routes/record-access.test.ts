@@ -301,6 +301,36 @@ describe("a person's shared care record", () => {
   });
 });
 
+describe('a care team', () => {
+  it('gives an organisation named on an active care team a relationship, for as long as its part lasts', async () => {
+    const mentalHealth = await person('mh.one', 'riverside-minds', ['R8000']);
+    expect((await everything(mentalHealth)).statusCode).toBe(403);
+    const team = {
+      resourceType: 'CareTeam',
+      status: 'active',
+      subject: { reference: `Patient/${patientAtHospital}` },
+      participant: [
+        {
+          member: {
+            type: 'Organization',
+            identifier: { system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'ZZ5' },
+          },
+          period: { start: '2026-01-15' },
+        },
+      ],
+    };
+    const teamId = await write(hospitalToken, team);
+    const seen = await everything(mentalHealth);
+    expect(seen.statusCode).toBe(200);
+    // Its part ended two days ago: the relationship with it.
+    const ended = structuredClone(team);
+    const [participant] = ended.participant;
+    if (participant !== undefined) Object.assign(participant.period, { end: '2026-03-01' });
+    await write(hospitalToken, ended, 'PUT', teamId);
+    expect((await everything(mentalHealth)).statusCode).toBe(403);
+  });
+});
+
 describe('the care record pages', () => {
   const get = (who: Person, url: string) =>
     app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
