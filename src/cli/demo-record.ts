@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { ProblemError, problem } from '../core/problem.js';
 import type { Partnership } from '../partnership/index.js';
 import { importFeeds } from '../record/import/feeds.js';
+import { isCurrent } from '../access/record-access.js';
 import { tieNhsNumber } from '../identity/person-accounts.js';
+import { relationshipsWith } from '../record/relationships.js';
 import { searchParameters, type Resource } from '../record/index.js';
 import type { Database } from '../store/database.js';
 import { DEMO_INDEX_PLACE } from './demo-identity.js';
@@ -29,17 +31,17 @@ export async function ensureDemoRecord(
   partnership: Partnership,
   log: (line: string) => void,
 ): Promise<void> {
-  const [held] = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM record_resource) AS any');
-  if (held?.any === true) {
-    log('demo: shared care record kept from an earlier start');
-    await ensureDemoPatient(db, log);
-    return;
-  }
   const trust = partnership.organisations.find(
     (o) => o.type === 'acute-trust' && o.to === undefined && (o.places ?? []).includes(DEMO_INDEX_PLACE),
   );
   if (trust === undefined) {
     log(`demo: no acute trust serves ${DEMO_INDEX_PLACE}; the shared care record is left empty`);
+    return;
+  }
+  const [held] = await db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM record_resource) AS any');
+  if (held?.any === true) {
+    log('demo: shared care record kept from an earlier start');
+    await ensureDemoPatient(db, trust.id, log);
     return;
   }
   // People the trust and a practice both hold, in a stable order: their records, every partner's, are the sample.
@@ -67,33 +69,48 @@ export async function ensureDemoRecord(
       `${report.counts.created.toLocaleString('en-GB')} resources from ${report.organisations.length} organisations ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s (${report.skipped} feed lines reported and skipped)`,
   );
-  await ensureDemoPatient(db, log);
+  await ensureDemoPatient(db, trust.id, log);
 }
 
 /**
  * Ties the demo's member of the public (`demo.patient`) to the NHS number of one of the sample's people — the first,
- * in a stable order, whom a GP practice registers — and names the account after them, so that signing in as them
- * shows who has looked at their record. Idempotent.
+ * in a stable order, whom a GP practice registers and with whom the trust has no current relationship, so that the
+ * demo clinician must use emergency access to see their record — and names the account after them: signing in as
+ * them shows who has looked at their record, that emergency access among them. Idempotent.
  */
-export async function ensureDemoPatient(db: Database, log: (line: string) => void): Promise<void> {
+export async function ensureDemoPatient(
+  db: Database,
+  trust: string,
+  log: (line: string) => void,
+): Promise<void> {
   const [user] = await db.query<{ id: string; nhs_number: string | null }>(
     `SELECT u.id, a.nhs_number FROM app_user u LEFT JOIN person_account a ON a.user_id = u.id
       WHERE u.username = $1 AND u.active`,
     [DEMO_PATIENT],
   );
   if (user === undefined || user.nhs_number !== null) return;
-  const [patient] = await db.query<{ nhs_number: string; content: Resource }>(
-    `SELECT t.code AS nhs_number, r.content FROM record_resource r
+  const candidates = await db.query<{ nhs_number: string; content: Resource; person_id: string }>(
+    `SELECT t.code AS nhs_number, r.content, i.person_id FROM record_resource r
        JOIN record_search_token t ON t.resource_type = r.resource_type AND t.id = r.id
+       JOIN identity_record i ON i.organisation = r.source_organisation AND i.local_id = r.source_id
       WHERE r.resource_type = 'Patient' AND NOT r.deleted AND r.source_organisation ~ $1
         AND t.param = 'identifier' AND t.system = $2
-      ORDER BY r.id LIMIT 1`,
+      ORDER BY r.id LIMIT 100`,
     [PRACTICE_CODE.source, NHS_NUMBER_SYSTEM],
   );
-  if (patient === undefined) return;
-  const tied = await tieNhsNumber(db, user.id, patient.nhs_number, 'demo', new Date());
+  const today = new Date().toISOString();
+  let chosen: (typeof candidates)[number] | undefined;
+  for (const candidate of candidates) {
+    const relationships = await relationshipsWith(db, candidate.person_id, trust);
+    if (!relationships.some((relationship) => isCurrent(relationship, today))) {
+      chosen = candidate;
+      break;
+    }
+  }
+  if (chosen === undefined) return;
+  const tied = await tieNhsNumber(db, user.id, chosen.nhs_number, 'demo', new Date());
   if (!tied.ok) throw new ProblemError(tied.error);
-  const name = displayName(patient.content);
+  const name = displayName(chosen.content);
   if (name !== undefined) {
     await db.query('UPDATE app_user SET display_name = $2 WHERE id = $1', [user.id, name]);
   }
