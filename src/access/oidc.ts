@@ -40,7 +40,54 @@ export interface OidcOptions {
   readonly clock?: Clock;
   /** openid-client discovery options: tests point it at a local provider over http. */
   readonly discovery?: client.DiscoveryRequestOptions;
+  /** What the provider is for; by default staff's provider (`staffSignIn`). */
+  readonly flavour?: OidcFlavour;
 }
+
+/** A provider's verified answer: who it says signed in, and a way to ask it more (its userinfo endpoint). */
+export interface OidcAnswer {
+  /** `<issuer>#<sub>`. */
+  readonly subject: string;
+  readonly userinfo: () => Promise<client.UserInfoResponse>;
+}
+
+/**
+ * How one provider is used: what to ask it for, how Accord authenticates to it, and which Accord user its answer is.
+ * Staff sign in through the organisation's provider (`staffSignIn`); members of the public through NHS login
+ * (`access/nhs-login.ts`).
+ */
+export interface OidcFlavour {
+  readonly scope: string;
+  /** Further authorization request parameters (NHS login's `vtr`, the identity level asked for). */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** How Accord proves itself at the token endpoint; by default the client secret. */
+  readonly clientAuthentication?: client.ClientAuth;
+  user(answer: OidcAnswer): Promise<Result<User, Problem>>;
+}
+
+/** Staff: the provider says who signed in; only a person an administrator has added (and not deactivated) gets in. */
+export const staffSignIn = (db: Database): OidcFlavour => ({
+  scope: 'openid',
+  async user({ subject }) {
+    const user = await findUserByOidcSubject(db, subject);
+    if (user === undefined || !user.active) {
+      return err(
+        problem(
+          'forbidden',
+          'You signed in, but you do not have an Accord account.',
+          'Ask your organisation’s Accord administrator to add you, then sign in again.',
+        ),
+      );
+    }
+    return ok(user);
+  },
+});
+
+const unverified = problem(
+  'unauthenticated',
+  'The sign-in service’s answer could not be verified.',
+  'Start again from the sign-in page. If it keeps happening, tell your Accord administrator.',
+);
 
 const unavailable = problem(
   'unavailable',
@@ -55,6 +102,7 @@ export function createOidcSignIn(
   options: OidcOptions = {},
 ): OidcSignIn {
   const clock = options.clock ?? systemClock;
+  const flavour = options.flavour ?? staffSignIn(db);
   // Discovered on first use, not at start-up: Accord starts (and serves public pages) while the provider is down.
   let discovered: Promise<client.Configuration> | undefined;
   const configuration = async (): Promise<client.Configuration | undefined> => {
@@ -62,7 +110,7 @@ export function createOidcSignIn(
       config.issuer,
       config.clientId,
       config.clientSecret,
-      undefined,
+      flavour.clientAuthentication,
       options.discovery,
     );
     try {
@@ -96,8 +144,9 @@ export function createOidcSignIn(
         ],
       );
       const url = client.buildAuthorizationUrl(oidc, {
+        ...flavour.parameters,
         redirect_uri: redirectUri.href,
-        scope: 'openid',
+        scope: flavour.scope,
         code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
         state,
@@ -136,7 +185,7 @@ export function createOidcSignIn(
       }
       const oidc = await configuration();
       if (oidc === undefined) return err(unavailable);
-      let subject: string;
+      let answer: OidcAnswer;
       try {
         const tokens = await client.authorizationCodeGrant(oidc, callbackUrl, {
           pkceCodeVerifier: pending.code_verifier,
@@ -146,28 +195,24 @@ export function createOidcSignIn(
         });
         const claims = tokens.claims();
         if (claims === undefined) return err(expired);
-        subject = oidcSubject(claims.iss, claims.sub);
+        answer = {
+          subject: oidcSubject(claims.iss, claims.sub),
+          userinfo: () => client.fetchUserInfo(oidc, tokens.access_token, claims.sub),
+        };
       } catch {
         // The library's message may quote the provider's response; none of it is shown or logged.
-        return err(
-          problem(
-            'unauthenticated',
-            'The sign-in service’s answer could not be verified.',
-            'Start again from the sign-in page. If it keeps happening, tell your Accord administrator.',
-          ),
-        );
+        return err(unverified);
       }
-      const user = await findUserByOidcSubject(db, subject);
-      if (user === undefined || !user.active) {
-        return err(
-          problem(
-            'forbidden',
-            'You signed in, but you do not have an Accord account.',
-            'Ask your organisation’s Accord administrator to add you, then sign in again.',
-          ),
-        );
+      let user: Result<User, Problem>;
+      try {
+        user = await flavour.user(answer);
+      } catch (error) {
+        if (error instanceof client.ClientError || error instanceof client.ResponseBodyError)
+          return err(unverified);
+        throw error;
       }
-      return ok({ user, next: pending.next_path });
+      if (!user.ok) return user;
+      return ok({ user: user.value, next: pending.next_path });
     },
   };
 }

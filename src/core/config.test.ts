@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from './config.js';
 
@@ -42,5 +46,39 @@ describe('readConfig', () => {
       ACCORD_OIDC_CLIENT_SECRET: 'secret',
     });
     expect(config.ok && config.value.oidc?.issuer.href).toBe('https://login.example.nhs.uk/');
+  });
+
+  it('enables NHS login with its issuer, client id and a readable private key, and names what is wrong', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+    try {
+      const keyFile = join(dir, 'nhs-login.pem');
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      writeFileSync(join(dir, 'not-a-key.pem'), 'hello');
+      const good = readConfig(
+        {
+          ACCORD_NHS_LOGIN_ISSUER: 'https://auth.login.nhs.uk',
+          ACCORD_NHS_LOGIN_CLIENT_ID: 'accord',
+          ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE: 'nhs-login.pem',
+        },
+        dir,
+      );
+      expect(good.ok && good.value.nhsLogin?.privateKeyPem).toContain('PRIVATE KEY');
+      const bad = readConfig(
+        {
+          ACCORD_NHS_LOGIN_ISSUER: 'http://auth.login.nhs.uk',
+          ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE: 'not-a-key.pem',
+        },
+        dir,
+      );
+      expect(bad.ok).toBe(false);
+      if (bad.ok) return;
+      const byVariable = Object.fromEntries(bad.error.map((issue) => [issue.path ?? '', issue.message]));
+      expect(byVariable.ACCORD_NHS_LOGIN_CLIENT_ID).toMatch(/needs all three/);
+      expect(byVariable.ACCORD_NHS_LOGIN_ISSUER).toMatch(/https:\/\//);
+      expect(byVariable.ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE).toMatch(/not a readable PEM private key/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

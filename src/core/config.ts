@@ -3,6 +3,8 @@
  * Accord's settings, read from environment variables once at start and checked: a wrong value stops start-up with a
  * message naming the variable and what it should be, before anything is written.
  */
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Issue } from './problem.js';
 import { err, ok, type Result } from './result.js';
@@ -11,7 +13,16 @@ import { defaultPartnershipDir } from './paths.js';
 export interface OidcConfig {
   readonly issuer: URL;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** Absent for a provider Accord proves itself to with a private key instead (NHS login). */
+  readonly clientSecret?: string;
+}
+
+/** NHS login, for members of the public: its clients authenticate with a signed JWT (private_key_jwt). */
+export interface NhsLoginConfig {
+  readonly issuer: URL;
+  readonly clientId: string;
+  /** The PEM of the private key registered with NHS login (RS512). */
+  readonly privateKeyPem: string;
 }
 
 export interface Config {
@@ -26,6 +37,7 @@ export interface Config {
   readonly partnershipDir: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly oidc: OidcConfig | undefined;
+  readonly nhsLogin?: NhsLoginConfig | undefined;
 }
 
 /** The variables Accord reads, with what each is for: printed by `accord --help` and listed in the README. */
@@ -49,6 +61,16 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
   },
   { name: 'ACCORD_OIDC_CLIENT_ID', meaning: 'OpenID Connect client id' },
   { name: 'ACCORD_OIDC_CLIENT_SECRET', meaning: 'OpenID Connect client secret' },
+  {
+    name: 'ACCORD_NHS_LOGIN_ISSUER',
+    meaning:
+      'NHS login issuer URL; with the two below, members of the public sign in to see who looked at their record',
+  },
+  { name: 'ACCORD_NHS_LOGIN_CLIENT_ID', meaning: 'NHS login client id' },
+  {
+    name: 'ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE',
+    meaning: 'PEM file of the private key registered with NHS login',
+  },
   {
     name: 'ACCORD_NEW_PASSWORD',
     meaning: 'for `accord user add` only: the new password (else read from stdin)',
@@ -112,6 +134,36 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     }
   }
 
+  const nhsNames = [
+    'ACCORD_NHS_LOGIN_ISSUER',
+    'ACCORD_NHS_LOGIN_CLIENT_ID',
+    'ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE',
+  ] as const;
+  const nhsValues = nhsNames.map(value);
+  let nhsLogin: NhsLoginConfig | undefined;
+  if (nhsValues.some((v) => v !== undefined)) {
+    const missing = nhsNames.filter((_, index) => nhsValues[index] === undefined);
+    if (missing.length > 0) bad(missing.join(', '), 'NHS login needs all three ACCORD_NHS_LOGIN_* variables');
+    const issuer = parseUrl(nhsValues[0] ?? '');
+    if (nhsValues[0] !== undefined && (issuer === undefined || issuer.protocol !== 'https:')) {
+      bad('ACCORD_NHS_LOGIN_ISSUER', 'must be an https:// URL (e.g. https://auth.login.nhs.uk)');
+    }
+    let privateKeyPem: string | undefined;
+    if (nhsValues[2] !== undefined) {
+      const file = resolve(cwd, nhsValues[2]);
+      try {
+        privateKeyPem = readFileSync(file, 'utf8');
+        createPrivateKey(privateKeyPem);
+      } catch {
+        privateKeyPem = undefined;
+        bad('ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE', `${file} is not a readable PEM private key`);
+      }
+    }
+    if (missing.length === 0 && issuer !== undefined && privateKeyPem !== undefined) {
+      nhsLogin = { issuer, clientId: nhsValues[1] ?? '', privateKeyPem };
+    }
+  }
+
   if (issues.length > 0 || publicUrl === undefined) return err(issues);
   return ok({
     dataDir: resolve(cwd, value('ACCORD_DATA_DIR') ?? '.accord'),
@@ -122,5 +174,6 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     partnershipDir: resolve(cwd, value('ACCORD_PARTNERSHIP') ?? defaultPartnershipDir),
     logLevel: logLevel as Config['logLevel'],
     oidc,
+    nhsLogin,
   });
 }

@@ -54,7 +54,7 @@ declare module 'fastify' {
 
 export interface ServerDeps {
   readonly db: Database;
-  readonly config: Pick<Config, 'logLevel' | 'publicUrl' | 'oidc'>;
+  readonly config: Pick<Config, 'logLevel' | 'publicUrl' | 'oidc' | 'nhsLogin'>;
   /** The id of the partnership this server presents. */
   readonly partnershipId: string;
   /** Whether the store's schema is up to date, for /ready. */

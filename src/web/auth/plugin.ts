@@ -38,6 +38,17 @@ import { replyWithProblem, sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import { authRoutes, CSRF_COOKIE, SESSION_COOKIE } from './routes.js';
+import { clientKey, nhsLoginSignIn } from '../../access/nhs-login.js';
+import type { Partnership } from '../../partnership/index.js';
+import { currentPartnership } from '../routes/current-partnership.js';
+
+/** Members of the public's accounts are held by the partnership's integrated care board (else its first partner). */
+function accountsOrganisation(partnership: Partnership): string {
+  const current = partnership.organisations.filter((o) => o.to === undefined);
+  const icb = current.find((o) => o.type === 'integrated-care-board') ?? current[0];
+  if (icb === undefined) throw new Error('the partnership has no organisation to hold public accounts');
+  return icb.id;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,6 +81,25 @@ export const authPlugin = fp(
             clock,
             ...(ctx.oidcDiscovery === undefined ? {} : { discovery: ctx.oidcDiscovery }),
           });
+    const nhsLoginConfig = ctx.config.nhsLogin;
+    const nhsLogin =
+      nhsLoginConfig === undefined
+        ? undefined
+        : createOidcSignIn(
+            ctx.db,
+            { issuer: nhsLoginConfig.issuer, clientId: nhsLoginConfig.clientId },
+            new URL('/auth/nhs-login/callback', ctx.config.publicUrl),
+            {
+              clock,
+              ...(ctx.oidcDiscovery === undefined ? {} : { discovery: ctx.oidcDiscovery }),
+              flavour: nhsLoginSignIn(
+                ctx.db,
+                await clientKey(nhsLoginConfig.privateKeyPem),
+                async () => accountsOrganisation(await currentPartnership(ctx)),
+                clock,
+              ),
+            },
+          );
 
     app.decorateRequest('csrfToken', '');
 
@@ -186,6 +216,7 @@ export const authPlugin = fp(
       clock,
       lockout,
       oidc,
+      nhsLogin,
       sessions,
       issuePreSessionToken,
       signIn,

@@ -33,12 +33,15 @@ import { safeNext } from './safe-next.js';
 export const SESSION_COOKIE = 'accord_session';
 export const CSRF_COOKIE = 'accord_csrf';
 export const OIDC_COOKIE = 'accord_oidc';
+export const NHS_LOGIN_COOKIE = 'accord_nhs_login';
 
 /** What the routes share with the plugin's hooks. */
 export interface AuthKit {
   readonly clock: Clock;
   readonly lockout: LockoutPolicy;
   readonly oidc: OidcSignIn | undefined;
+  /** NHS login, for members of the public (access/nhs-login.ts). */
+  readonly nhsLogin: OidcSignIn | undefined;
   /** The session behind each request (set by the plugin's hook). */
   readonly sessions: WeakMap<FastifyRequest, ResolvedSession>;
   readonly issuePreSessionToken: (request: FastifyRequest, reply: FastifyReply) => void;
@@ -95,6 +98,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext, kit: Aut
       errors,
       errorList,
       oidc: oidc !== undefined,
+      nhsLogin: kit.nhsLogin !== undefined,
       demo: await demoSignIn(),
     });
   };
@@ -236,17 +240,24 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext, kit: Aut
     },
   );
 
-  if (oidc !== undefined) {
+  /** A provider's two routes: start the sign-in (to the provider), and its callback (back, signed in). */
+  const providerRoutes = (
+    signInWith: OidcSignIn,
+    path: string,
+    cookie: string,
+    event: string,
+    landing: string,
+  ) => {
     app.get(
-      '/auth/oidc/login',
+      `${path}/login`,
       { config: { access: 'public' }, schema: { hide: true } },
       async (request, reply) => {
-        const begun = await oidc.begin(safeNext(field(request.query, 'next')) ?? '/account');
+        const begun = await signInWith.begin(safeNext(field(request.query, 'next')) ?? landing);
         if (!begun.ok) return refuse(request, reply, begun.error);
         reply.header(
           'set-cookie',
-          serializeCookie(OIDC_COOKIE, begun.value.binding, {
-            path: '/auth/oidc',
+          serializeCookie(cookie, begun.value.binding, {
+            path,
             maxAge: Math.floor(OIDC_LOGIN_TTL_MS / 1000),
           }),
         );
@@ -255,20 +266,25 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext, kit: Aut
     );
 
     app.get(
-      '/auth/oidc/callback',
+      `${path}/callback`,
       { config: { access: 'public' }, schema: { hide: true } },
       async (request, reply) => {
-        const binding = parseCookies(request.headers.cookie).get(OIDC_COOKIE);
-        clearCookie(reply, OIDC_COOKIE, '/auth/oidc');
-        const finished = await oidc.finish(binding, new URL(request.url, ctx.config.publicUrl));
+        const binding = parseCookies(request.headers.cookie).get(cookie);
+        clearCookie(reply, cookie, path);
+        const finished = await signInWith.finish(binding, new URL(request.url, ctx.config.publicUrl));
         request.log.info(
-          { event: 'oidc-sign-in', outcome: finished.ok ? 'signed-in' : finished.error.kind },
+          { event, outcome: finished.ok ? 'signed-in' : finished.error.kind },
           'OpenID Connect sign-in',
         );
         if (!finished.ok) return refuse(request, reply, finished.error);
         await signIn(request, reply, finished.value.user);
-        return reply.redirect(safeNext(finished.value.next) ?? '/account', 303);
+        return reply.redirect(safeNext(finished.value.next) ?? landing, 303);
       },
     );
+  };
+  if (oidc !== undefined) providerRoutes(oidc, '/auth/oidc', OIDC_COOKIE, 'oidc-sign-in', '/account');
+  // A member of the public comes to see who has looked at their record.
+  if (kit.nhsLogin !== undefined) {
+    providerRoutes(kit.nhsLogin, '/auth/nhs-login', NHS_LOGIN_COOKIE, 'nhs-login-sign-in', '/my-record');
   }
 }

@@ -1,0 +1,249 @@
+/**
+ * NHS login for members of the public, against a small provider run in the test that behaves as NHS login does:
+ * it checks Accord's signed client assertion (private_key_jwt, RS512) and PKCE, and releases the NHS number and the
+ * identity level from its userinfo endpoint. Through the real server and database: the first sign-in at P9 makes an
+ * account tied to the NHS number and lands on "who has looked at your record"; less than P9 is refused.
+ */
+import { createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { allowInsecureRequests } from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
+import { P9_VECTORS } from '../../access/nhs-login.js';
+import { nhsNumberOfAccount } from '../../identity/person-accounts.js';
+import { buildServer } from '../server.js';
+
+const CLIENT_ID = 'accord-nhs-login-test';
+const provider = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** Accord's key pair: the private half configured in Accord, the public half registered with the provider. */
+const accord = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+interface Person {
+  readonly sub: string;
+  readonly level: string;
+  readonly nhsNumber: string;
+}
+const codes = new Map<string, { person: Person; nonce: string; challenge: string }>();
+const accessTokens = new Map<string, Person>();
+/** What the provider saw of each client assertion: whether its RS512 signature verified with Accord's key. */
+const assertions: boolean[] = [];
+let server: Server;
+let issuer: string;
+let test: TestDatabase;
+let app: FastifyInstance;
+
+function idToken(sub: string, nonce: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' });
+  const payload = b64({ iss: issuer, sub, aud: CLIENT_ID, iat: now, exp: now + 300, nonce });
+  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), provider.privateKey).toString(
+    'base64url',
+  );
+  return `${header}.${payload}.${signature}`;
+}
+
+function assertionVerifies(jwt: string): boolean {
+  const [header = '', payload = '', signature = ''] = jwt.split('.');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string; sub?: string };
+  const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string }).alg;
+  return (
+    alg === 'RS512' &&
+    claims.iss === CLIENT_ID &&
+    claims.sub === CLIENT_ID &&
+    verify(
+      'sha512',
+      Buffer.from(`${header}.${payload}`),
+      accord.publicKey,
+      Buffer.from(signature, 'base64url'),
+    )
+  );
+}
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.url === '/.well-known/openid-configuration') {
+      send(200, {
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        userinfo_endpoint: `${issuer}/userinfo`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['private_key_jwt'],
+        code_challenge_methods_supported: ['S256'],
+      });
+    } else if (request.url === '/jwks') {
+      send(200, {
+        keys: [{ ...provider.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }],
+      });
+    } else if (request.url === '/token' && request.method === 'POST') {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        const verified = assertionVerifies(form.get('client_assertion') ?? '');
+        assertions.push(verified);
+        const grant = codes.get(form.get('code') ?? '');
+        codes.delete(form.get('code') ?? '');
+        const verifier = form.get('code_verifier') ?? '';
+        if (!verified) {
+          send(401, { error: 'invalid_client' });
+          return;
+        }
+        if (
+          grant === undefined ||
+          createHash('sha256').update(verifier).digest('base64url') !== grant.challenge
+        ) {
+          send(400, { error: 'invalid_grant' });
+          return;
+        }
+        const accessToken = randomBytes(16).toString('hex');
+        accessTokens.set(accessToken, grant.person);
+        send(200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 300,
+          id_token: idToken(grant.person.sub, grant.nonce),
+        });
+      });
+    } else if (request.url === '/userinfo') {
+      const person = accessTokens.get((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (person === undefined) {
+        send(401, { error: 'invalid_token' });
+        return;
+      }
+      send(200, {
+        sub: person.sub,
+        nhs_number: person.nhsNumber,
+        identity_proofing_level: person.level,
+        given_name: 'Rosa',
+        family_name: 'Public',
+        birthdate: '1950-05-05',
+      });
+    } else {
+      send(404, { error: 'not_found' });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+
+  test = await createTestDatabase();
+  const loaded = await loadRiverside(test.db);
+  app = await buildServer({
+    db: test.db,
+    config: {
+      logLevel: 'silent',
+      publicUrl: new URL('https://accord.example'),
+      oidc: undefined,
+      nhsLogin: {
+        issuer: new URL(issuer),
+        clientId: CLIENT_ID,
+        privateKeyPem: accord.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    },
+    partnershipId: loaded.partnership.info.id,
+    schemaCurrent: async () => true,
+    // The test provider speaks plain http on localhost; production issuers must be https (core/config checks).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only to flag it as test-only
+    oidcDiscovery: { execute: [allowInsecureRequests] },
+  });
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app.close();
+  await test.drop();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const cookieOf = (response: LightMyRequestResponse, name: string) => {
+  const header = response.headers['set-cookie'];
+  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return lines.find((line) => line.startsWith(`${name}=`))?.split(';')[0];
+};
+
+/** Signs in through the provider as `person`: the callback's answer. */
+async function signInAs(person: Person): Promise<LightMyRequestResponse> {
+  const login = await app.inject({ method: 'GET', url: '/auth/nhs-login/login' });
+  expect(login.statusCode).toBe(303);
+  const location = new URL(String(login.headers.location));
+  expect(location.searchParams.get('vtr')).toBe(P9_VECTORS);
+  expect(location.searchParams.get('scope')).toBe('openid profile');
+  expect(location.searchParams.get('redirect_uri')).toBe('https://accord.example/auth/nhs-login/callback');
+  const code = randomBytes(16).toString('hex');
+  codes.set(code, {
+    person,
+    nonce: location.searchParams.get('nonce') ?? '',
+    challenge: location.searchParams.get('code_challenge') ?? '',
+  });
+  const cookie = cookieOf(login, 'accord_nhs_login');
+  if (cookie === undefined) throw new Error('no binding cookie');
+  const state = location.searchParams.get('state') ?? '';
+  return app.inject({
+    method: 'GET',
+    url: `/auth/nhs-login/callback?code=${code}&state=${state}`,
+    headers: { cookie },
+  });
+}
+
+describe('NHS login', () => {
+  it('offers itself on the sign-in page', async () => {
+    const page = await app.inject({ method: 'GET', url: '/sign-in' });
+    expect(page.body).toContain('Continue to NHS login');
+  });
+
+  it('makes an account tied to the NHS number on the first sign-in at P9, and finds it the next time', async () => {
+    const rosa = { sub: 'nhs-login-rosa', level: 'P9', nhsNumber: '9000000076' };
+    const first = await signInAs(rosa);
+    expect(first.statusCode).toBe(303);
+    expect(first.headers.location).toBe('/my-record');
+    expect(assertions.at(-1)).toBe(true);
+    const session = cookieOf(first, 'accord_session');
+    const me = await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: session } });
+    expect(me.json()).toMatchObject({
+      displayName: 'Rosa Public',
+      roles: ['public'],
+      organisation: 'riverside-icb',
+    });
+    const [account] = await test.db.query<{ id: string }>(
+      "SELECT id FROM app_user WHERE oidc_subject LIKE '%#nhs-login-rosa'",
+    );
+    expect(await nhsNumberOfAccount(test.db, account?.id ?? '')).toBe('9000000076');
+    const page = await app.inject({ method: 'GET', url: '/my-record', headers: { cookie: session } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('900 000 0076');
+
+    const again = await signInAs(rosa);
+    expect(again.statusCode).toBe(303);
+    const count = await test.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM app_user WHERE oidc_subject LIKE '%#nhs-login-rosa'",
+    );
+    expect(count[0]?.n).toBe(1);
+  });
+
+  it('refuses anyone NHS login has not verified to P9, and makes no account', async () => {
+    const low = await signInAs({ sub: 'nhs-login-p5', level: 'P5', nhsNumber: '9000000084' });
+    expect(low.statusCode).toBe(403);
+    expect(low.body).toContain('Prove who you are in NHS login');
+    expect(cookieOf(low, 'accord_session')).toBeUndefined();
+    expect(await test.db.query("SELECT 1 FROM app_user WHERE oidc_subject LIKE '%#nhs-login-p5'")).toEqual(
+      [],
+    );
+  });
+
+  it('refuses a second NHS login account claiming an NHS number already tied to someone', async () => {
+    const other = await signInAs({ sub: 'nhs-login-other', level: 'P9', nhsNumber: '9000000076' });
+    expect(other.statusCode).toBe(409);
+    expect(cookieOf(other, 'accord_session')).toBeUndefined();
+  });
+});
