@@ -80,7 +80,8 @@ export function literalReferences(resource: Resource):
 }
 
 /**
- * The references among `references` that lead to no current resource the organisation has sent. `written` are
+ * The references among `references` that lead to no current resource the organisation has sent (organisations
+ * compared ignoring case: a feed's ODS codes are upper case, a token's organisation id lower). `written` are
  * resources written in the same transaction (`Type/id`), which resolve whatever the database yet shows.
  */
 export async function danglingReferences(
@@ -94,7 +95,7 @@ export async function danglingReferences(
   const rows = await q.query<{ resource_type: string; id: string }>(
     `SELECT r.resource_type, r.id FROM record_resource r
        JOIN unnest($1::text[], $2::text[]) AS asked (resource_type, id) USING (resource_type, id)
-      WHERE NOT r.deleted AND r.source_organisation = $3`,
+      WHERE NOT r.deleted AND lower(r.source_organisation) = lower($3::text)`,
     [asked.map((r) => r.type), asked.map((r) => r.id), organisation],
   );
   const present = new Set(rows.map((row) => `${row.resource_type}/${row.id}`));

@@ -84,6 +84,70 @@ describe('the record repository', () => {
     expect(read.ok && read.value.version).toBe(1);
   });
 
+  it("reads a resource for its own organisation only, in any case, answering alike for another's and none", async () => {
+    const made = await repository.create(practice, condition('49436004'), { sourceId: 'cond-read-for' });
+    if (!made.ok) throw new Error('create failed');
+    const id = made.value.stored.resource.id;
+    // A token's or user's organisation id is lower case; the practice's ODS code in its feed is upper case.
+    const own = await repository.readFor('Condition', id, 'b86001');
+    expect(own.ok && own.value).toEqual(made.value.stored);
+    const others = await repository.readFor('Condition', id, 'RXF');
+    const missing = await repository.readFor('Condition', 'no-such-id', 'RXF');
+    expect(!others.ok && others.error).toEqual({
+      kind: 'not-found',
+      message: `There is no Condition/${id} that your organisation may read.`,
+    });
+    expect(!missing.ok && missing.error.kind).toBe('not-found');
+    expect(!missing.ok && missing.error.message).toBe(
+      'There is no Condition/no-such-id that your organisation may read.',
+    );
+    await repository.delete(practice, 'Condition', id);
+    const deleted = await repository.readFor('Condition', id, 'B86001');
+    expect(!deleted.ok && deleted.error.kind).toBe('gone');
+    // Another organisation learns nothing of the deletion either.
+    const deletedForOthers = await repository.readFor('Condition', id, 'RXF');
+    expect(!deletedForOthers.ok && deletedForOthers.error.kind).toBe('not-found');
+  });
+
+  it("searches an organisation's own resources whatever the case of its id, and no one else's", async () => {
+    const made = await repository.create(practice, condition('271737000'), { sourceId: 'cond-scope' });
+    if (!made.ok) throw new Error('create failed');
+    const plan = planSearch(searchParameters(), 'Condition', [['code', '271737000']]);
+    if (!plan.ok) throw new Error(plan.error.message);
+    const found = async (organisation: string) =>
+      (await repository.search(plan.value, { organisation })).matches.map((m) => m.resource.id);
+    expect(await found('b86001')).toEqual([made.value.stored.resource.id]);
+    expect(await found('B86001')).toEqual([made.value.stored.resource.id]);
+    expect(await found('rxf')).toEqual([]);
+  });
+
+  it('finds the current person of each Patient, following merges, and leaves out Patients the index lacks', async () => {
+    const patient = { resourceType: 'Patient', name: [{ family: 'Merged' }] };
+    const ids: string[] = [];
+    for (const sourceId of ['pat-merged', 'pat-plain', 'pat-unindexed']) {
+      const made = await repository.create(practice, patient, { sourceId });
+      if (!made.ok) throw new Error('create failed');
+      ids.push(made.value.stored.resource.id);
+    }
+    const [merged = '', plain = '', unindexed = ''] = ids;
+    const person = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    // 1 was merged into 2, and 2 later into 3: the chain is walked to 3. 4 was never merged.
+    await test.db.query(
+      `INSERT INTO identity_person (id, created_at, merged_into)
+       VALUES ($3, now(), NULL), ($2, now(), $3), ($1, now(), $2), ($4, now(), NULL)`,
+      [person(1), person(2), person(3), person(4)],
+    );
+    await test.db.query(
+      `INSERT INTO identity_record (organisation, local_id, demographics, person_id, received_at, updated_at)
+       VALUES ('B86001', 'pat-merged', '{}', $1, now(), now()), ('B86001', 'pat-plain', '{}', $2, now(), now())`,
+      [person(1), person(4)],
+    );
+    const persons = await repository.personsOfPatients([merged, plain, unindexed]);
+    expect(Object.fromEntries(persons)).toEqual({ [merged]: person(3), [plain]: person(4) });
+    expect((await repository.personsOfPatients([plain])).get(plain)).toBe(person(4));
+    expect((await repository.personsOfPatients([])).size).toBe(0);
+  });
+
   it("creates with the client's id on update, and refuses any rewrite of a past version", async () => {
     const created = await repository.update(practice, { ...condition('3'), id: 'client-chosen-1' });
     expect(created.ok && created.value.change).toBe('created');

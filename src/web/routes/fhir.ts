@@ -394,9 +394,10 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     { config: { access: READERS }, schema: { hide: true } },
     async (request, reply) => {
       const { type, id } = request.params;
-      const refused = await refuseRead(request, request.params);
-      if (refused !== undefined) return sendError(request, reply, 'read', refused);
-      const read = await repository.read(type, id);
+      const pathError = checkPath(request.params);
+      if (pathError !== undefined) return sendError(request, reply, 'read', pathError);
+      // One query: the resource only if the caller's organisation sent it (another's is, to them, not there).
+      const read = await repository.readFor(type, id, writerOf(request.principal).organisation);
       if (!read.ok) return sendError(request, reply, 'read', read.error);
       return sendResource(request, reply, 'read', read.value);
     },
