@@ -534,7 +534,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       const personId = (await repository.personsOfPatients([params.id])).get(params.id);
       if (principal.kind !== 'user') {
         const own = writerOf(principal).organisation;
-        if (patient.value.sourceOrganisation !== own) {
+        if (patient.value.sourceOrganisation.toLowerCase() !== own.toLowerCase()) {
           return sendError(request, reply, 'everything', hiddenFrom(params));
         }
         const patients =
@@ -542,7 +542,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
             ? [params.id]
             : (await patientsOfPerson(context.db, personId)).map((p) => p.patientId);
         const resources = await repository.aboutPatients(patients, own);
-        return sendEverything(request, reply, resources, undefined);
+        return sendEverything(request, reply, resources, undefined, personId);
       }
       if (personId === undefined) {
         return sendError(request, reply, 'everything', {
@@ -559,7 +559,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
         const refusal: RecordError = { kind: 'forbidden', message: `${shown.decision.reason}${glass}` };
         return sendError(request, reply, 'everything', refusal, shown.patientIds);
       }
-      return sendEverything(request, reply, shown.resources, shown.decision.purpose);
+      return sendEverything(request, reply, shown.resources, shown.decision.purpose, personId);
     },
   );
 
@@ -643,6 +643,8 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     resources: readonly StoredResource[],
     /** Direct care, or the reason given for emergency access (undefined: direct care). */
     purpose: string | undefined,
+    /** The person whose record it is, when the index has joined the Patient to one. */
+    personId: string | undefined,
   ): Promise<FastifyReply> {
     await auditor.record(request, {
       action: 'everything',
@@ -650,6 +652,7 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
       resourceId: request.params.id,
       outcome: 'success',
       patientIds: resources.map((stored) => stored.patientId),
+      ...(personId === undefined ? {} : { personIds: [personId] }),
       detail: { resources: resources.length },
       ...(purpose === undefined ? {} : { purpose }),
     });

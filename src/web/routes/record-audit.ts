@@ -24,6 +24,8 @@ export interface RecordAccess {
   readonly outcome: AuditOutcome;
   /** The Patient resources whose data was read or written. */
   readonly patientIds?: readonly (string | undefined)[];
+  /** The persons they are, when the handler knows already (`$everything`): saves the lookup. */
+  readonly personIds?: readonly string[];
   readonly detail?: Readonly<Record<string, JsonValue>>;
   /** Why: direct care, unless the glass was broken (then the reason given). */
   readonly purpose?: string;
@@ -62,7 +64,9 @@ export function recordAuditor(db: Database, repository: RecordRepository): Recor
       const patientIds = [
         ...new Set((access.patientIds ?? []).filter((id): id is string => id !== undefined)),
       ];
-      const persons = [...new Set((await repository.personsOfPatients(patientIds)).values())];
+      const persons = [
+        ...new Set(access.personIds ?? (await repository.personsOfPatients(patientIds)).values()),
+      ];
       const base = {
         ...actorOf(request.principal),
         action: access.action,

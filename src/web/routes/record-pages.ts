@@ -158,6 +158,7 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
       resourceType: 'Patient',
       outcome: 'success',
       patientIds: shown.resources.map((r) => r.patientId),
+      personIds: [personId],
       purpose: shown.decision.purpose,
     });
     const summary = summarisePerson(shown.resources);
