@@ -6,6 +6,17 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
+
+/** Run on every request a signed-in person makes. */
+const RESOLVE_SESSION = prepared(
+  `SELECT s.id, s.user_id, s.csrf_secret, s.last_seen_at, s.expires_at,
+          u.display_name, u.organisation_id, u.active,
+          array_remove(array_agg(r.role ORDER BY r.role), NULL) AS roles
+     FROM session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_role r ON r.user_id = u.id
+    WHERE s.id = $1
+    GROUP BY s.id, u.id`,
+);
 import { HOUR, MINUTE, systemClock, type Clock } from './clock.js';
 import { isRole, type Principal } from './principal.js';
 
@@ -82,15 +93,7 @@ export async function resolveSession(
 ): Promise<ResolvedSession | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
   const id = sha256Hex(token);
-  const [row] = await db.query<SessionRow>(
-    `SELECT s.id, s.user_id, s.csrf_secret, s.last_seen_at, s.expires_at,
-            u.display_name, u.organisation_id, u.active,
-            array_remove(array_agg(r.role ORDER BY r.role), NULL) AS roles
-       FROM session s JOIN app_user u ON u.id = s.user_id LEFT JOIN user_role r ON r.user_id = u.id
-      WHERE s.id = $1
-      GROUP BY s.id, u.id`,
-    [id],
-  );
+  const [row] = await db.query<SessionRow>(RESOLVE_SESSION, [id]);
   if (row === undefined) return undefined;
   const now = clock().getTime();
   const ended = now >= row.expires_at.getTime() || now >= row.last_seen_at.getTime() + IDLE_TIMEOUT_MS;

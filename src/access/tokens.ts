@@ -11,6 +11,12 @@ import { z } from 'zod';
 import { problem, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
 import type { Queryable } from '../store/database.js';
+import { prepared } from '../store/prepared.js';
+
+/** Run on every request a partner system makes. */
+const RESOLVE_TOKEN = prepared(
+  'SELECT id, secret_hash, organisation_id, scopes, expires_at, revoked_at FROM api_token WHERE id = $1',
+);
 import { DAY, systemClock, type Clock } from './clock.js';
 import type { Principal } from './principal.js';
 import { sha256Hex } from './sessions.js';
@@ -120,10 +126,7 @@ export async function resolveToken(
 ): Promise<Result<SystemPrincipal, TokenRefusal>> {
   const match = TOKEN_PATTERN.exec(presented);
   if (match?.[1] === undefined || match[2] === undefined) return err('malformed');
-  const [row] = await db.query<TokenRow>(
-    'SELECT id, secret_hash, organisation_id, scopes, expires_at, revoked_at FROM api_token WHERE id = $1',
-    [match[1]],
-  );
+  const [row] = await db.query<TokenRow>(RESOLVE_TOKEN, [match[1]]);
   const presentedHash = Buffer.from(sha256Hex(match[2]), 'hex');
   if (row === undefined || !timingSafeEqual(presentedHash, Buffer.from(row.secret_hash, 'hex'))) {
     return err('unknown');

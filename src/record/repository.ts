@@ -12,7 +12,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { err, ok, type Result } from '../core/result.js';
-import { inTransaction, type Database, type Queryable } from '../store/index.js';
+import { inTransaction, prepared, type Database, type Queryable } from '../store/index.js';
 import { recordError, type RecordError } from './errors.js';
 import { indexRows } from './search/extract.js';
 import { contentKey, patientOf, type Resource } from './resource.js';
@@ -52,6 +52,25 @@ interface ResourceRow {
   source_id: string | null;
   patient_id: string | null;
 }
+
+/** ResourceRow's columns, named: a prepared statement must not select `*` (store/prepared.ts). */
+const RESOURCE_COLUMNS =
+  'resource_type, id, version, last_updated, content, deleted, source_organisation, source_id, patient_id';
+
+/** Read by id, as a partner system reads its own: on every read request. */
+const READ_FOR = prepared(
+  `SELECT ${RESOURCE_COLUMNS} FROM record_resource
+    WHERE resource_type = $1 AND id = $2 AND lower(source_organisation) = lower($3::text)`,
+);
+
+/** The persons of Patients, before any merge: asked by every audited request. */
+const PERSONS_OF_PATIENTS = prepared(
+  `SELECT p.id AS patient_id, r.person_id::text AS person_id, person.merged_into IS NOT NULL AS merged
+     FROM record_resource p
+     JOIN identity_record r ON r.organisation = p.source_organisation AND r.local_id = p.source_id
+     JOIN identity_person person ON person.id = r.person_id
+    WHERE p.resource_type = 'Patient' AND p.id = ANY($1::text[])`,
+);
 
 const ID = /^[A-Za-z0-9.-]{1,64}$/;
 
@@ -377,11 +396,7 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
     },
 
     async readFor(resourceType, id, organisation) {
-      const [row] = await db.query<ResourceRow>(
-        `SELECT * FROM record_resource
-          WHERE resource_type = $1 AND id = $2 AND lower(source_organisation) = lower($3::text)`,
-        [resourceType, id, organisation],
-      );
+      const [row] = await db.query<ResourceRow>(READ_FOR, [resourceType, id, organisation]);
       if (row === undefined) {
         return err(
           recordError('not-found', `There is no ${resourceType}/${id} that your organisation may read.`),
@@ -516,11 +531,7 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
       // the common case is one plain join (planned in a tenth of the time of a recursive walk); only persons since
       // merged into another are walked, along merged_into, to the current person.
       const rows = await db.query<{ patient_id: string; person_id: string; merged: boolean }>(
-        `SELECT p.id AS patient_id, r.person_id::text AS person_id, person.merged_into IS NOT NULL AS merged
-           FROM record_resource p
-           JOIN identity_record r ON r.organisation = p.source_organisation AND r.local_id = p.source_id
-           JOIN identity_person person ON person.id = r.person_id
-          WHERE p.resource_type = 'Patient' AND p.id = ANY($1::text[])`,
+        PERSONS_OF_PATIENTS,
         [patientIds],
       );
       const persons = new Map(rows.map((row) => [row.patient_id, row.person_id]));

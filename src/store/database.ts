@@ -3,6 +3,7 @@
  * The one door to PostgreSQL. Everything else in Accord talks to a `Database`; only this folder knows the driver.
  */
 import pg from 'pg';
+import { preparedName } from './prepared.js';
 
 export interface Queryable {
   query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
@@ -49,7 +50,12 @@ export function createDatabase(target: ConnectionTarget, options: { max?: number
     client: pg.Pool | pg.PoolClient,
     text: string,
     params?: readonly unknown[],
-  ) => (await client.query<R>(text, params as unknown[] | undefined)).rows;
+  ) => {
+    const values = params as unknown[] | undefined;
+    // A text marked `prepared` (store/prepared.ts) is planned once per connection, by name.
+    const name = values === undefined ? undefined : preparedName(text);
+    return (await client.query<R>(name === undefined ? { text, values } : { name, text, values })).rows;
+  };
 
   return {
     description: target.description,

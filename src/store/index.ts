@@ -18,6 +18,7 @@ import { migrate, readMigrations, type MigrationReport } from './migrate.js';
 export type { Database, Queryable, ConnectionTarget } from './database.js';
 export { createDatabase } from './database.js';
 export { inTransaction, withinTransaction } from './in-transaction.js';
+export { prepared } from './prepared.js';
 export { readMigrations, migrate, appliedMigrations, compareSchema, type Migration } from './migrate.js';
 export { startEmbedded, type EmbeddedServer } from './embedded.js';
 export { resetDataDir } from './data-dir.js';

@@ -79,7 +79,9 @@ describe('migrate', () => {
     const known = readMigrations(migrationsDir);
     const [a, b] = await Promise.all([migrate(test.db, known), migrate(test.db, known)]);
     expect(a.ok && b.ok).toBe(true);
-    const appliedByEither = [...(a.ok ? a.value.applied : []), ...(b.ok ? b.value.applied : [])].sort();
+    const appliedByEither = [...(a.ok ? a.value.applied : []), ...(b.ok ? b.value.applied : [])].sort(
+      (x, y) => x - y,
+    );
     expect(appliedByEither).toEqual(known.map((m) => m.version));
   });
 

@@ -4,9 +4,23 @@
  * back exactly as they were hashed (the time through to_char at microsecond precision in UTC, ids as text).
  */
 import type { Queryable } from '../../store/database.js';
+import { prepared } from '../../store/prepared.js';
 import { EMPTY_CHAIN, type ChainHead } from './chain.js';
 import type { AuditAction, AuditEntry, AuditOutcome } from './entry.js';
 import { canonicalJson, type JsonValue } from './canonical.js';
+
+/** Every access's entries go in by this one statement: planned once per connection. */
+const INSERT_ENTRIES = prepared(
+  `WITH chain_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($16))
+     INSERT INTO audit_entry (seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
+       resource_type, resource_id, purpose, outcome, detail, prev_hash, hash)
+     SELECT seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
+       resource_type, resource_id, purpose, outcome, detail::jsonb, prev_hash, hash
+     FROM chain_lock, unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
+       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[], $15::bytea[])
+       AS e (seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
+         resource_type, resource_id, purpose, outcome, detail, prev_hash, hash)`,
+);
 
 /** An arbitrary constant naming "the audit chain" among advisory locks (migrations use 7 201 716). */
 export const AUDIT_CHAIN_LOCK = 7_201_808;
@@ -42,35 +56,24 @@ export function isSeqTaken(error: unknown): boolean {
 export async function insertEntries(db: Queryable, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const column = <T>(pick: (entry: AuditEntry) => T) => entries.map(pick);
-  await db.query(
-    `WITH chain_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($16))
-     INSERT INTO audit_entry (seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
-       resource_type, resource_id, purpose, outcome, detail, prev_hash, hash)
-     SELECT seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
-       resource_type, resource_id, purpose, outcome, detail::jsonb, prev_hash, hash
-     FROM chain_lock, unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
-       $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[], $15::bytea[])
-       AS e (seq, recorded_at, actor, actor_name, role, organisation, person_id, action,
-         resource_type, resource_id, purpose, outcome, detail, prev_hash, hash)`,
-    [
-      column((e) => e.seq),
-      column((e) => e.recordedAt),
-      column((e) => e.actor),
-      column((e) => e.actorName),
-      column((e) => e.role),
-      column((e) => e.organisation),
-      column((e) => e.personId),
-      column((e) => e.action),
-      column((e) => e.resourceType),
-      column((e) => e.resourceId),
-      column((e) => e.purpose),
-      column((e) => e.outcome),
-      column((e) => canonicalJson(e.detail)),
-      column((e) => e.prevHash),
-      column((e) => e.hash),
-      AUDIT_CHAIN_LOCK,
-    ],
-  );
+  await db.query(INSERT_ENTRIES, [
+    column((e) => e.seq),
+    column((e) => e.recordedAt),
+    column((e) => e.actor),
+    column((e) => e.actorName),
+    column((e) => e.role),
+    column((e) => e.organisation),
+    column((e) => e.personId),
+    column((e) => e.action),
+    column((e) => e.resourceType),
+    column((e) => e.resourceId),
+    column((e) => e.purpose),
+    column((e) => e.outcome),
+    column((e) => canonicalJson(e.detail)),
+    column((e) => e.prevHash),
+    column((e) => e.hash),
+    AUDIT_CHAIN_LOCK,
+  ]);
 }
 
 /**
