@@ -4,53 +4,38 @@
  * identity level from its userinfo endpoint. Through the real server and database: the first sign-in at P9 makes an
  * account tied to the NHS number and lands on "who has looked at your record"; less than P9 is refused.
  */
-import { createHash, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync, verify } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { allowInsecureRequests } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { P9_VECTORS } from '../../access/nhs-login.js';
 import { nhsNumberOfAccount } from '../../identity/person-accounts.js';
 import { buildServer } from '../server.js';
 
 const CLIENT_ID = 'accord-nhs-login-test';
-const provider = generateKeyPairSync('rsa', { modulusLength: 2048 });
 /** Accord's key pair: the private half configured in Accord, the public half registered with the provider. */
 const accord = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 interface Person {
   readonly sub: string;
   readonly level: string;
   readonly nhsNumber: string;
 }
-const codes = new Map<string, { person: Person; nonce: string; challenge: string }>();
-const accessTokens = new Map<string, Person>();
+const people = new Map<string, Person>();
 /** What the provider saw of each client assertion: whether its RS512 signature verified with Accord's key. */
 const assertions: boolean[] = [];
-let server: Server;
-let issuer: string;
+let provider: TestProvider;
 let test: TestDatabase;
 let app: FastifyInstance;
-
-function idToken(sub: string, nonce: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' });
-  const payload = b64({ iss: issuer, sub, aud: CLIENT_ID, iat: now, exp: now + 300, nonce });
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), provider.privateKey).toString(
-    'base64url',
-  );
-  return `${header}.${payload}.${signature}`;
-}
 
 function assertionVerifies(jwt: string): boolean {
   const [header = '', payload = '', signature = ''] = jwt.split('.');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string; sub?: string };
   const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg?: string }).alg;
-  return (
+  const verified =
     alg === 'RS512' &&
     claims.iss === CLIENT_ID &&
     claims.sub === CLIENT_ID &&
@@ -59,84 +44,27 @@ function assertionVerifies(jwt: string): boolean {
       Buffer.from(`${header}.${payload}`),
       accord.publicKey,
       Buffer.from(signature, 'base64url'),
-    )
-  );
+    );
+  assertions.push(verified);
+  return verified;
 }
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.url === '/.well-known/openid-configuration') {
-      send(200, {
-        issuer,
-        authorization_endpoint: `${issuer}/authorize`,
-        token_endpoint: `${issuer}/token`,
-        userinfo_endpoint: `${issuer}/userinfo`,
-        jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        token_endpoint_auth_methods_supported: ['private_key_jwt'],
-        code_challenge_methods_supported: ['S256'],
-      });
-    } else if (request.url === '/jwks') {
-      send(200, {
-        keys: [{ ...provider.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }],
-      });
-    } else if (request.url === '/token' && request.method === 'POST') {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const form = new URLSearchParams(body);
-        const verified = assertionVerifies(form.get('client_assertion') ?? '');
-        assertions.push(verified);
-        const grant = codes.get(form.get('code') ?? '');
-        codes.delete(form.get('code') ?? '');
-        const verifier = form.get('code_verifier') ?? '';
-        if (!verified) {
-          send(401, { error: 'invalid_client' });
-          return;
-        }
-        if (
-          grant === undefined ||
-          createHash('sha256').update(verifier).digest('base64url') !== grant.challenge
-        ) {
-          send(400, { error: 'invalid_grant' });
-          return;
-        }
-        const accessToken = randomBytes(16).toString('hex');
-        accessTokens.set(accessToken, grant.person);
-        send(200, {
-          access_token: accessToken,
-          token_type: 'Bearer',
-          expires_in: 300,
-          id_token: idToken(grant.person.sub, grant.nonce),
-        });
-      });
-    } else if (request.url === '/userinfo') {
-      const person = accessTokens.get((request.headers.authorization ?? '').replace(/^Bearer /, ''));
-      if (person === undefined) {
-        send(401, { error: 'invalid_token' });
-        return;
-      }
-      send(200, {
-        sub: person.sub,
-        nhs_number: person.nhsNumber,
-        identity_proofing_level: person.level,
+  provider = await startOidcProvider({
+    clientId: CLIENT_ID,
+    metadata: { token_endpoint_auth_methods_supported: ['private_key_jwt'] },
+    clientAuthenticates: (form) => assertionVerifies(form.get('client_assertion') ?? ''),
+    userinfo: (sub) => {
+      const person = people.get(sub);
+      return {
+        nhs_number: person?.nhsNumber,
+        identity_proofing_level: person?.level,
         given_name: 'Rosa',
         family_name: 'Public',
         birthdate: '1950-05-05',
-      });
-    } else {
-      send(404, { error: 'not_found' });
-    }
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-
   test = await createTestDatabase();
   const loaded = await loadRiverside(test.db);
   app = await buildServer({
@@ -146,7 +74,7 @@ beforeAll(async () => {
       publicUrl: new URL('https://accord.example'),
       oidc: undefined,
       nhsLogin: {
-        issuer: new URL(issuer),
+        issuer: new URL(provider.issuer),
         clientId: CLIENT_ID,
         privateKeyPem: accord.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       },
@@ -163,7 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await test.drop();
-  await new Promise((resolve) => server.close(resolve));
+  await provider.close();
 });
 
 const cookieOf = (response: LightMyRequestResponse, name: string) => {
@@ -180,12 +108,8 @@ async function signInAs(person: Person): Promise<LightMyRequestResponse> {
   expect(location.searchParams.get('vtr')).toBe(P9_VECTORS);
   expect(location.searchParams.get('scope')).toBe('openid profile');
   expect(location.searchParams.get('redirect_uri')).toBe('https://accord.example/auth/nhs-login/callback');
-  const code = randomBytes(16).toString('hex');
-  codes.set(code, {
-    person,
-    nonce: location.searchParams.get('nonce') ?? '',
-    challenge: location.searchParams.get('code_challenge') ?? '',
-  });
+  people.set(person.sub, person);
+  const code = provider.grant(location, person.sub);
   const cookie = cookieOf(login, 'accord_nhs_login');
   if (cookie === undefined) throw new Error('no binding cookie');
   const state = location.searchParams.get('state') ?? '';

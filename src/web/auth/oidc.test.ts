@@ -2,82 +2,24 @@
  * OpenID Connect sign-in against a small provider run in the test (discovery, JWKS, token endpoint, RS256 ID tokens),
  * through the real server and database.
  */
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { allowInsecureRequests } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
 import { createUser, oidcSubject } from '../../access/users.js';
 import { buildServer } from '../server.js';
 
 const CLIENT_ID = 'accord-test';
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Codes the provider has issued: what it will put in the ID token when the code is redeemed. */
-const codes = new Map<string, { sub: string; nonce: string; challenge: string }>();
-let provider: Server;
+let provider: TestProvider;
 let issuer: string;
 let test: TestDatabase;
 let app: FastifyInstance;
 
-function idToken(sub: string, nonce: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64({ alg: 'RS256', kid: 'k1', typ: 'JWT' });
-  const payload = b64({ iss: issuer, sub, aud: CLIENT_ID, iat: now, exp: now + 300, nonce });
-  const signature = sign('sha256', Buffer.from(`${header}.${payload}`), privateKey).toString('base64url');
-  return `${header}.${payload}.${signature}`;
-}
-
 beforeAll(async () => {
-  provider = createServer((request, response) => {
-    const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.url === '/.well-known/openid-configuration') {
-      send(200, {
-        issuer,
-        authorization_endpoint: `${issuer}/authorize`,
-        token_endpoint: `${issuer}/token`,
-        jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        code_challenge_methods_supported: ['S256'],
-      });
-    } else if (request.url === '/jwks') {
-      send(200, { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' }] });
-    } else if (request.url === '/token' && request.method === 'POST') {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        const form = new URLSearchParams(body);
-        const grant = codes.get(form.get('code') ?? '');
-        codes.delete(form.get('code') ?? '');
-        const verifier = form.get('code_verifier') ?? '';
-        if (
-          grant === undefined ||
-          createHash('sha256').update(verifier).digest('base64url') !== grant.challenge
-        ) {
-          send(400, { error: 'invalid_grant' });
-          return;
-        }
-        send(200, {
-          access_token: 'at',
-          token_type: 'Bearer',
-          expires_in: 300,
-          id_token: idToken(grant.sub, grant.nonce),
-        });
-      });
-    } else {
-      send(404, { error: 'not_found' });
-    }
-  });
-  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  provider = await startOidcProvider({ clientId: CLIENT_ID });
+  issuer = provider.issuer;
 
   test = await createTestDatabase();
   await createUser(test.db, {
@@ -106,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.close();
   await test.drop();
-  await new Promise((resolve) => provider.close(resolve));
+  await provider.close();
 });
 
 const cookieOf = (response: LightMyRequestResponse, name: string) => {
@@ -123,12 +65,7 @@ async function authorise(sub: string): Promise<{ cookie: string; callback: strin
   expect(location.origin + location.pathname).toBe(`${issuer}/authorize`);
   expect(location.searchParams.get('code_challenge_method')).toBe('S256');
   expect(location.searchParams.get('redirect_uri')).toBe('https://accord.example/auth/oidc/callback');
-  const code = randomBytes(16).toString('hex');
-  codes.set(code, {
-    sub,
-    nonce: location.searchParams.get('nonce') ?? '',
-    challenge: location.searchParams.get('code_challenge') ?? '',
-  });
+  const code = provider.grant(location, sub);
   const cookie = cookieOf(login, 'accord_oidc');
   if (cookie === undefined) throw new Error('no binding cookie');
   return {
