@@ -11,7 +11,9 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/db.
 import { recordRepository, sourcedId } from '../repository.js';
 import { searchParameters } from '../search/parameters.js';
 import { planSearch } from '../search/query.js';
-import type { WrittenPatient } from './bulk-write.js';
+import fc from 'fast-check';
+import { contentKey, type Resource } from '../resource.js';
+import { writeBatch, type WrittenPatient } from './bulk-write.js';
 import { feedPatientId, importFeeds, rewriteReferences } from './feeds.js';
 
 let test: TestDatabase;
@@ -163,5 +165,55 @@ describe('importing partner feeds into the record', () => {
       'https://elsewhere.example/fhir/Practitioner/1',
       '#contained',
     ]);
+  });
+
+  it('finds a resource unchanged exactly when its content key is unchanged (as the repository compares)', async () => {
+    const at = new Date('2025-01-01T00:00:00Z');
+    const base: Resource = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '39156-5' }] },
+      valueQuantity: { value: 25.7, unit: 'kg/m2' },
+      meta: { tag: [{ code: 'a' }] },
+    };
+    // Variants that keep the content key (keys reordered, the server's meta) and ones that change it.
+    const variants = fc.constantFrom<(r: Resource) => Resource>(
+      (r) => Object.fromEntries(Object.entries(r).reverse()) as Resource,
+      (r) => ({ ...r, meta: { ...(r.meta as object), versionId: '7', lastUpdated: '2020-01-01T00:00:00Z' } }),
+      (r) => ({ ...r, meta: { versionId: '7' } }),
+      (r) => ({ ...r, meta: {} }),
+      (r) => ({ ...r, status: 'amended' }),
+      (r) => ({ ...r, valueQuantity: { value: 25.70000001, unit: 'kg/m2' } }),
+      (r) => ({ ...r, code: { coding: [{ code: '39156-5', system: 'http://loinc.org' }] } }),
+      (r) => ({ ...r, extra: undefined }),
+      (r) => ({ ...r, meta: { tag: [{ code: 'b' }] } }),
+    );
+    let n = 0;
+    const outcomes = new Set<boolean>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(variants, { maxLength: 3 }),
+        fc.array(variants, { maxLength: 3 }),
+        async (a, b) => {
+          const sourceId = `o${n++}`;
+          const first = a.reduce((r, change) => change(r), base);
+          const second = b.reduce((r, change) => change(r), base);
+          await test.db.transaction((tx) =>
+            writeBatch(tx, table, 'test', [{ resource: first, organisation: 'B86001', sourceId }], at),
+          );
+          const again = await test.db.transaction((tx) =>
+            writeBatch(tx, table, 'test', [{ resource: second, organisation: 'B86001', sourceId }], at),
+          );
+          const id = sourcedId('B86001', 'Observation', sourceId);
+          const same = contentKey({ ...first, id }) === contentKey({ ...second, id });
+          outcomes.add(same);
+          expect(again.counts).toEqual(
+            same ? { created: 0, updated: 0, unchanged: 1 } : { created: 0, updated: 1, unchanged: 0 },
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(outcomes).toEqual(new Set([true, false]));
   });
 });

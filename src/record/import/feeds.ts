@@ -6,8 +6,9 @@
  * — and a bad line is reported with its file and line number and skipped; the rest go in. References between one
  * partner's resources (`Patient/00076865`) are rewritten to the record's ids for them, which are derived from the
  * organisation and the partner's id (`sourcedId`), so they resolve without a lookup and a re-sent feed changes
- * nothing. Batches of a thousand are written in one transaction each (`bulk-write.ts`); the Patients written are
- * handed to the caller, who links them in the identity index.
+ * nothing. Batches of a thousand (across files and organisations) are written in one transaction each
+ * (`bulk-write.ts`), each while the next is read and checked; the Patients written are handed to the caller, who
+ * links them in the identity index.
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,14 @@ import { sourcedId } from '../repository.js';
 import type { Resource } from '../resource.js';
 import type { ParameterTable } from '../search/parameters.js';
 import { validateResource } from '../validation/index.js';
-import { type BatchCounts, type FeedItem, writeBatch, type WrittenPatient } from './bulk-write.js';
+import {
+  type BatchCounts,
+  type FeedItem,
+  prepareBatch,
+  type PreparedBatch,
+  writePreparedBatch,
+  type WrittenPatient,
+} from './bulk-write.js';
 
 const Manifest = z.object({
   output: z.array(z.object({ type: z.string(), url: z.string() })),
@@ -106,7 +114,7 @@ function feedItemOf(parsed: unknown, expectedType: string, organisation: string)
     );
   }
   const { id, ...rest } = rewriteReferences(resource, organisation);
-  return ok({ resource: rest, sourceId: id ?? resource.id });
+  return ok({ resource: rest, organisation, sourceId: id ?? resource.id });
 }
 
 /** The partner's own id of the Patient a feed resource is about (the Patient's own id for a Patient). */
@@ -145,6 +153,34 @@ export async function importFeeds(
   let leftOut = 0;
   let read = 0;
   const organisations = new Set<string>();
+  // Batches span files and organisations (most files are small), so an import commits once per BATCH_SIZE.
+  let batch: FeedItem[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  // Whether the last batch written was mostly new resources: the next one's first versions are then built before
+  // its transaction, while the batch before is being written (a first import), and not when they would be thrown
+  // away (a re-import). Only when the work is done changes, never what is written.
+  let mostlyNew = true;
+  const writeAndHandOver = async (prepared: PreparedBatch): Promise<void> => {
+    const written = await db.transaction((tx) => writePreparedBatch(tx, table, options.writerId, prepared));
+    counts.created += written.counts.created;
+    counts.updated += written.counts.updated;
+    counts.unchanged += written.counts.unchanged;
+    mostlyNew = 2 * written.counts.created >= prepared.items.length;
+    for (const [organisation, patients] of written.patients)
+      await options.onPatients?.(organisation, patients);
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const prepared = prepareBatch(table, batch, now(), mostlyNew);
+    batch = [];
+    // One batch is written while the next is read, checked and prepared: PostgreSQL and this process work at the
+    // same time. Only one is written at a time, so batches commit, and Patients are handed over, in feed order.
+    await writing;
+    writing = writeAndHandOver(prepared);
+    // Its failure is awaited (and thrown) at the next flush or at the end; this only stops Node calling it
+    // unhandled in between.
+    writing.catch(() => undefined);
+  };
   const report = (issue: Issue) => {
     skipped++;
     if (issues.length < MAX_ISSUES_KEPT) issues.push(issue);
@@ -166,19 +202,6 @@ export async function importFeeds(
       continue;
     }
     organisations.add(organisation);
-    let batch: FeedItem[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const items = batch;
-      batch = [];
-      const written = await db.transaction((tx) =>
-        writeBatch(tx, table, organisation, options.writerId, items, now()),
-      );
-      counts.created += written.counts.created;
-      counts.updated += written.counts.updated;
-      counts.unchanged += written.counts.unchanged;
-      if (written.patients.length > 0) await options.onPatients?.(organisation, written.patients);
-    };
     let line = 0;
     const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
     for await (const text of lines) {
@@ -205,7 +228,8 @@ export async function importFeeds(
       batch.push(item.value);
       if (batch.length >= BATCH_SIZE) await flush();
     }
-    await flush();
   }
+  await flush();
+  await writing;
   return ok({ counts, read, skipped, leftOut, issues, organisations: [...organisations].sort() });
 }

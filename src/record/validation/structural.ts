@@ -6,15 +6,25 @@
  *
  * Its warnings are dropped, except "conflicting choice of type properties" (`deceasedBoolean` and
  * `deceasedDateTime` together), which FHIR forbids and is made an error. Its reference-type warning is dropped on
- * purpose: it misreads absolute and `urn:uuid:` references.
+ * purpose: it misreads absolute and `urn:uuid:` references. A resource that fast-structural.ts recognises as surely
+ * valid skips medplum's validator, which would report nothing for it.
  */
 import { OperationOutcomeError, validateResource as medplumValidate } from '@medplum/core';
 import { resolveChoicePath } from './choice-paths.js';
+import { surelyValid } from './fast-structural.js';
 import type { IssueType, OperationOutcomeIssue } from './fhir-types.js';
 import { isJsonObject, objectsIn, stringOf, type JsonObject } from './json.js';
 import { outcomeIssue } from './outcome.js';
 
 export function structuralIssues(
+  resource: JsonObject & { readonly resourceType: string },
+): OperationOutcomeIssue[] {
+  // The ordinary valid resource is recognised without medplum's much slower walk; anything else gets its verdict.
+  return surelyValid(resource) ? [] : medplumStructuralIssues(resource);
+}
+
+/** The issues from @medplum/core's validator itself: the reference `surelyValid` is tested against. */
+export function medplumStructuralIssues(
   resource: JsonObject & { readonly resourceType: string },
 ): OperationOutcomeIssue[] {
   let reported: unknown;
