@@ -234,16 +234,8 @@ export function bundleProcessor(db: Database, table: ParameterTable) {
       }
       case 'GET': {
         if (entry.id !== undefined) {
-          const owner = (await repository.owners(entry.type, [entry.id])).get(entry.id);
-          if (owner !== undefined && owner !== writer.organisation) {
-            return failed(
-              recordError(
-                'not-found',
-                `There is no ${entry.type}/${entry.id} that your organisation may read.`,
-              ),
-            );
-          }
-          const read = await repository.read(entry.type, entry.id);
+          // Another organisation's resource is, to the caller, not there.
+          const read = await repository.readFor(entry.type, entry.id, writer.organisation);
           return read.ok ? { kind: 'read', stored: read.value } : failed(read.error);
         }
         const plan = planSearch(table, entry.type, [...new URLSearchParams(entry.query ?? '')]);
@@ -318,13 +310,11 @@ export function bundleProcessor(db: Database, table: ParameterTable) {
         });
         return ok({
           type: 'transaction',
-          entries: entries.map((request) => ({
-            request,
-            outcome: outcomes.get(request.index) ?? {
-              kind: 'failed',
-              error: recordError('invalid', 'not run'),
-            },
-          })),
+          entries: entries.map((request) => {
+            const outcome = outcomes.get(request.index);
+            if (outcome === undefined) throw new Error('a committed transaction left an entry unanswered');
+            return { request, outcome };
+          }),
         });
       } catch (error) {
         if (error instanceof EntryFailed) return err({ index: error.entry.index, error: error.error });

@@ -82,6 +82,9 @@ describe('the record repository', () => {
     expect(!stale.ok && stale.error.kind).toBe('precondition-failed');
     const read = await repository.read('Condition', id);
     expect(read.ok && read.value.version).toBe(1);
+    // The sending organisation in another case (its token's lower-case id) is still the sender.
+    const own = await repository.update({ id: 'token-3', organisation: 'rxf' }, { ...condition('3'), id });
+    expect(own.ok && own.value.change).toBe('updated');
   });
 
   it("reads a resource for its own organisation only, in any case, answering alike for another's and none", async () => {

@@ -72,6 +72,9 @@ const PERSONS_OF_PATIENTS = prepared(
     WHERE p.resource_type = 'Patient' AND p.id = ANY($1::text[])`,
 );
 
+/** Organisations compare ignoring case: users' and tokens' ids are lower case, a practice's ODS code in its feed upper. */
+const sameOrganisation = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
 const ID = /^[A-Za-z0-9.-]{1,64}$/;
 
 /** The most resources `$everything` returns at once (a person's record is tens to hundreds). */
@@ -338,7 +341,8 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
             change: 'created',
           });
         }
-        if (existing.source_organisation !== writer.organisation) return err(notYours(existing));
+        if (!sameOrganisation(existing.source_organisation, writer.organisation))
+          return err(notYours(existing));
         if (options.ifMatch !== undefined && options.ifMatch !== existing.version) {
           return err(
             recordError(
@@ -370,7 +374,8 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
           if (existing === undefined || existing.deleted) {
             return ok({ version: existing?.version, patientId: existing?.patient_id ?? undefined });
           }
-          if (existing.source_organisation !== writer.organisation) return err(notYours(existing));
+          if (!sameOrganisation(existing.source_organisation, writer.organisation))
+            return err(notYours(existing));
           const version = existing.version + 1;
           const at = new Date();
           await q.query(

@@ -212,7 +212,8 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     const pathError = checkPath(params);
     if (pathError !== undefined) return pathError;
     const owner = (await repository.owners(params.type, [params.id])).get(params.id);
-    if (owner !== undefined && owner !== writerOf(request.principal).organisation) {
+    const organisation = writerOf(request.principal).organisation;
+    if (owner !== undefined && owner.toLowerCase() !== organisation.toLowerCase()) {
       return recordError(
         'not-found',
         `There is no ${params.type}/${params.id} that your organisation may read.`,
