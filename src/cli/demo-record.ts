@@ -44,13 +44,14 @@ export async function ensureDemoRecord(
     await ensureDemoPatient(db, trust.id, log);
     return;
   }
-  // People the trust and a practice both hold, in a stable order: their records, every partner's, are the sample.
+  // People the trust and a practice both hold, in the order of the trust's own ids for them — not of person ids, which
+  // are random — so every first start of the same population samples the same people.
   const rows = await db.query<{ organisation: string; local_id: string }>(
     `WITH people AS (
        SELECT t.person_id FROM identity_record t
         WHERE t.organisation = $1
           AND EXISTS (SELECT 1 FROM identity_record p WHERE p.person_id = t.person_id AND p.organisation ~ $2)
-        GROUP BY t.person_id ORDER BY t.person_id LIMIT $3)
+        GROUP BY t.person_id ORDER BY min(t.local_id) LIMIT $3)
      SELECT r.organisation, r.local_id FROM identity_record r JOIN people USING (person_id)`,
     [trust.id, PRACTICE_CODE.source, DEMO_RECORD_PEOPLE],
   );
