@@ -119,50 +119,53 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     bad('ACCORD_LOG_LEVEL', `'${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   }
 
-  const oidcNames = ['ACCORD_OIDC_ISSUER', 'ACCORD_OIDC_CLIENT_ID', 'ACCORD_OIDC_CLIENT_SECRET'] as const;
-  const oidcValues = oidcNames.map(value);
-  let oidc: OidcConfig | undefined;
-  if (oidcValues.some((v) => v !== undefined)) {
-    const missing = oidcNames.filter((_, index) => oidcValues[index] === undefined);
-    if (missing.length > 0) bad(missing.join(', '), 'OpenID Connect needs all three ACCORD_OIDC_* variables');
-    const issuer = parseUrl(oidcValues[0] ?? '');
-    if (oidcValues[0] !== undefined && (issuer === undefined || issuer.protocol !== 'https:')) {
-      bad('ACCORD_OIDC_ISSUER', 'must be an https:// URL of the identity provider');
-    }
-    if (missing.length === 0 && issuer !== undefined) {
-      oidc = { issuer, clientId: oidcValues[1] ?? '', clientSecret: oidcValues[2] ?? '' };
-    }
-  }
+  /**
+   * An identity provider's three variables, `<prefix>_ISSUER`, `<prefix>_CLIENT_ID` and `<prefix>_<third>`: all or
+   * none, the issuer an https:// URL. The values when all are set and the issuer is sound, else undefined (each
+   * fault reported).
+   */
+  const provider = (prefix: string, third: string, what: string, issuerHint: string) => {
+    const names = [`${prefix}_ISSUER`, `${prefix}_CLIENT_ID`, `${prefix}_${third}`];
+    const [issuerText, clientId, thirdValue] = names.map(value);
+    if (issuerText === undefined && clientId === undefined && thirdValue === undefined) return undefined;
+    const missing = names.filter((name) => value(name) === undefined);
+    if (missing.length > 0) bad(missing.join(', '), `${what} needs all three ${prefix}_* variables`);
+    const issuer = parseUrl(issuerText ?? '');
+    const secure = issuer !== undefined && issuer.protocol === 'https:';
+    if (issuerText !== undefined && !secure) bad(`${prefix}_ISSUER`, `must be an https:// URL ${issuerHint}`);
+    return secure && clientId !== undefined && thirdValue !== undefined
+      ? { issuer, clientId, third: thirdValue }
+      : undefined;
+  };
 
-  const nhsNames = [
-    'ACCORD_NHS_LOGIN_ISSUER',
-    'ACCORD_NHS_LOGIN_CLIENT_ID',
-    'ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE',
-  ] as const;
-  const nhsValues = nhsNames.map(value);
-  let nhsLogin: NhsLoginConfig | undefined;
-  if (nhsValues.some((v) => v !== undefined)) {
-    const missing = nhsNames.filter((_, index) => nhsValues[index] === undefined);
-    if (missing.length > 0) bad(missing.join(', '), 'NHS login needs all three ACCORD_NHS_LOGIN_* variables');
-    const issuer = parseUrl(nhsValues[0] ?? '');
-    if (nhsValues[0] !== undefined && (issuer === undefined || issuer.protocol !== 'https:')) {
-      bad('ACCORD_NHS_LOGIN_ISSUER', 'must be an https:// URL (e.g. https://auth.login.nhs.uk)');
-    }
-    let privateKeyPem: string | undefined;
-    if (nhsValues[2] !== undefined) {
-      const file = resolve(cwd, nhsValues[2]);
-      try {
-        privateKeyPem = readFileSync(file, 'utf8');
-        createPrivateKey(privateKeyPem);
-      } catch {
-        privateKeyPem = undefined;
-        bad('ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE', `${file} is not a readable PEM private key`);
-      }
-    }
-    if (missing.length === 0 && issuer !== undefined && privateKeyPem !== undefined) {
-      nhsLogin = { issuer, clientId: nhsValues[1] ?? '', privateKeyPem };
+  const staff = provider('ACCORD_OIDC', 'CLIENT_SECRET', 'OpenID Connect', 'of the identity provider');
+  const oidc: OidcConfig | undefined =
+    staff === undefined
+      ? undefined
+      : { issuer: staff.issuer, clientId: staff.clientId, clientSecret: staff.third };
+
+  const nhs = provider(
+    'ACCORD_NHS_LOGIN',
+    'PRIVATE_KEY_FILE',
+    'NHS login',
+    '(e.g. https://auth.login.nhs.uk)',
+  );
+  const keyFile = value('ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE');
+  let privateKeyPem: string | undefined;
+  if (keyFile !== undefined) {
+    const file = resolve(cwd, keyFile);
+    try {
+      privateKeyPem = readFileSync(file, 'utf8');
+      createPrivateKey(privateKeyPem);
+    } catch {
+      privateKeyPem = undefined;
+      bad('ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE', `${file} is not a readable PEM private key`);
     }
   }
+  const nhsLogin: NhsLoginConfig | undefined =
+    nhs === undefined || privateKeyPem === undefined
+      ? undefined
+      : { issuer: nhs.issuer, clientId: nhs.clientId, privateKeyPem };
 
   if (issues.length > 0 || publicUrl === undefined) return err(issues);
   return ok({

@@ -6,6 +6,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LightMyRequestResponse } from 'fastify';
 
 export interface ProviderOptions {
   readonly clientId: string;
@@ -118,4 +119,11 @@ export async function startOidcProvider(options: ProviderOptions): Promise<TestP
         });
       }),
   };
+}
+
+/** The `name=value` of a cookie an injected response sets, or undefined. */
+export function cookieOf(response: LightMyRequestResponse, name: string): string | undefined {
+  const header = response.headers['set-cookie'];
+  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return lines.find((line) => line.startsWith(`${name}=`))?.split(';')[0];
 }

@@ -1,8 +1,16 @@
 /**
  * A person signed in for a web test: a user with an organisation and roles, a session, and the session's CSRF
- * token — what a browser would hold after signing in, as the cookie and header values `app.inject` sends.
+ * token — what a browser would hold after signing in, as the cookie and header values `app.inject` sends; the forms
+ * it posts; and a partner system's token.
  */
-import { createSession, createUser, sessionCsrfToken, type Role } from '../../src/access/index.js';
+import type { FastifyInstance } from 'fastify';
+import {
+  createSession,
+  createToken,
+  createUser,
+  sessionCsrfToken,
+  type Role,
+} from '../../src/access/index.js';
 import type { Database } from '../../src/store/index.js';
 
 export interface SignedIn {
@@ -34,4 +42,25 @@ export async function signedInPerson(
     cookie: `accord_session=${token}`,
     csrf: sessionCsrfToken(session.csrfSecret),
   };
+}
+
+/** A form posted by a signed-in person, as a browser without JavaScript sends it (the CSRF token as `_csrf`). */
+export const postForm = (app: FastifyInstance, who: SignedIn, url: string, fields: Record<string, string>) =>
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(),
+  });
+
+/** A partner system's API token for a test: the bearer value. */
+export async function partnerToken(
+  db: Database,
+  organisation: string,
+  scopes: string[],
+  now: Date,
+): Promise<string> {
+  const created = await createToken(db, { organisation, scopes }, { clock: () => now });
+  if (!created.ok) throw new Error(created.error.title);
+  return created.value.token;
 }

@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { allowInsecureRequests } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
-import { startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
+import { cookieOf, startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { P9_VECTORS } from '../../access/nhs-login.js';
 import { nhsNumberOfAccount } from '../../identity/person-accounts.js';
@@ -93,12 +93,6 @@ afterAll(async () => {
   await test.drop();
   await provider.close();
 });
-
-const cookieOf = (response: LightMyRequestResponse, name: string) => {
-  const header = response.headers['set-cookie'];
-  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  return lines.find((line) => line.startsWith(`${name}=`))?.split(';')[0];
-};
 
 /** Signs in through the provider as `person`: the callback's answer. */
 async function signInAs(person: Person): Promise<LightMyRequestResponse> {

@@ -2,11 +2,11 @@
  * OpenID Connect sign-in against a small provider run in the test (discovery, JWKS, token endpoint, RS256 ID tokens),
  * through the real server and database.
  */
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { allowInsecureRequests } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
-import { startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
+import { cookieOf, startOidcProvider, type TestProvider } from '../../../test/support/oidc-provider.js';
 import { createUser, oidcSubject } from '../../access/users.js';
 import { buildServer } from '../server.js';
 
@@ -50,12 +50,6 @@ afterAll(async () => {
   await test.drop();
   await provider.close();
 });
-
-const cookieOf = (response: LightMyRequestResponse, name: string) => {
-  const header = response.headers['set-cookie'];
-  const lines = header === undefined ? [] : Array.isArray(header) ? header : [header];
-  return lines.find((line) => line.startsWith(`${name}=`))?.split(';')[0];
-};
 
 /** Starts a sign-in and plays the provider's part: the callback URL it would send the browser back to. */
 async function authorise(sub: string): Promise<{ cookie: string; callback: string }> {

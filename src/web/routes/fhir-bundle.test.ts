@@ -8,8 +8,8 @@ import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { failure, freePort, type Outcome } from '../../../test/support/fhir-client.js';
+import { partnerToken } from '../../../test/support/people.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { createToken } from '../../access/index.js';
 import { MAX_BUNDLE_ENTRIES } from '../../record/bundle.js';
 import { buildServer } from '../server.js';
 
@@ -32,12 +32,6 @@ interface ResponseBundle {
   }[];
 }
 
-async function token(organisation: string, scopes: string[]): Promise<string> {
-  const created = await createToken(test.db, { organisation, scopes }, { clock: () => NOW });
-  if (!created.ok) throw new Error(created.error.title);
-  return created.value.token;
-}
-
 beforeAll(async () => {
   test = await createTestDatabase();
   const loaded = await loadRiverside(test.db);
@@ -52,7 +46,10 @@ beforeAll(async () => {
   });
   const address = await app.listen({ host: '127.0.0.1', port });
   const client = async (organisation: string, scopes: string[]) =>
-    new Client({ baseUrl: `${address}/fhir`, bearerToken: await token(organisation, scopes) });
+    new Client({
+      baseUrl: `${address}/fhir`,
+      bearerToken: await partnerToken(test.db, organisation, scopes, NOW),
+    });
   hospital = await client(first, ['record:write', 'record:read']);
   other = await client(second, ['record:write', 'record:read']);
   writeOnly = await client(first, ['record:write']);

@@ -10,8 +10,9 @@ import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { failure, freePort, type Outcome } from '../../../test/support/fhir-client.js';
+import { partnerToken } from '../../../test/support/people.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { createSession, createToken, createUser } from '../../access/index.js';
+import { createSession, createUser } from '../../access/index.js';
 import { verifyAuditChain } from '../../access/audit/index.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
@@ -30,20 +31,14 @@ let otherToken: string;
 let readOnlyToken: string;
 let clinicianCookie: string;
 
-async function token(organisation: string, scopes: string[]): Promise<string> {
-  const created = await createToken(test.db, { organisation, scopes }, { clock: () => NOW });
-  if (!created.ok) throw new Error(created.error.title);
-  return created.value.token;
-}
-
 beforeAll(async () => {
   test = await createTestDatabase();
   const loaded = await loadRiverside(test.db);
   const organisations = loaded.partnership.organisations.map((o) => o.id);
   const [first = '', second = ''] = organisations;
-  hospitalToken = await token(first, ['record:write', 'record:read']);
-  otherToken = await token(second, ['record:write', 'record:read']);
-  readOnlyToken = await token(first, ['record:read']);
+  hospitalToken = await partnerToken(test.db, first, ['record:write', 'record:read'], NOW);
+  otherToken = await partnerToken(test.db, second, ['record:write', 'record:read'], NOW);
+  readOnlyToken = await partnerToken(test.db, first, ['record:read'], NOW);
   const user = await createUser(test.db, {
     username: 'clinician.one',
     displayName: 'Clinician One',

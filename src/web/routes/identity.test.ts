@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { postForm, signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { createToken, type Role } from '../../access/index.js';
 import { saveModel } from '../../identity/index/index.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
@@ -67,13 +67,7 @@ const as = (who: Person | undefined, method: 'GET' | 'POST', url: string, payloa
     headers: who === undefined ? {} : { cookie: who.cookie, 'x-csrf-token': who.csrf },
     ...(payload === undefined ? {} : { payload }),
   });
-const form = (who: Person, url: string, fields: Record<string, string>) =>
-  app.inject({
-    method: 'POST',
-    url,
-    headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(),
-  });
+const form = (who: Person, url: string, fields: Record<string, string>) => postForm(app, who, url, fields);
 
 const rosa = {
   forename: 'Rosalind',

@@ -10,8 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
-import { createToken, type Role } from '../../access/index.js';
+import { partnerToken, postForm, signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import type { Role } from '../../access/index.js';
 import { saveModel } from '../../identity/index/index.js';
 import { tieNhsNumber } from '../../identity/person-accounts.js';
 import { syntheticPairs } from '../../identity/linkage/testing.js';
@@ -40,15 +40,8 @@ let personId: string;
 const person = (username: string, organisation: string, roles: Role[]): Promise<Person> =>
   signedInPerson(test.db, username, organisation, roles, NOW);
 
-async function token(organisation: string): Promise<string> {
-  const created = await createToken(
-    test.db,
-    { organisation, scopes: ['record:write', 'record:read'] },
-    { clock: () => NOW },
-  );
-  if (!created.ok) throw new Error(created.error.title);
-  return created.value.token;
-}
+const token = (organisation: string): Promise<string> =>
+  partnerToken(test.db, organisation, ['record:write', 'record:read'], NOW);
 
 const demographics = {
   resourceType: 'Patient',
@@ -338,13 +331,7 @@ describe('a care team', () => {
 describe('the care record pages', () => {
   const get = (who: Person, url: string) =>
     app.inject({ method: 'GET', url, headers: { cookie: who.cookie } });
-  const form = (who: Person, url: string, fields: Record<string, string>) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(),
-    });
+  const form = (who: Person, url: string, fields: Record<string, string>) => postForm(app, who, url, fields);
 
   it('finds a person by NHS number, or by surname and date of birth, and refuses a bad NHS number', async () => {
     const byNhs = await get(doctor, '/record?nhsNumber=900+000+0076');
