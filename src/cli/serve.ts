@@ -4,6 +4,7 @@
  * into it, build the server and listen; on SIGINT/SIGTERM close the server, then the store, in that order.
  */
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
 import type { Config } from '../core/config.js';
@@ -12,6 +13,8 @@ import { problem, ProblemError } from '../core/problem.js';
 import { loadPartnership, syncPartnership, type SyncReport } from '../partnership/index.js';
 import { appliedMigrations, compareSchema, openStore, readMigrations, type Store } from '../store/index.js';
 import { loadDefinitions } from '../record/validation/index.js';
+import { importJobs } from '../record/import/jobs.js';
+import { searchParameters } from '../record/index.js';
 import { buildServer } from '../web/server.js';
 import { DEMO_INDEX_PLACE, ensureDemoIndex } from './demo-identity.js';
 import { ensureDemoRecord } from './demo-record.js';
@@ -147,6 +150,12 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       db: store.db,
       config,
       partnershipId: report.partnershipId,
+      // The FHIR $import's jobs; the server resumes any left queued or running when it starts.
+      imports: importJobs(store.db, {
+        root: config.importDir ?? join(config.dataDir, 'imports'),
+        table: searchParameters(),
+        log,
+      }),
       schemaCurrent: async () => {
         const applied = await appliedMigrations(store.db);
         return (

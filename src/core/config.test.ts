@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,29 @@ describe('readConfig', () => {
       expect(byVariable.ACCORD_NHS_LOGIN_CLIENT_ID).toMatch(/needs all three/);
       expect(byVariable.ACCORD_NHS_LOGIN_ISSUER).toMatch(/https:\/\//);
       expect(byVariable.ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE).toMatch(/not a readable PEM private key/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("puts $import's files under the data directory unless ACCORD_IMPORT_DIR names an existing folder", () => {
+    const defaults = readConfig({ ACCORD_DATA_DIR: '/srv/data' }, '/srv/accord');
+    expect(defaults.ok && defaults.value.importDir).toBe('/srv/data/imports');
+    const dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+    try {
+      mkdirSync(join(dir, 'imports'));
+      writeFileSync(join(dir, 'a-file'), 'not a folder');
+      const set = readConfig({ ACCORD_IMPORT_DIR: 'imports' }, dir);
+      expect(set.ok && set.value.importDir).toBe(join(dir, 'imports'));
+      for (const wrong of ['missing', 'a-file']) {
+        const refused = readConfig({ ACCORD_IMPORT_DIR: wrong }, dir);
+        expect(refused.ok).toBe(false);
+        if (refused.ok) continue;
+        expect(refused.error).toEqual([
+          { path: 'ACCORD_IMPORT_DIR', message: expect.stringContaining('is not an existing folder') },
+        ]);
+        expect(refused.error[0]?.message).toContain(join(dir, wrong));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

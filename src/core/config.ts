@@ -4,8 +4,8 @@
  * message naming the variable and what it should be, before anything is written.
  */
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Issue } from './problem.js';
 import { err, ok, type Result } from './result.js';
 import { defaultPartnershipDir } from './paths.js';
@@ -38,6 +38,11 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly oidc: OidcConfig | undefined;
   readonly nhsLogin?: NhsLoginConfig | undefined;
+  /**
+   * Where partner systems put the NDJSON files they ask the FHIR API's `$import` to load, one folder per
+   * organisation (`<importDir>/<organisation id>/…`): ACCORD_IMPORT_DIR, else `<dataDir>/imports`.
+   */
+  readonly importDir?: string;
 }
 
 /** The variables Accord reads, with what each is for: printed by `accord --help` and listed in the README. */
@@ -70,6 +75,11 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
   {
     name: 'ACCORD_NHS_LOGIN_PRIVATE_KEY_FILE',
     meaning: 'PEM file of the private key registered with NHS login',
+  },
+  {
+    name: 'ACCORD_IMPORT_DIR',
+    meaning:
+      "an existing folder of partners' NDJSON files for the FHIR $import, one folder per organisation (default DATA_DIR/imports)",
   },
   {
     name: 'ACCORD_NEW_PASSWORD',
@@ -167,9 +177,19 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       ? undefined
       : { issuer: nhs.issuer, clientId: nhs.clientId, privateKeyPem };
 
+  const dataDir = resolve(cwd, value('ACCORD_DATA_DIR') ?? '.accord');
+  const importText = value('ACCORD_IMPORT_DIR');
+  const importDir = importText === undefined ? join(dataDir, 'imports') : resolve(cwd, importText);
+  if (importText !== undefined && !isDirectory(importDir)) {
+    bad(
+      'ACCORD_IMPORT_DIR',
+      `${importDir} is not an existing folder: create it (with a folder in it for each organisation that imports) or unset ACCORD_IMPORT_DIR to use DATA_DIR/imports`,
+    );
+  }
+
   if (issues.length > 0 || publicUrl === undefined) return err(issues);
   return ok({
-    dataDir: resolve(cwd, value('ACCORD_DATA_DIR') ?? '.accord'),
+    dataDir,
     databaseUrl,
     host: value('HOST') ?? '127.0.0.1',
     port,
@@ -178,5 +198,14 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     logLevel: logLevel as Config['logLevel'],
     oidc,
     nhsLogin,
+    importDir,
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,7 @@ import type { Config } from '../core/config.js';
 import { packageRoot, packageVersion } from '../core/paths.js';
 import { problem, type Problem } from '../core/problem.js';
 import type { Database } from '../store/database.js';
+import type { ImportJobs } from '../record/import/jobs.js';
 import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
 import { governanceApi } from './routes/governance-api.js';
@@ -67,6 +68,8 @@ export interface ServerDeps {
   readonly lockout?: LockoutPolicy;
   /** openid-client discovery options (tests point them at a local provider over http). */
   readonly oidcDiscovery?: DiscoveryRequestOptions;
+  /** The FHIR `$import` jobs (absent: `$import` is not offered); queued and interrupted ones resume at start. */
+  readonly imports?: ImportJobs;
 }
 
 /** Shared by route modules: the dependencies and the page renderer. */

@@ -146,13 +146,109 @@ export async function importFeeds(
   } catch {
     return err(`${manifestFile} is not a Bulk Data manifest (JSON with an output list of type and url)`);
   }
+  const files: ListedFile[] = [];
+  for (const file of manifest.output) {
+    const organisation = file.url.split('/')[0] ?? '';
+    if (!ORGANISATION.test(organisation) || !file.url.includes('/')) {
+      files.push({
+        type: file.type,
+        label: file.url,
+        path: '',
+        organisation,
+        refused: 'is not in a folder named for its organisation; the file was skipped',
+      });
+      continue;
+    }
+    if (options.organisations !== undefined && !options.organisations.has(organisation)) continue;
+    files.push({ type: file.type, label: file.url, path: join(feedsDir, file.url), organisation });
+  }
+  return ok(
+    await importListed(db, table, files, options, 'is listed in the manifest but does not exist; skipped'),
+  );
+}
+
+/** One file to import: its resource type, its name in reports, where it is, and whose it is. */
+interface ListedFile {
+  readonly type: string;
+  readonly label: string;
+  readonly path: string;
+  readonly organisation: string;
+  /** Why the file is not read at all (reported in its place in the list). */
+  readonly refused?: string;
+}
+
+/** A file to import for `importFiles`: its resource type, where it is, and its name in reports. */
+export interface ImportFile {
+  readonly type: string;
+  readonly path: string;
+  /** The name issues give the file (e.g. the URL the client asked for), never a server path it did not send. */
+  readonly label: string;
+  /** Why the file is not to be read (e.g. it no longer passes a check): reported as its issue, and skipped. */
+  readonly refused?: string;
+}
+
+export interface FileImportOptions extends ImportOptions {
+  /** Called after each batch is handed over to be written, with the lines read so far. */
+  readonly onProgress?: (read: number) => Promise<void>;
+  /** Asked after each batch: true stops the import there (the batches in hand are still written). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What happened to one file. */
+export interface FileReport {
+  readonly label: string;
+  readonly type: string;
+  /** Lines read (blank lines aside). */
+  readonly read: number;
+  /** Lines that went in (created, updated or unchanged). */
+  readonly accepted: number;
+  /** Lines (or, for a file not read, the file) reported and skipped. */
+  readonly skipped: number;
+}
+
+export interface FileImportReport extends ImportReport {
+  readonly files: readonly FileReport[];
+  /** True when `shouldStop` ended the import before every file was read. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Imports the given NDJSON files, all sent by one organisation, as `importFeeds` imports a manifest's (every line
+ * checked, bad lines reported by file and line and skipped, batches across files, idempotent): for the FHIR API's
+ * `$import`, whose request lists the files instead of a manifest.
+ */
+export async function importFiles(
+  db: Database,
+  table: ParameterTable,
+  organisation: string,
+  files: readonly ImportFile[],
+  options: FileImportOptions,
+): Promise<FileImportReport> {
+  return importListed(
+    db,
+    table,
+    files.map((file) => ({ ...file, organisation })),
+    options,
+    'does not exist (any more); skipped',
+  );
+}
+
+async function importListed(
+  db: Database,
+  table: ParameterTable,
+  files: readonly ListedFile[],
+  options: FileImportOptions,
+  missing: string,
+): Promise<FileImportReport> {
   const now = options.now ?? (() => new Date());
   const counts: BatchCounts = { created: 0, updated: 0, unchanged: 0 };
   const issues: Issue[] = [];
   let skipped = 0;
   let leftOut = 0;
   let read = 0;
+  let stopped = false;
   const organisations = new Set<string>();
+  const fileReports: FileReport[] = [];
   // Batches span files and organisations (most files are small), so an import commits once per BATCH_SIZE.
   let batch: FeedItem[] = [];
   let writing: Promise<void> = Promise.resolve();
@@ -180,56 +276,82 @@ export async function importFeeds(
     // Its failure is awaited (and thrown) at the next flush or at the end; this only stops Node calling it
     // unhandled in between.
     writing.catch(() => undefined);
+    await options.onProgress?.(read);
   };
   const report = (issue: Issue) => {
     skipped++;
     if (issues.length < MAX_ISSUES_KEPT) issues.push(issue);
   };
 
-  for (const file of manifest.output) {
-    const organisation = file.url.split('/')[0] ?? '';
-    if (!ORGANISATION.test(organisation) || !file.url.includes('/')) {
-      report({
-        file: file.url,
-        message: 'is not in a folder named for its organisation; the file was skipped',
-      });
+  for (const file of files) {
+    if (stopped) break;
+    const tally = { label: file.label, type: file.type, read: 0, accepted: 0, skipped: 0 };
+    fileReports.push(tally);
+    if (file.refused !== undefined) {
+      tally.skipped++;
+      report({ file: file.label, message: file.refused });
       continue;
     }
-    if (options.organisations !== undefined && !options.organisations.has(organisation)) continue;
-    const path = join(feedsDir, file.url);
-    if (!existsSync(path)) {
-      report({ file: file.url, message: 'is listed in the manifest but does not exist; skipped' });
+    if (!existsSync(file.path)) {
+      tally.skipped++;
+      report({ file: file.label, message: missing });
       continue;
     }
+    const { organisation } = file;
     organisations.add(organisation);
     let line = 0;
-    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      read++;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        report({ file: file.url, line, message: 'is not JSON; skipped' });
-        continue;
+    const input = createReadStream(file.path, 'utf8');
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    try {
+      for await (const text of lines) {
+        line++;
+        if (text.trim() === '') continue;
+        read++;
+        tally.read++;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          tally.skipped++;
+          report({ file: file.label, line, message: 'is not JSON; skipped' });
+          continue;
+        }
+        const patientId = options.patients === undefined ? undefined : feedPatientId(parsed);
+        if (patientId !== undefined && options.patients?.(organisation, patientId) === false) {
+          leftOut++;
+          continue;
+        }
+        const item = feedItemOf(parsed, file.type, organisation);
+        if (!item.ok) {
+          tally.skipped++;
+          report({ file: file.label, line, message: `${item.error}; skipped` });
+          continue;
+        }
+        batch.push(item.value);
+        tally.accepted++;
+        if (batch.length >= BATCH_SIZE) {
+          await flush();
+          if (options.shouldStop?.() === true) {
+            stopped = true;
+            break;
+          }
+        }
       }
-      const patientId = options.patients === undefined ? undefined : feedPatientId(parsed);
-      if (patientId !== undefined && options.patients?.(organisation, patientId) === false) {
-        leftOut++;
-        continue;
-      }
-      const item = feedItemOf(parsed, file.type, organisation);
-      if (!item.ok) {
-        report({ file: file.url, line, message: `${item.error}; skipped` });
-        continue;
-      }
-      batch.push(item.value);
-      if (batch.length >= BATCH_SIZE) await flush();
+    } finally {
+      lines.close();
+      input.destroy();
     }
   }
   await flush();
   await writing;
-  return ok({ counts, read, skipped, leftOut, issues, organisations: [...organisations].sort() });
+  return {
+    counts,
+    read,
+    skipped,
+    leftOut,
+    issues,
+    organisations: [...organisations].sort(),
+    files: fileReports,
+    stopped,
+  };
 }

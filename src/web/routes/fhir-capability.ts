@@ -59,6 +59,16 @@ function capabilityStatement(base: string, table: ParameterTable) {
         })),
         // Bundles at the base address: a batch runs each entry on its own; a transaction all or none.
         interaction: [{ code: 'batch' }, { code: 'transaction' }],
+        // Bulk Data import ("ping and pull", after the HL7 proposal): the partner's own NDJSON files, read from its
+        // folder on this server, never fetched; asynchronous, polled at $import-status (docs/record.md).
+        operation: [
+          {
+            name: 'import',
+            definition: 'https://accord.example/fhir/OperationDefinition/import',
+            documentation:
+              "POST [base]/$import with Prefer: respond-async and a Parameters resource (inputFormat application/fhir+ndjson, inputSource, an input with type and url for each file); the files must be in the organisation's import folder on this server. Poll the Content-Location ($import-status).",
+          },
+        ],
       },
     ],
   };

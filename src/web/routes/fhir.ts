@@ -40,6 +40,7 @@ import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { capabilityStatement } from './fhir-capability.js';
+import { fhirImportRoutes } from './fhir-import.js';
 import { matchParameters } from './fhir-match-parameters.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
 
@@ -221,6 +222,9 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
     }
     return undefined;
   }
+
+  // Bulk Data `$import` and its status address (fhir-import.ts).
+  fhirImportRoutes(app, context, { base, access: WRITERS, knownType });
 
   app.get('/metadata', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type(FHIR_JSON).send(capabilityStatement(base, table)),
