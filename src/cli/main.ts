@@ -31,6 +31,7 @@ import { identityKey, identityLoad } from './commands/identity.js';
 import { recordImport } from './commands/record.js';
 import { AUDIT_VERIFY_HELP, AUDIT_VERIFY_OPTIONS, runAuditVerify } from './commands/audit.js';
 import { LINK_OPTIONS, runLink } from './commands/link.js';
+import { statsCommands } from './commands/stats.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -488,6 +489,7 @@ const commands: Record<string, Command> = {
       return onStore((db) => userDeactivate(db, username, { out, fail }));
     },
   },
+  ...statsCommands({ out, fail }),
 };
 
 function help(): string {
