@@ -52,6 +52,7 @@ export default tseslint.config(
       'src/governance/**',
       'src/money/**',
       'src/record/**',
+      'src/population/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },
