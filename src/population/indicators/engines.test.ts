@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticStore } from '../store/analytic-store.js';
 import { windowStart } from './cube.js';
-import { EVENT_KINDS, parseIndicator, type CodeList, type Criterion, type Indicator } from './definition.js';
+import {
+  EVENT_KINDS,
+  parseIndicator,
+  type CodeList,
+  type Criterion,
+  type EventCriterion,
+  type Indicator,
+} from './definition.js';
 import { referenceCube, type EventRow, type PersonRow } from './reference-engine.js';
 import { cellsOfRows, cubeSql, type CubeRow } from './sql-engine.js';
 
@@ -89,7 +96,7 @@ const eventCriterionArb = fc
     (criterion) =>
       Object.fromEntries(
         Object.entries(criterion).filter(([, value]) => value !== undefined),
-      ) as typeof criterion,
+      ) as unknown as EventCriterion, // absent filters dropped, not set to undefined
   );
 const criterionArb: fc.Arbitrary<Criterion> = fc.letrec<{ criterion: Criterion }>((tie) => ({
   criterion: fc.oneof(
@@ -152,7 +159,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-const sqlValue = (value: unknown) =>
+const sqlValue = (value: string | number | boolean | null) =>
   value === null ? 'NULL' : typeof value === 'string' ? `'${value.replaceAll("'", "''")}'` : String(value);
 
 async function load(persons: readonly PersonRow[], events: readonly EventRow[]): Promise<void> {
