@@ -32,6 +32,7 @@ import { recordImport } from './commands/record.js';
 import { AUDIT_VERIFY_HELP, AUDIT_VERIFY_OPTIONS, runAuditVerify } from './commands/audit.js';
 import { LINK_OPTIONS, runLink } from './commands/link.js';
 import { statsCommands } from './commands/stats.js';
+import { populationBuild } from './commands/population.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -390,6 +391,31 @@ const commands: Record<string, Command> = {
       if (feedsDir === undefined) return EXIT.usage;
       const organisations = typeof values.organisations === 'string' ? values.organisations : undefined;
       return onStore((db) => recordImport(db, feedsDir, organisations, { out, fail }));
+    },
+  },
+  'population build': {
+    summary: "build the pseudonymised analytic store from partners' feeds",
+    usage: 'accord population build <feeds-dir> --postcodes <file.csv> [--opt-outs <file>]',
+    details:
+      "Reads the Patients, Conditions, Observations, Immunizations, Encounters and EpisodesOfCare of a Bulk Data feeds\n" +
+      'folder into the analytic store (ACCORD_ANALYTICS_DIR), keyed by the keyed hash of each record and of its person\n' +
+      'in the master patient index (ACCORD_PSEUDONYM_KEY_FILE): no name, NHS number, address, postcode, full date of\n' +
+      'birth or free text is kept. Files unchanged since the last build are skipped; merges in the index are followed.\n' +
+      '--postcodes: a postcode lookup with columns pcds and lsoa11 (the ONS NSPL has them). --opt-outs: NHS numbers,\n' +
+      'one a line, of those who opted out (National Data Opt-out), left out of the store. Exit code 1 when any\n' +
+      'resource was skipped (each reported with its file and line).',
+    options: { postcodes: { type: 'string' }, 'opt-outs': { type: 'string' } },
+    positionals: 1,
+    async run(values, [feedsDir]) {
+      const postcodes = values.postcodes;
+      if (feedsDir === undefined || typeof postcodes !== 'string') {
+        fail('accord population build: give the feeds folder and --postcodes <file.csv>');
+        return EXIT.usage;
+      }
+      const optOuts = typeof values['opt-outs'] === 'string' ? values['opt-outs'] : undefined;
+      return onStore((db, config) =>
+        populationBuild(db, config, { feedsDir, postcodes, optOutsFile: optOuts }, { out, fail }),
+      );
     },
   },
   'audit verify': {

@@ -141,7 +141,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
           `demo: synthetic population of ${population.residents.toLocaleString('en-GB')} residents in ${population.dir}` +
             (population.generated ? '' : ' (kept from an earlier start)'),
         );
-        await ensureDemoIndex(store.db, population.dir, config.partnershipDir, log);
+        await ensureDemoIndex(store.db, population.dir, log);
         await ensureDemoRecord(store.db, population.dir, files.partnership, log);
       }
     }

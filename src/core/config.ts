@@ -43,6 +43,13 @@ export interface Config {
    * organisation (`<importDir>/<organisation id>/…`): ACCORD_IMPORT_DIR, else `<dataDir>/imports`.
    */
   readonly importDir?: string;
+  /**
+   * The key of the analytic store's pseudonyms (`accord identity key` writes one): ACCORD_PSEUDONYM_KEY_FILE, else
+   * `<dataDir>/pseudonym.key`. Kept apart from the store, readable only by Accord's user.
+   */
+  readonly pseudonymKeyFile?: string;
+  /** The pseudonymised analytic store (DuckDB): ACCORD_ANALYTICS_DIR, else `<dataDir>/analytics`. */
+  readonly analyticsDir?: string;
 }
 
 /** The variables Accord reads, with what each is for: printed by `accord --help` and listed in the README. */
@@ -80,6 +87,14 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
     name: 'ACCORD_IMPORT_DIR',
     meaning:
       "an existing folder of partners' NDJSON files for the FHIR $import, one folder per organisation (default DATA_DIR/imports)",
+  },
+  {
+    name: 'ACCORD_PSEUDONYM_KEY_FILE',
+    meaning: 'the analytic store\'s pseudonymisation key, readable only by Accord (default DATA_DIR/pseudonym.key)',
+  },
+  {
+    name: 'ACCORD_ANALYTICS_DIR',
+    meaning: 'folder of the pseudonymised analytic store (default DATA_DIR/analytics)',
   },
   {
     name: 'ACCORD_NEW_PASSWORD',
@@ -187,6 +202,11 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     );
   }
 
+  const keyText = value('ACCORD_PSEUDONYM_KEY_FILE');
+  const pseudonymKeyFile = keyText === undefined ? join(dataDir, 'pseudonym.key') : resolve(cwd, keyText);
+  const analyticsText = value('ACCORD_ANALYTICS_DIR');
+  const analyticsDir = analyticsText === undefined ? join(dataDir, 'analytics') : resolve(cwd, analyticsText);
+
   if (issues.length > 0 || publicUrl === undefined) return err(issues);
   return ok({
     dataDir,
@@ -199,6 +219,8 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     oidc,
     nhsLogin,
     importDir,
+    pseudonymKeyFile,
+    analyticsDir,
   });
 }
 

@@ -18,8 +18,7 @@ import { SCHEMA, STORE_FORMAT } from './schema.js';
 /** The modules allowed to import this one (paths under src/). */
 export const ROW_LEVEL_READERS = [
   'population/store/',
-  'population/indicators/sql-engine.ts',
-  'population/indicators/row-source.ts',
+  'population/indicators/run.ts',
   'cli/commands/population.ts',
   'cli/demo-analytics.ts',
 ] as const;

@@ -133,6 +133,10 @@ async function loadRecordPersons(
  * The person table: one row per pseudonym, each field from the best source that has it — the person's GP practice
  * record first (it holds the registration and is kept most current), then an active record, then any; ties by
  * organisation id, so the choice is the same every time.
+ *
+ * `registered` means a partnership practice holds a record of the person, active or not: the feeds carry each
+ * record as it is now, not the history of registrations, so a person who died in 2018 (their record now inactive)
+ * must still count in 2017's registered population. Indicators take survival from the date of death.
  */
 const PERSON_SQL = `
 CREATE OR REPLACE TABLE person AS
@@ -150,7 +154,7 @@ WITH sources AS (
     max(death_date) AS death_date,
     arg_min(ethnic_category, preference) FILTER (WHERE ethnic_category IS NOT NULL) AS ethnic_category,
     arg_min(lsoa11, preference) FILTER (WHERE lsoa11 IS NOT NULL) AS lsoa11,
-    arg_min(organisation, preference) FILTER (WHERE practice = organisation AND active) AS practice
+    arg_min(organisation, preference) FILTER (WHERE practice = organisation) AS practice
   FROM sources GROUP BY person
 )
 SELECT c.person, c.sex, c.birth_year, c.birth_month, c.death_date, c.ethnic_category, c.lsoa11,

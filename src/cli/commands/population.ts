@@ -1,0 +1,145 @@
+/**
+ * @module cli/commands/population
+ * `accord population build`: partners' feeds into the pseudonymised analytic store, each record keyed by its
+ * person in the master patient index; then the indicators computed on it. Thin: the work is in src/population and
+ * src/identity. Also used by the demo (cli/demo-analytics.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../core/config.js';
+import { formatIssue } from '../../core/problem.js';
+import { err, ok, type Result } from '../../core/result.js';
+import { personsWithNhsNumbers, recordsOfPersons } from '../../identity/analytic-keys.js';
+import { readPseudonymKey, type PseudonymKey } from '../../identity/pseudonym.js';
+import { loadCatalogue } from '../../population/indicators/catalogue.js';
+import { computeCatalogue, type IndicatorResult } from '../../population/indicators/run.js';
+import { AnalyticStore } from '../../population/store/analytic-store.js';
+import { buildAnalyticStore, type BuildReport } from '../../population/store/build.js';
+import { loadCalibration } from '../../synthetic/calibration.js';
+import type { Database } from '../../store/database.js';
+import type { Output } from './identity.js';
+
+const count = (n: number) => n.toLocaleString('en-GB');
+
+export const analyticStorePath = (config: Config): string =>
+  join(config.analyticsDir ?? join(config.dataDir, 'analytics'), 'population.duckdb');
+export const pseudonymKeyFile = (config: Config): string =>
+  config.pseudonymKeyFile ?? join(config.dataDir, 'pseudonym.key');
+/** Accord's own indicator definitions (a partnership may later point at its own). */
+export const defaultIndicatorsDir = (packageRoot: string): string => join(packageRoot, 'indicators');
+
+/** NHS numbers, one a line (blank lines and `#` comments ignored): the National Data Opt-out list as supplied. */
+export function readOptOuts(file: string): Result<string[], string> {
+  if (!existsSync(file)) return err(`the opt-out list ${file} does not exist`);
+  return ok(
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((line) => line.replace(/#.*/, '').replace(/\s+/g, ''))
+      .filter((line) => line !== ''),
+  );
+}
+
+export interface BuildOptions {
+  readonly feedsDir: string;
+  readonly postcodes: string;
+  readonly optOutsFile?: string | undefined;
+}
+
+/** Builds (or brings up to date) the analytic store; the store is left open for the caller. */
+export async function buildPopulation(
+  db: Database,
+  config: Config,
+  key: PseudonymKey,
+  options: BuildOptions,
+  io: Output,
+): Promise<Result<{ store: AnalyticStore; report: BuildReport }, string>> {
+  const calibration = loadCalibration(join(config.partnershipDir, 'calibration'));
+  if (!calibration.ok) {
+    return err(`the partnership's calibration tables do not load: ${calibration.error.map(formatIssue).join('; ')}`);
+  }
+  let optedOut: string[] = [];
+  if (options.optOutsFile !== undefined) {
+    const numbers = readOptOuts(options.optOutsFile);
+    if (!numbers.ok) return numbers;
+    const found = await personsWithNhsNumbers(db, numbers.value);
+    if (found.invalid.length > 0) {
+      return err(
+        `the opt-out list ${options.optOutsFile} holds ${found.invalid.length} number(s) that are not valid NHS ` +
+          `numbers (first: ${found.invalid[0] ?? ''}); correct them: an opt-out must never be dropped silently`,
+      );
+    }
+    optedOut = found.personIds;
+    io.out(
+      `opt-outs: ${count(numbers.value.length)} NHS numbers, ${count(found.personIds.length)} persons in the index` +
+        (found.unknown > 0 ? `, ${count(found.unknown)} not known here` : ''),
+    );
+  }
+  const opened = await AnalyticStore.open(analyticStorePath(config), key.id);
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  const built = await buildAnalyticStore(store, key, {
+    feedsDir: options.feedsDir,
+    postcodeLookup: options.postcodes,
+    lsoas: calibration.value.lsoas.map((l) => ({
+      lsoa11: l.lsoa11,
+      place: l.place,
+      lad19: l.lad19,
+      imdDecile: l.imdDecile,
+      imdQuintile: l.imdQuintile,
+    })),
+    records: (after, limit) => recordsOfPersons(db, after, limit),
+    optedOut,
+  });
+  if (!built.ok) {
+    store.close();
+    return built;
+  }
+  return ok({ store, report: built.value });
+}
+
+export function describeBuild(report: BuildReport, seconds: number): string {
+  const i = report.ingest;
+  return (
+    `analytic store: ${count(i.filesRead)} files read (${count(i.filesUnchanged)} unchanged, ${count(i.filesRemoved)} ` +
+    `removed), ${count(i.resourcesRead)} resources, ${count(i.resourcesKept)} kept, ${count(i.skipped)} skipped; ` +
+    `${count(report.persons)} persons, ${count(report.events)} events, ${count(report.optedOut)} opted out, ` +
+    `${count(report.eventsUnlinked)} events of records not yet linked; ${seconds.toFixed(1)} s`
+  );
+}
+
+export async function populationBuild(
+  db: Database,
+  config: Config,
+  options: BuildOptions,
+  io: Output,
+): Promise<number> {
+  const key = readPseudonymKey(pseudonymKeyFile(config));
+  if (!key.ok) {
+    io.fail(`accord population build: ${key.error}`);
+    return 1;
+  }
+  const started = performance.now();
+  const built = await buildPopulation(db, config, key.value, options, io);
+  if (!built.ok) {
+    io.fail(`accord population build: ${built.error}`);
+    return 1;
+  }
+  const { store, report } = built.value;
+  try {
+    for (const issue of report.issues.slice(0, 20)) io.fail(formatIssue(issue));
+    io.out(describeBuild(report, (performance.now() - started) / 1000));
+    return report.ingest.skipped > 0 ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+/** Computes the catalogue on an open store. */
+export async function computeIndicators(
+  store: AnalyticStore,
+  indicatorsDir: string,
+): Promise<Result<IndicatorResult[], string>> {
+  const catalogue = loadCatalogue(indicatorsDir);
+  if (!catalogue.ok) return err(catalogue.error.map(formatIssue).join('\n'));
+  return ok(await computeCatalogue(store, catalogue.value));
+}

@@ -1,0 +1,26 @@
+/**
+ * @module synthetic/postcode-lookup
+ * The synthetic population's own postcode → LSOA lookup, in the columns of the ONS National Statistics Postcode
+ * Lookup (`pcds`, `lsoa11`): its postcodes are made up (a real district and a random inward code), so the real NSPL
+ * does not know them, and the analytic store needs the LSOA of each home to place it in its neighbourhood and
+ * deprivation quintile. A made-up postcode drawn in two LSOAs takes the first by code.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+export async function writePostcodeLookup(truthDir: string, file: string): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `COPY (SELECT postcode AS pcds, min(lsoa11_code) AS lsoa11
+             FROM read_parquet(${quote(`${truthDir}/addresses-*.parquet`)}) GROUP BY postcode ORDER BY postcode)
+       TO ${quote(file)} (HEADER, DELIMITER ',')`,
+    );
+    return Number(reader.getRows()[0]?.[0] ?? 0);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
