@@ -44,7 +44,7 @@ describe("Accord's indicator catalogue", () => {
     const loaded = loadCatalogue(dir);
     expect(loaded.ok).toBe(false);
     if (loaded.ok) return;
-    const messages = loaded.error.map((issue) => `${issue.file.replace(dir, '')}: ${issue.message}`);
+    const messages = loaded.error.map((issue) => `${(issue.file ?? '').replace(dir, '')}: ${issue.message}`);
     expect(messages).toContain(
       '/bad.yaml: measure: Invalid option: expected one of "proportion"|"crude-rate"|"directly-standardised-rate"|"count"|"life-expectancy"',
     );
