@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadLifeCourseReference } from '../life-course/reference.js';
+import { loadLifeCourseReference, verhoeffValid } from '../life-course/reference.js';
 import { SETTINGS } from '../life-course/model.js';
 import {
+  CAUSE_OF_DEATH_CODE,
+  causeOfDeathJson,
   coding,
   conditionJson,
   encounterJson,
@@ -335,5 +337,38 @@ describe('FHIR resources as lines', () => {
       identifier: [{ value: 'E08000035' }],
       type: [{ coding: [{ code: 'govt' }] }],
     });
+    // Without an ODS or ONS code (the deaths register), no identifier at all: R4 allows no empty array.
+    expect(
+      parse(organizationJson({ id: 'deaths-register', name: 'Deaths register', type: 'govt' })),
+    ).not.toHaveProperty('identifier');
+  });
+
+  it('Observation of a cause of death: SNOMED CT observable, ICD-10 value, dated at the death', () => {
+    const observation = parse(
+      causeOfDeathJson({
+        id: 'D00000001-1',
+        patientId: 'D00000001',
+        date: '2021-03-04',
+        cause: { system: SYSTEMS.icd10, code: 'X70', display: 'Intentional self-harm by hanging' },
+      }),
+    );
+    expect(observation).toEqual({
+      resourceType: 'Observation',
+      id: 'D00000001-1',
+      status: 'final',
+      code: { coding: [{ system: SYSTEMS.snomed, code: '184305005', display: 'Cause of death' }] },
+      subject: { reference: 'Patient/D00000001' },
+      effectiveDateTime: '2021-03-04',
+      valueCodeableConcept: {
+        coding: [
+          {
+            system: 'http://hl7.org/fhir/sid/icd-10',
+            code: 'X70',
+            display: 'Intentional self-harm by hanging',
+          },
+        ],
+      },
+    });
+    expect(verhoeffValid(CAUSE_OF_DEATH_CODE.code)).toBe(true);
   });
 });

@@ -8,7 +8,8 @@
  * (`https://fhir.nhs.uk/Id/ods-organization-code`) are NHS England's; an organisation's own record numbers
  * (local-ids.ts) and ONS area codes have no public system, so Accord names them under `https://accord.example/`.
  * Codes: SNOMED CT as the ground truth records them; LOINC beside SNOMED for BMI (39156-5) and smoking status
- * (72166-2); UCUM for units; the v3 ActCode value set for encounter classes; UK Core's ethnic category.
+ * (72166-2); UCUM for units; the v3 ActCode value set for encounter classes; UK Core's ethnic category; ICD-10 for
+ * the deaths register's underlying causes of death (the value of SNOMED CT 184305005 |Cause of death|).
  *
  * Routine contacts the truth counts by year rather than dates (outpatients, community and mental health services)
  * are sent as EpisodeOfCare: FHIR's resource for a period of care at one organisation, which is what a yearly count
@@ -161,7 +162,9 @@ export function organizationJson(o: OrganizationInput): string {
     ...(o.onsCode === undefined ? [] : [`{"system":"${SYSTEMS.ons}","value":${text(o.onsCode)}}`]),
   ];
   const type = concept(coding({ system: SYSTEMS.organisationType, code: o.type }));
-  return `{"resourceType":"Organization","id":"${o.id}","identifier":[${identifiers.join(',')}],"active":true,"type":[${type}],"name":${text(o.name)}}`;
+  // R4 allows no empty array: an organisation with neither code (the deaths register) has no identifier.
+  const identifier = identifiers.length === 0 ? '' : `"identifier":[${identifiers.join(',')}],`;
+  return `{"resourceType":"Organization","id":"${o.id}",${identifier}"active":true,"type":[${type}],"name":${text(o.name)}}`;
 }
 
 // --- Encounter ------------------------------------------------------------------------------------------------------
@@ -352,6 +355,29 @@ export function observationJson(o: ObservationInput): string {
     value = `,"valueQuantity":{"value":${o.value}${unit}}`;
   }
   return `${head},"subject":${patientRef(o.patientId)},"effectiveDateTime":"${o.date}"${value}}`;
+}
+
+/** SNOMED CT's observable of a death's cause, whose value is the cause itself (here an ICD-10 code). */
+export const CAUSE_OF_DEATH_CODE = { code: '184305005', display: 'Cause of death' } as const;
+const CAUSE_OF_DEATH_CONCEPT = concept(coding({ system: SYSTEMS.snomed, ...CAUSE_OF_DEATH_CODE }));
+
+export interface CauseOfDeathInput {
+  readonly id: string;
+  readonly patientId: string;
+  /** The date of death. */
+  readonly date: string;
+  /** The underlying cause, a three-character ICD-10 code. */
+  readonly cause: Coding;
+}
+
+/**
+ * A registered death's underlying cause: SNOMED CT 184305005 |Cause of death| (an observable entity, made for this:
+ * its value is the cause) with the ICD-10 code as value, dated at the death. No category: none of FHIR's
+ * observation categories (survey, exam, social history, …) is a certified cause of death, and the US vital records
+ * guide (VRDR) gives its cause of death observations none either.
+ */
+export function causeOfDeathJson(o: CauseOfDeathInput): string {
+  return `{"resourceType":"Observation","id":"${o.id}","status":"final","code":${CAUSE_OF_DEATH_CONCEPT},"subject":${patientRef(o.patientId)},"effectiveDateTime":"${o.date}","valueCodeableConcept":${concept(coding(o.cause))}}`;
 }
 
 // --- Immunization ---------------------------------------------------------------------------------------------------

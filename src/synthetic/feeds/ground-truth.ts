@@ -4,6 +4,9 @@
  * is a person's second record at that organisation, and the faults planted in it. Written beside the feeds as
  * `ground-truth.csv`, for tests and benchmarks only — a linkage run must never read it.
  *
+ * The deaths register (deaths-register.ts) also has a row for each cause of death Observation, after its Patient's:
+ * there the Observation is what a test scores (whose death it codes), and a register has no faults to record.
+ *
  * Rows are in the order of the Patient lines: by organisation, then as each organisation's feed lists them. Each
  * organisation's rows are first appended to a part file of its own (whichever worker writes that organisation's
  * feed), then the parts are joined in organisation order, so the file is the same however the work was shared out.
@@ -26,6 +29,8 @@ export const GROUND_TRUTH_COLUMNS = [
 
 export interface GroundTruthRow {
   readonly organisation: string;
+  /** The resource the row is about: a Patient unless said (the deaths register lists its Observations too). */
+  readonly resourceType?: string;
   readonly id: string;
   readonly personId: string;
   readonly duplicate: boolean;
@@ -42,7 +47,7 @@ export function appendGroundTruth(parts: FeedFiles, row: GroundTruthRow): void {
     0,
     [
       row.organisation,
-      'Patient',
+      row.resourceType ?? 'Patient',
       row.id,
       row.personId,
       String(row.duplicate),

@@ -86,6 +86,7 @@ function person(tables: ChunkTables, overrides: Partial<PersonRecord> = {}): Per
     sex: 'female',
     birthDay: dayOf('1950-01-01'),
     deathDay: undefined,
+    causeOfDeath: undefined,
     ethnicCategory: 'A',
     addresses: [{ fromDay: dayOf('1950-01-01'), line: '1 High Street', town: 'Leeds', postcode: 'LS1 1AA' }],
     registrations: [{ practice: PRACTICE_A, fromDay: dayOf('1980-01-01'), toDay: Infinity }],

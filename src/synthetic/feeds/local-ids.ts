@@ -72,20 +72,28 @@ export interface LocalIds {
   rank(personKey: number, duplicate?: boolean): number;
 }
 
-export function localIds(
-  seed: number,
-  organisation: Pick<FeedOrganisation, 'key' | 'kind' | 'odsCode'>,
-): LocalIds {
-  const digest = createHash('sha256').update(`${seed}\u0000local-ids\u0000${organisation.key}`).digest();
+/**
+ * The keyed permutation of a source's numbers (`key`: its folder name), as a number below 10^8: what `localIds`
+ * formats, and the deaths register's registration numbers (deaths-register.ts).
+ */
+export function keyedNumbers(seed: number, key: string): (personKey: number, duplicate?: boolean) => number {
+  const digest = createHash('sha256').update(`${seed}\u0000local-ids\u0000${key}`).digest();
   const keys = new Uint32Array([0, 4, 8, 12].map((offset) => digest.readUInt32LE(offset)));
-  const format = FORMATS[organisation.kind];
-  const ods = organisation.odsCode ?? '';
-  const rank = (personKey: number, duplicate = false): number => {
+  return (personKey: number, duplicate = false): number => {
     if (!Number.isInteger(personKey) || personKey < 0 || personKey >= DUPLICATE_OFFSET) {
       throw new Error(`person key ${personKey} is outside 0…${DUPLICATE_OFFSET - 1}`);
     }
     return permute(duplicate ? personKey + DUPLICATE_OFFSET : personKey, keys);
   };
+}
+
+export function localIds(
+  seed: number,
+  organisation: Pick<FeedOrganisation, 'key' | 'kind' | 'odsCode'>,
+): LocalIds {
+  const format = FORMATS[organisation.kind];
+  const ods = organisation.odsCode ?? '';
+  const rank = keyedNumbers(seed, organisation.key);
   return {
     rank,
     of: (personKey, duplicate = false) => format(ods, String(rank(personKey, duplicate)).padStart(8, '0')),

@@ -119,7 +119,7 @@ function ethnicCategory(value: string | undefined): { code: string; display?: st
 }
 
 /** The index of the address the person lived at on `day` (the first, before any), or −1 without addresses. */
-function addressOn(person: PersonRecord, day: number): number {
+export function addressOn(person: PersonRecord, day: number): number {
   let index = person.addresses.length > 0 ? 0 : -1;
   person.addresses.forEach((address, i) => {
     if (address.fromDay <= day) index = i;
@@ -128,7 +128,7 @@ function addressOn(person: PersonRecord, day: number): number {
 }
 
 /** The practice the person was registered with on `day`, if any. */
-function practiceOn(person: PersonRecord, day: number): number | undefined {
+export function practiceOn(person: PersonRecord, day: number): number | undefined {
   return person.registrations.findLast((r) => r.fromDay <= day && r.toDay >= day)?.practice;
 }
 

@@ -24,7 +24,7 @@ import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { readManifest, type Manifest } from '../generate.js';
 import { ActivityColumns, EVENT_KINDS, type CodeSystem } from '../life-course/events.js';
-import { SETTINGS } from '../life-course/model.js';
+import { CAUSES_OF_DEATH, SETTINGS, type CauseOfDeath } from '../life-course/model.js';
 import { kindOfType, type FeedOrganisation } from './organisations.js';
 
 export interface AddressRecord {
@@ -53,6 +53,8 @@ export interface PersonRecord {
   readonly sex: 'female' | 'male';
   readonly birthDay: number;
   readonly deathDay: number | undefined;
+  /** The certified cause of a death (one of CAUSES_OF_DEATH; the truth's `cause_of_death`). */
+  readonly causeOfDeath: CauseOfDeath | undefined;
   /** The NHS ethnic category letter (A–Z). */
   readonly ethnicCategory: string | undefined;
   /** In date order. */
@@ -130,6 +132,7 @@ const COLUMNS: Readonly<Record<(typeof TABLES)[number] | (typeof DICTIONARIES)[n
       'sex',
       'date_of_birth',
       'date_of_death',
+      'cause_of_death',
       'ethnic_category',
     ],
     addresses: ['person_key', 'from_date', 'address_line', 'town', 'postcode'],
@@ -435,7 +438,8 @@ export class TruthChunks {
              ORDER BY p, organisation, setting, y, file_row_number;
            CREATE OR REPLACE TEMP TABLE ${t('persons')} AS
              SELECT person_key AS p, person_id, nhs_number, given_name, middle_name, family_name, sex,
-                    ${day('date_of_birth')} AS birth, ${day('date_of_death')} AS death, ethnic_category
+                    ${day('date_of_birth')} AS birth, ${day('date_of_death')} AS death, ethnic_category,
+                    cause_of_death
              FROM ${file('persons')} ORDER BY p;`,
         )
         .then(() => undefined);
@@ -562,7 +566,7 @@ export class TruthChunks {
     let cursor = 0;
     let activityCursor = 0;
     await readRows(c, `SELECT * FROM ${t('persons')}`, (data, rows) => {
-      const cols = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => column<unknown>(data, i, rows));
+      const cols = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => column<unknown>(data, i, rows));
       const at = (c: number, i: number) => cols[c]?.[i] ?? null;
       for (let i = 0; i < rows; i++) {
         const k = at(0, i) as number;
@@ -578,6 +582,7 @@ export class TruthChunks {
         const death = at(8, i) as number | null;
         const nhs = at(2, i) as string | null;
         const ethnic = at(9, i) as string | null;
+        const cause = at(10, i) as string | null;
         persons.push({
           key: k,
           id: at(1, i) as string,
@@ -588,6 +593,7 @@ export class TruthChunks {
           sex: at(6, i) === 'female' ? 'female' : 'male',
           birthDay: at(7, i) as number,
           deathDay: death ?? undefined,
+          causeOfDeath: CAUSES_OF_DEATH.find((c) => c === cause),
           ethnicCategory: ethnic ?? undefined,
           addresses: addresses.get(k) ?? [],
           registrations: registrations.get(k) ?? [],

@@ -20,7 +20,7 @@ import {
   EVENT_KIND,
   OrganisationBook,
 } from '../life-course/events.js';
-import { SETTINGS, type Setting } from '../life-course/model.js';
+import { CAUSES_OF_DEATH, SETTINGS, type Setting } from '../life-course/model.js';
 import { PeopleColumns } from '../life-course/people-columns.js';
 import type { Address, Person } from '../life-course/simulate.js';
 import { createRandom, type Random } from '../random.js';
@@ -292,7 +292,8 @@ export async function writeTruthFixture(dir: string, options: FixtureOptions): P
             middle,
             family,
             deathDay,
-            cause: deathDay === undefined ? undefined : 'circulatory',
+            // Every cause in turn (by key, drawing nothing, so the rest of the fixture is as it was).
+            cause: deathDay === undefined ? undefined : CAUSES_OF_DEATH[key % CAUSES_OF_DEATH.length],
             addresses,
             registrations,
             onsets: [],

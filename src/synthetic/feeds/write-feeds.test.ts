@@ -17,10 +17,12 @@ import { parseCsv } from '../csv.js';
 import { FAULT_LABELS, FAULTS, type FaultSettings } from './faults.js';
 import { SETTING_TYPES } from './fhir.js';
 import { MENTAL_HEALTH_DIAGNOSES } from './holdings.js';
+import { DEATHS_REGISTER, REGISTRATION_ID_SYSTEM } from './deaths-register.js';
 import { ORGANISATION_KINDS } from './organisations.js';
 import { r4Problems } from './r4-shapes.js';
 import { FIXTURE_PROVIDERS, writeTruthFixture } from './truth-fixture.js';
 import { RESOURCE_TYPES, writeFeeds, type FeedReport } from './write-feeds.js';
+import { CAUSES_OF_DEATH, type CauseOfDeath } from '../life-course/model.js';
 
 interface Resource {
   resourceType: string;
@@ -134,6 +136,7 @@ describe('partner feeds', () => {
       'B86001',
       'B86002',
       'B86003',
+      'deaths-register',
       'leeds-and-york-partnership-nhs-ft',
       'leeds-city-council',
       'leeds-community-healthcare-nhs-trust',
@@ -160,8 +163,11 @@ describe('partner feeds', () => {
           if (resource.resourceType !== type) problems.push(`${where} is a ${resource.resourceType}`);
           if (!/^[A-Za-z0-9\-.]{1,64}$/.test(resource.id)) problems.push(`${where}: bad id`);
           ids.add(resource.id);
+          // The deaths register has no ODS or ONS code to identify it by.
+          const register = organisation === DEATHS_REGISTER.key && type === 'Organization';
           for (const element of required[type] ?? [])
-            if (!(element in resource)) problems.push(`${where} lacks ${element}`);
+            if (!(element in resource) && !(register && element === 'identifier'))
+              problems.push(`${where} lacks ${element}`);
           problems.push(...r4Problems(resource));
         }
         if (ids.size !== resources.length) problems.push(`${organisation}/${type}: ids repeat`);
@@ -173,6 +179,7 @@ describe('partner feeds', () => {
     const types = (organisation: string) => [...(feeds.get(organisation)?.keys() ?? [])].sort();
     expect(types('B86001')).toEqual(['Condition', 'Immunization', 'Observation', 'Organization', 'Patient']);
     expect(types(FIXTURE_PROVIDERS.ambulance)).toEqual(['Encounter', 'Organization', 'Patient']);
+    expect(types(DEATHS_REGISTER.key)).toEqual(['Observation', 'Organization', 'Patient']);
     expect(types(FIXTURE_PROVIDERS['social-care'])).toEqual(['Encounter', 'Organization', 'Patient']);
     expect(types(FIXTURE_PROVIDERS.community)).toEqual(['EpisodeOfCare', 'Organization', 'Patient']);
     expect(types(FIXTURE_PROVIDERS['mental-health'])).toEqual([
@@ -329,7 +336,12 @@ describe('partner feeds', () => {
   });
 
   it('ground truth: one row per Patient line, in the same order, naming the person the record is', async () => {
-    const rows = groundTruth(report.dir);
+    // The deaths register's cause of death Observations have rows too, each after its Patient's (tested below).
+    const all = groundTruth(report.dir);
+    const rows = all.filter((row) => row.resource_type === 'Patient');
+    expect(all.filter((row) => row.resource_type !== 'Patient').map((row) => row.organisation)).toEqual(
+      Array<string>(all.length - rows.length).fill(DEATHS_REGISTER.key),
+    );
     // By organisation, then as the organisation's feed lists its patients.
     const lines = [...feeds]
       .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -337,7 +349,6 @@ describe('partner feeds', () => {
         (byType.get('Patient') ?? []).map((p) => `${organisation} ${p.id}`),
       );
     expect(rows.map((row) => `${row.organisation} ${row.id}`)).toEqual(lines);
-    expect(rows.every((row) => row.resource_type === 'Patient')).toBe(true);
     expect(report.resources.Patient).toBe(rows.length);
 
     // Where no fault touched them, the record's NHS number and date of birth are the person's own.
@@ -472,6 +483,7 @@ describe('partner feeds', () => {
     expect(progress.at(-1)).toEqual([total, total]);
     const first = filesOf(report.dir);
     const second = filesOf(again.value.dir);
+    expect(first.has(`${DEATHS_REGISTER.key}/Observation.ndjson`)).toBe(true);
     expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
     for (const [path, content] of first) expect(second.get(path)?.equals(content), path).toBe(true);
 
@@ -556,8 +568,142 @@ describe('partner feeds', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a ground truth with an organisation named as the deaths register’s folder', async () => {
+    const named = join(dir, 'named');
+    cpSync(truthDir, named, { recursive: true });
+    const file = join(named, 'organisations.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(
+      `COPY (SELECT * REPLACE (CASE WHEN organisation_index = 0 THEN '${DEATHS_REGISTER.key}' ELSE organisation END
+                               AS organisation)
+             FROM read_parquet('${file}')) TO '${file}.new' (FORMAT parquet)`,
+    );
+    connection.closeSync();
+    instance.closeSync();
+    cpSync(`${file}.new`, file);
+    const result = await writeFeeds({ truthDir: named, outDir: named, seed: 1 });
+    expect(result.ok ? undefined : result.error.title).toContain('named deaths-register');
+    expect(existsSync(join(named, 'feeds'))).toBe(false);
+  });
+
   it('refuses a seed or a number of workers that is not a whole number', async () => {
     expect((await writeFeeds({ truthDir, outDir: join(dir, 'x'), seed: -1 })).ok).toBe(false);
     expect((await writeFeeds({ truthDir, outDir: join(dir, 'x'), seed: 1, workers: 0 })).ok).toBe(false);
+  });
+});
+
+/** The ICD-10 groups of the causes (ONS; reference/life-course/mortality.yaml), for three-character codes. */
+const GROUPS: Readonly<Record<CauseOfDeath, RegExp>> = {
+  circulatory: /^I\d\d$/,
+  cancer: /^C([0-8]\d|9[0-7])$/,
+  respiratory: /^J\d\d$/,
+  dementia: /^(F01|F03|G30)$/,
+  suicide: /^(X(6\d|7\d|8[0-4])|Y([12]\d|3[0-4]))$/,
+  'other-external': /^(V\d\d|W\d\d|X[0-5]\d|X(8[5-9]|9\d)|Y0\d|Y(3[5-9]|[4-8]\d))$/,
+  other: /^(?!F01|F03|G30)([AB]\d\d|D\d\d|E([0-8]\d|90)|F\d\d|G\d\d|H([0-8]\d|9[0-5])|[K-R]\d\d)$/,
+};
+
+describe('the deaths register', () => {
+  interface Coded {
+    coding: { system: string; code: string; display?: string }[];
+  }
+  interface Death {
+    person_id: string;
+    nhs_number: string;
+    family_name: string;
+    birth: string;
+    death: string;
+    cause: CauseOfDeath;
+  }
+  const deathsInWindow = () =>
+    query<Death>(`
+      SELECT person_id, nhs_number, family_name, strftime(date_of_birth, '%Y-%m-%d') AS birth,
+             strftime(date_of_death, '%Y-%m-%d') AS death, cause_of_death::VARCHAR AS cause
+      FROM read_parquet('${join(truthDir, 'persons-*.parquet')}')
+      WHERE date_of_death BETWEEN DATE '2015-01-01' AND DATE '2025-12-31'`);
+
+  it('holds every person who died in the window once, with their details and the date of death', async () => {
+    const deaths = await deathsInWindow();
+    expect(deaths.length).toBeGreaterThan(100);
+    const rows = groundTruth(report.dir).filter((row) => row.organisation === DEATHS_REGISTER.key);
+    const patients = feeds.get(DEATHS_REGISTER.key)?.get('Patient') ?? [];
+    const personOf = new Map(
+      rows.filter((row) => row.resource_type === 'Patient').map((row) => [row.id, row.person_id]),
+    );
+    expect(personOf.size).toBe(patients.length);
+    const truth = new Map(deaths.map((d) => [d.person_id, d]));
+    const problems: string[] = [];
+    for (const patient of patients) {
+      const person = truth.get(personOf.get(patient.id) ?? '');
+      if (person === undefined) {
+        problems.push(`${patient.id}: no death in the window`);
+        continue;
+      }
+      const identifiers = patient.identifier as { system: string; value: string }[];
+      expect(identifiers).toEqual([
+        { system: REGISTRATION_ID_SYSTEM, value: patient.id },
+        { system: NHS, value: person.nhs_number },
+      ]);
+      expect(patient).toMatchObject({
+        active: false,
+        deceasedDateTime: person.death,
+        birthDate: person.birth,
+        name: [{ family: person.family_name }],
+        managingOrganization: { reference: `Organization/${DEATHS_REGISTER.key}` },
+      });
+      expect((patient.address as { postalCode: string }[])[0]?.postalCode).toMatch(
+        /^[A-Z0-9]+ [0-9][A-Z]{2}$/,
+      );
+    }
+    expect(problems).toEqual([]);
+    // Every death, once; no faults, no second records.
+    expect([...personOf.values()].sort()).toEqual(deaths.map((d) => d.person_id).sort());
+    expect(rows.every((row) => row.duplicate === 'false' && row.faults === '')).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(report.dir, 'manifest.json'), 'utf8')) as {
+      output: { type: string; url: string; count: number }[];
+    };
+    expect(manifest.output.filter((o) => o.url.startsWith(`${DEATHS_REGISTER.key}/`))).toEqual([
+      { type: 'Organization', url: `${DEATHS_REGISTER.key}/Organization.ndjson`, count: 1 },
+      { type: 'Patient', url: `${DEATHS_REGISTER.key}/Patient.ndjson`, count: deaths.length },
+      { type: 'Observation', url: `${DEATHS_REGISTER.key}/Observation.ndjson`, count: deaths.length },
+    ]);
+  });
+
+  it('codes each death’s underlying cause in ICD-10, within the group the truth certified', async () => {
+    const truth = new Map((await deathsInWindow()).map((d) => [d.person_id, d]));
+    const rows = groundTruth(report.dir).filter((row) => row.organisation === DEATHS_REGISTER.key);
+    const personOf = new Map(rows.map((row) => [`${row.resource_type}/${row.id}`, row.person_id]));
+    // Each Observation's row follows its Patient's.
+    rows.forEach((row, i) => {
+      expect(row.resource_type).toBe(i % 2 === 0 ? 'Patient' : 'Observation');
+      if (i % 2 === 1) expect(row.person_id).toBe(rows[i - 1]?.person_id);
+    });
+    const observations = feeds.get(DEATHS_REGISTER.key)?.get('Observation') ?? [];
+    expect(observations.length).toBe(truth.size);
+    const byCause = new Map<string, string[]>();
+    for (const observation of observations) {
+      const subject = (observation.subject as Reference).reference ?? '';
+      const person = truth.get(personOf.get(subject) ?? '');
+      expect(personOf.get(`Observation/${observation.id}`)).toBe(person?.person_id);
+      expect(observation).toMatchObject({
+        status: 'final',
+        code: {
+          coding: [{ system: 'http://snomed.info/sct', code: '184305005', display: 'Cause of death' }],
+        },
+        effectiveDateTime: person?.death,
+      });
+      const value = (observation.valueCodeableConcept as Coded).coding;
+      expect(value).toHaveLength(1);
+      expect(value[0]?.system).toBe('http://hl7.org/fhir/sid/icd-10');
+      const code = value[0]?.code ?? '';
+      const cause = person?.cause ?? 'other';
+      expect(code, `${observation.id}: ${cause}`).toMatch(GROUPS[cause]);
+      byCause.set(cause, [...(byCause.get(cause) ?? []), code]);
+    }
+    // The fixture certifies every cause; suicides are mostly hangings (X70), as ONS counts them.
+    expect([...byCause.keys()].sort()).toEqual([...CAUSES_OF_DEATH].sort());
+    const suicides = byCause.get('suicide') ?? [];
+    expect(suicides.filter((code) => code === 'X70').length).toBeGreaterThan(suicides.length / 3);
   });
 });

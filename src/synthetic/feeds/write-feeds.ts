@@ -3,14 +3,17 @@
  * `accord generate --feeds`: what each partner organisation's system would send about the synthetic population —
  * each practice, acute trust, mental health and community service, the ambulance service and each council — as FHIR
  * R4 Bulk Data NDJSON, in the organisation's own numbering and with faults planted at the configured rates, plus the
- * ground truth that says which record is which person (for tests and benchmarks only).
+ * ground truth that says which record is which person (for tests and benchmarks only); and the deaths register, the
+ * civil registration of every death in the window with its cause (deaths-register.ts), in a folder of its own.
  *
  * Layout, under `<out>/feeds/`:
  *   <organisation>/<Type>.ndjson   Organization, Patient, Encounter, EpisodeOfCare, Condition, Observation,
  *                                  Immunization
+ *   deaths-register/<Type>.ndjson  Organization, Patient, Observation (the cause of death)
  *   manifest.json                  a Bulk Data export manifest (output files with type and count; `url`s relative
  *                                  to it), with the seed, the fault rates and the faults planted in an extension
- *   ground-truth.csv               every Patient's organisation, id and person, and its faults
+ *   ground-truth.csv               every Patient's organisation, id and person, and its faults (and the register's
+ *                                  cause of death Observations)
  *
  * The organisations can be shared out among worker threads (by default one per two cores), balanced by their events
  * and activity rows in the truth's first chunk; each worker reads the whole truth a chunk at a time and writes its organisations' feeds
@@ -29,6 +32,7 @@ import { FeedFiles, type FileCount } from './feed-files.js';
 import { organizationJson } from './fhir.js';
 import { GROUND_TRUTH_FILE, joinGroundTruth } from './ground-truth.js';
 import { loadNameVariants } from './name-table.js';
+import { DEATHS_REGISTER } from './deaths-register.js';
 import { ORGANISATION_KINDS, type FeedOrganisation } from './organisations.js';
 import { RESOURCE_TYPES, type ResourceType } from './records.js';
 import { TruthChunks } from './truth-chunks.js';
@@ -61,7 +65,7 @@ export interface WriteFeedsOptions {
 export interface FeedReport {
   /** `<outDir>/feeds`. */
   readonly dir: string;
-  /** Organisations with a feed (at least one record). */
+  /** Organisations with a feed (at least one record), the deaths register among them. */
   readonly organisations: number;
   readonly files: number;
   /** Resources written, by type. */
@@ -103,7 +107,7 @@ function prepareFolder(outDir: string): Result<{ partial: string; final: string 
 
 /** Organisations shared among `count` parts, largest first to the least loaded, so the parts' work is even. */
 export function shareOut(
-  organisations: readonly FeedOrganisation[],
+  organisations: readonly Pick<FeedOrganisation, 'key'>[],
   loads: ReadonlyMap<string, number>,
   count: number,
 ): string[][] {
@@ -138,11 +142,22 @@ export async function writeFeeds(options: WriteFeedsOptions): Promise<Result<Fee
   const truth = opened.value;
   const loads = await truth.loads();
   await truth.close();
+  if (truth.organisations.some((o) => o.key === DEATHS_REGISTER.key)) {
+    return err(
+      problem(
+        'bad-input',
+        `The ground truth in ${options.truthDir} has an organisation named ${DEATHS_REGISTER.key}, the folder of the deaths register; nothing was written.`,
+        'Give that organisation another id in the partnership and generate the population again.',
+      ),
+    );
+  }
   const folder = prepareFolder(options.outDir);
   if (!folder.ok) return folder;
   const root = folder.value.partial;
 
-  const parts = shareOut(truth.organisations, loads, Math.min(workers, truth.organisations.length));
+  // The deaths register is one more feed to share out (about one person in twenty, little work).
+  const feeds = [...truth.organisations, DEATHS_REGISTER];
+  const parts = shareOut(feeds, loads, Math.min(workers, feeds.length));
   const base = {
     truthDir: options.truthDir,
     root,
@@ -171,6 +186,14 @@ export async function writeFeeds(options: WriteFeedsOptions): Promise<Result<Fee
   return ok({ ...report, dir: folder.value.final });
 }
 
+/** An organisation of the feeds' manifest: a partner's, or the deaths register. */
+interface Sender extends Omit<FeedOrganisation, 'kind' | 'type'> {
+  /** A kind of organisations.ts, or the register's own. */
+  readonly kind: string;
+  /** The Organization's type: a council or the register is `govt`, everyone else `prov`. */
+  readonly type: 'prov' | 'govt';
+}
+
 /** Writes each organisation's Organization resource, the ground truth and the manifest; sums the parts' results. */
 function finish(
   root: string,
@@ -184,24 +207,33 @@ function finish(
   const organisations = truth.organisations
     .filter((o) => held.has(o.key))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // The feeds' senders: the partners' organisations that hold records and, with any death in the window, the
+  // deaths register (a government source, like a council).
+  const senders: Sender[] = [
+    ...organisations.map((o): Sender => ({
+      key: o.key,
+      name: o.name,
+      kind: o.kind,
+      odsCode: o.odsCode,
+      onsCode: o.onsCode,
+      type: o.kind === 'social-care' ? 'govt' : 'prov',
+    })),
+    ...(held.has(DEATHS_REGISTER.key)
+      ? [{ ...DEATHS_REGISTER, odsCode: undefined, onsCode: undefined, type: 'govt' as const }]
+      : []),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const files = new FeedFiles(root, RESOURCE_TYPES);
-  for (const o of organisations) {
+  for (const o of senders) {
     files.organisation(o.key);
     files.line(
       RESOURCE_TYPES.indexOf('Organization'),
-      organizationJson({
-        id: o.key,
-        name: o.name,
-        odsCode: o.odsCode,
-        onsCode: o.onsCode,
-        type: o.kind === 'social-care' ? 'govt' : 'prov',
-      }),
+      organizationJson({ id: o.key, name: o.name, odsCode: o.odsCode, onsCode: o.onsCode, type: o.type }),
     );
   }
   files.close();
   joinGroundTruth(
     join(root, GROUND_TRUTH_PARTS),
-    organisations.map((o) => o.key),
+    senders.map((o) => o.key),
     join(root, GROUND_TRUTH_FILE),
   );
 
@@ -238,7 +270,7 @@ function finish(
           seed: truth.manifest.seed,
         },
         groundTruth: GROUND_TRUTH_FILE,
-        organisations: organisations.map((o) => ({ organisation: o.key, name: o.name, kind: o.kind })),
+        organisations: senders.map((o) => ({ organisation: o.key, name: o.name, kind: o.kind })),
         rates,
         faults: tally,
       },
@@ -246,7 +278,7 @@ function finish(
   };
   writeFileSync(join(root, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return {
-    organisations: organisations.length,
+    organisations: senders.length,
     files: written.length,
     resources,
     duplicates: results.reduce((sum, r) => sum + r.duplicates, 0),

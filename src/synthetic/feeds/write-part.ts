@@ -3,8 +3,9 @@
  * The feeds of some organisations (or all), written chunk by chunk: read a chunk of the truth (while DuckDB prepares
  * the next), work out who holds whom (holdings.ts), plan each record with its faults and number (records.ts), then,
  * organisation by organisation in the order of its own record numbers, write the records' lines and the ground truth
- * rows. Every organisation belongs to exactly one part, so parts can run in parallel worker threads without sharing a
- * file, and an organisation's feed is the same whichever part wrote it.
+ * rows; then the deaths register's entries of the chunk's deaths (deaths-register.ts). Every organisation (and the
+ * register) belongs to exactly one part, so parts can run in parallel worker threads without sharing a file, and an
+ * organisation's feed is the same whichever part wrote it.
  */
 import { join } from 'node:path';
 import { dayOf } from '../life-course/days.js';
@@ -12,6 +13,7 @@ import { SETTINGS } from '../life-course/model.js';
 import { emptyTally, type FaultProfile, type FaultTally } from './faults.js';
 import { FeedFiles, type FileCount } from './feed-files.js';
 import { SETTING_TYPES, SYSTEMS, coding, type Coding, type Json } from './fhir.js';
+import { deathsRegister, DEATHS_REGISTER, registrationsOf, writeRegistration } from './deaths-register.js';
 import { appendGroundTruth, groundTruthParts } from './ground-truth.js';
 import { compileRules, holdingsOf, type Holding } from './holdings.js';
 import { localIds, type LocalIds } from './local-ids.js';
@@ -29,7 +31,7 @@ export interface PartOptions {
   readonly seed: number;
   readonly rates: FaultProfile;
   readonly nameVariantsFile?: string | undefined;
-  /** The keys of the organisations this part writes; all when undefined. */
+  /** The keys of the organisations this part writes (the deaths register's among them); all when undefined. */
   readonly organisations?: readonly string[] | undefined;
   /** DuckDB's threads (default: one per core). */
   readonly duckdbThreads?: number | undefined;
@@ -77,6 +79,10 @@ async function write(
     dayOf(truth.manifest.windowStart),
     dayOf(truth.manifest.windowEnd),
   );
+  const register =
+    options.organisations === undefined || options.organisations.includes(DEATHS_REGISTER.key)
+      ? deathsRegister(options.seed, rules.windowStart, rules.windowEnd, organisations)
+      : undefined;
   const codings: Coding[] = truth.codes.map((c) => ({
     system: c.system === 'icd10' ? SYSTEMS.icd10 : SYSTEMS.snomed,
     code: c.code,
@@ -111,6 +117,7 @@ async function write(
   let read = 0;
   let duplicates = 0;
   const held = new Set<number>();
+  let registered = false;
   try {
     for (const [n, chunk] of truth.chunks.entries()) {
       const tables = await truth.read(chunk);
@@ -153,6 +160,14 @@ async function write(
         }
         holders.delete(organisation);
       }
+      // The deaths register: its entries of the chunk's deaths, in the order of its numbers.
+      const deaths = register === undefined ? [] : registrationsOf(persons, register);
+      if (register !== undefined && deaths.length > 0) {
+        files.organisation(DEATHS_REGISTER.key);
+        truthRows.organisation(DEATHS_REGISTER.key);
+        registered = true;
+        for (const person of deaths) writeRegistration(person, register, files, truthRows);
+      }
       files.flush();
       truthRows.flush();
       read += persons.length;
@@ -164,7 +179,10 @@ async function write(
   }
   return {
     files: files.files(),
-    held: [...held].sort((a, b) => a - b).map((i) => organisations[i]?.key ?? ''),
+    held: [
+      ...[...held].sort((a, b) => a - b).map((i) => organisations[i]?.key ?? ''),
+      ...(registered ? [DEATHS_REGISTER.key] : []),
+    ],
     duplicates,
     tally: context.tally,
   };
