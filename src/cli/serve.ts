@@ -18,6 +18,9 @@ import { searchParameters } from '../record/index.js';
 import { buildServer } from '../web/server.js';
 import { DEMO_INDEX_PLACE, ensureDemoIndex } from './demo-identity.js';
 import { ensureDemoRecord } from './demo-record.js';
+import { ensureDemoAnalytics } from './demo-analytics.js';
+import { loadResults, type PopulationResults } from '../population/indicators/results-file.js';
+import { analyticsDir } from './commands/population.js';
 import { ensureDemoPopulation } from './demo-population.js';
 
 export interface Running {
@@ -120,6 +123,8 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
         ? `partnership ${report.partnershipId}: unchanged`
         : `partnership ${report.partnershipId}: load ${report.loadId} (${report.added} added, ${report.changed} changed, ${report.removed} removed)`,
     );
+    // The computed indicators: built by the demo, or by `accord population build` (kept beside the store).
+    let populationResults: PopulationResults | undefined;
     if (!options.demo) {
       // A store first used for the demo must not keep working demo accounts when served for real.
       const disabled = await disableDemoUsers(store.db);
@@ -143,13 +148,20 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
         );
         await ensureDemoIndex(store.db, population.dir, log);
         await ensureDemoRecord(store.db, population.dir, files.partnership, log);
+        populationResults = await ensureDemoAnalytics(store.db, config, population.dir, log);
       }
+    }
+    if (populationResults === undefined) {
+      const kept = loadResults(analyticsDir(config));
+      if (kept.ok) populationResults = kept.value;
+      else log(kept.error);
     }
     const known = readMigrations(migrationsDir);
     const app = await buildServer({
       db: store.db,
       config,
       partnershipId: report.partnershipId,
+      population: populationResults,
       // The FHIR $import's jobs; the server resumes any left queued or running when it starts.
       imports: importJobs(store.db, {
         root: config.importDir ?? join(config.dataDir, 'imports'),

@@ -19,6 +19,7 @@ import { packageRoot, packageVersion } from '../core/paths.js';
 import { problem, type Problem } from '../core/problem.js';
 import type { Database } from '../store/database.js';
 import type { ImportJobs } from '../record/import/jobs.js';
+import type { PopulationResults } from '../population/indicators/results-file.js';
 import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
 import { governanceApi } from './routes/governance-api.js';
@@ -70,6 +71,8 @@ export interface ServerDeps {
   readonly oidcDiscovery?: DiscoveryRequestOptions;
   /** The FHIR `$import` jobs (absent: `$import` is not offered); queued and interrupted ones resume at start. */
   readonly imports?: ImportJobs;
+  /** The computed population health indicators (absent: none built yet; the pages say how to build them). */
+  readonly population?: PopulationResults | undefined;
 }
 
 /** Shared by route modules: the dependencies and the page renderer. */

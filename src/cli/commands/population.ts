@@ -7,11 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../core/config.js';
+import { packageRoot } from '../../core/paths.js';
 import { formatIssue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { personsWithNhsNumbers, recordsOfPersons } from '../../identity/analytic-keys.js';
 import { readPseudonymKey, type PseudonymKey } from '../../identity/pseudonym.js';
 import { loadCatalogue } from '../../population/indicators/catalogue.js';
+import { RESULTS_FILE, saveResults } from '../../population/indicators/results-file.js';
 import { computeCatalogue, type IndicatorResult } from '../../population/indicators/run.js';
 import { AnalyticStore } from '../../population/store/analytic-store.js';
 import { buildAnalyticStore, type BuildReport } from '../../population/store/build.js';
@@ -21,8 +23,8 @@ import type { Output } from './identity.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
 
-export const analyticStorePath = (config: Config): string =>
-  join(config.analyticsDir ?? join(config.dataDir, 'analytics'), 'population.duckdb');
+export const analyticsDir = (config: Config): string => config.analyticsDir ?? join(config.dataDir, 'analytics');
+export const analyticStorePath = (config: Config): string => join(analyticsDir(config), 'population.duckdb');
 export const pseudonymKeyFile = (config: Config): string =>
   config.pseudonymKeyFile ?? join(config.dataDir, 'pseudonym.key');
 /** Accord's own indicator definitions (a partnership may later point at its own). */
@@ -128,6 +130,17 @@ export async function populationBuild(
   try {
     for (const issue of report.issues.slice(0, 20)) io.fail(formatIssue(issue));
     io.out(describeBuild(report, (performance.now() - started) / 1000));
+    const computing = performance.now();
+    const computed = await computeIndicators(store, defaultIndicatorsDir(packageRoot));
+    if (!computed.ok) {
+      io.fail(`accord population build: the indicators do not load:\n${computed.error}`);
+      return 1;
+    }
+    saveResults(analyticsDir(config), computed.value, new Date());
+    io.out(
+      `indicators: ${computed.value.length} computed in ${((performance.now() - computing) / 1000).toFixed(1)} s, ` +
+        `kept in ${join(analyticsDir(config), RESULTS_FILE)}`,
+    );
     return report.ingest.skipped > 0 ? 1 : 0;
   } finally {
     store.close();

@@ -262,6 +262,64 @@ describe('the SQL engine', () => {
     expect(reference.map((cell) => [cell.numerator, cell.denominator])).toEqual([[1, 2]]);
   });
 
+  it('counts an event on the last day of the period, in every window, and not one on the next day', async () => {
+    const persons: PersonRow[] = [
+      {
+        person: 'p1',
+        sex: 'male',
+        birth_year: 1950,
+        birth_month: 1,
+        death_date: null,
+        ethnic_category: null,
+        place: null,
+        imd_quintile: null,
+        registered: true,
+      },
+    ];
+    const event = (date: string): EventRow => ({
+      person: 'p1',
+      kind: 'condition',
+      date,
+      code_system: 'snomed',
+      code: '1',
+      value: null,
+      value_code: null,
+      reason_code: null,
+      setting: null,
+    });
+    for (const within of ['ever', 'period', { monthsBefore: 3 }] as const) {
+      const parsed = parseIndicator(
+        {
+          id: 'edge',
+          title: 'Edge',
+          description: 'x',
+          rationale: 'x',
+          source: 'x',
+          priority: ['x'],
+          measure: 'proportion',
+          per: 100,
+          polarity: 'no-judgement',
+          years: { from: 2020, to: 2020 },
+          population: {},
+          numerator: { where: { event: { kind: 'condition', codes: 'a', within } } },
+        },
+        'edge',
+      );
+      if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+      for (const [day, expected] of [
+        ['2020-12-31', 1],
+        ['2021-01-01', 0],
+      ] as const) {
+        await load(persons, [event(day)]);
+        const sql = cellsOfRows(
+          await store.rows<CubeRow & Record<string, unknown>>(cubeSql(parsed.value, CODE_LISTS)),
+        );
+        expect(sql).toEqual(referenceCube(parsed.value, persons, [event(day)], CODE_LISTS));
+        expect(sql.map((cell) => cell.numerator)).toEqual([expected]);
+      }
+    }
+  });
+
   it('reads a monthsBefore window as the months up to the period end', () => {
     expect(windowStart({ monthsBefore: 12 }, 2020)).toBe('2020-01-01');
     expect(windowStart({ monthsBefore: 15 }, 2020)).toBe('2019-10-01');

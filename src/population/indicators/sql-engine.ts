@@ -1,24 +1,29 @@
 /**
  * @module population/indicators/sql-engine
  * The fast engine: an indicator compiled to one SQL statement over the analytic store's `person` and `event` tables
- * that returns its cube (a SELECT per year, joined by UNION ALL). The SQL keeps to what DuckDB and PostgreSQL share —
- * EXISTS, CASE, COALESCE, DATE literals, integer arithmetic — so a national warehouse on PostgreSQL (Citus) can run
- * the same definitions; every date is computed here and written as a literal, so no dialect's interval arithmetic
- * is relied on.
+ * that returns its cube for every year at once. The SQL keeps to what DuckDB and PostgreSQL share — CTEs, VALUES,
+ * joins, EXISTS, window functions, CASE, COALESCE, DATE literals — so a national warehouse on PostgreSQL (Citus) can
+ * run the same definitions; every date is computed here and written as a literal, so no dialect's interval
+ * arithmetic is relied on.
  *
- * Each criterion compiles to a boolean that is never NULL (COALESCE on every comparison with a nullable column), so
- * `not` means what it means in the reference engine.
+ * Shape: `years` holds each year's period and window starts; `pop` is every person × year they could count in;
+ * each event criterion becomes one CTE of the (person, year) pairs that satisfy it, found by one pass over `event`
+ * joined to `years` (rather than a search per person), and the criteria's boolean algebra is EXISTS over those sets.
+ * Each criterion compiles to a boolean that is never NULL, so `not` means what it means in the reference engine.
  */
 import { ageBandSql, ethnicGroupSql, periodOf, sortCells, windowStart, type CubeCell } from './cube.js';
-import type { CodeList, Criterion, EventCriterion, Indicator } from './definition.js';
+import type { CodeList, Criterion, EventCriterion, Indicator, Window } from './definition.js';
 
 const text = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const date = (iso: string) => `DATE ${text(iso)}`;
 
 interface Compiling {
-  readonly year: number;
-  readonly on: string;
   readonly codeLists: Readonly<Record<string, CodeList>>;
+  readonly years: readonly number[];
+  /** The CTEs made so far, in order. */
+  readonly ctes: string[];
+  /** Window starts needed, by column name. */
+  readonly windows: Map<string, Window>;
 }
 
 function codeList(id: string, context: Compiling): CodeList {
@@ -30,99 +35,133 @@ function codeList(id: string, context: Compiling): CodeList {
 
 const inCodes = (column: string, list: CodeList) => `${column} IN (${list.codes.map(text).join(', ')})`;
 
-/** The conditions on one event row `alias` that make it a candidate: kind, code list and window. */
-function candidateSql(criterion: EventCriterion, alias: string, context: Compiling): string {
-  const { end } = periodOf(context.year);
-  const from = windowStart(criterion.within, context.year);
-  const parts = [
-    `${alias}.person = p.person`,
-    `${alias}.kind = ${text(criterion.kind)}`,
-    `${alias}.date <= ${date(end)}`,
-  ];
-  if (from !== undefined) parts.push(`${alias}.date >= ${date(from)}`);
-  if (criterion.codes !== undefined) {
-    const list = codeList(criterion.codes, context);
-    parts.push(`${alias}.code_system = ${text(list.system)}`, inCodes(`${alias}.code`, list));
-  }
-  return parts.join(' AND ');
+/** The `years` column holding a window's first day (none for `ever`). */
+function windowColumn(window: Window, context: Compiling): string | undefined {
+  if (window === 'ever') return undefined;
+  if (window === 'period') return 'y.period_start';
+  const name = `from_${window.monthsBefore}`;
+  context.windows.set(name, window);
+  return `y.${name}`;
 }
 
-function filterSql(criterion: EventCriterion, alias: string, context: Compiling): string[] {
-  const parts: string[] = [];
-  if (criterion.value?.min !== undefined) parts.push(`${alias}.value >= ${criterion.value.min}`);
-  if (criterion.value?.max !== undefined) parts.push(`${alias}.value <= ${criterion.value.max}`);
-  if (criterion.valueCodes !== undefined)
-    parts.push(inCodes(`${alias}.value_code`, codeList(criterion.valueCodes, context)));
-  if (criterion.reasonCodes !== undefined) {
-    parts.push(inCodes(`${alias}.reason_code`, codeList(criterion.reasonCodes, context)));
+/** Event rows `e` joined to `years` `y` that are candidates: kind, code list, and inside the year's window. */
+function candidates(criterion: EventCriterion, context: Compiling): { from: string; where: string[] } {
+  const where = [`e.kind = ${text(criterion.kind)}`];
+  if (criterion.codes !== undefined) {
+    const list = codeList(criterion.codes, context);
+    where.push(`e.code_system = ${text(list.system)}`, inCodes('e.code', list));
   }
-  if (criterion.setting !== undefined)
-    parts.push(`${alias}.setting IN (${criterion.setting.map(text).join(', ')})`);
+  const start = windowColumn(criterion.within, context);
+  const join = start === undefined ? 'e.date <= y.period_end' : `e.date BETWEEN ${start} AND y.period_end`;
+  return { from: `event e JOIN years y ON ${join}`, where };
+}
+
+function filters(criterion: EventCriterion, context: Compiling): string[] {
+  const parts: string[] = [];
+  if (criterion.value?.min !== undefined) parts.push(`e.value >= ${criterion.value.min}`);
+  if (criterion.value?.max !== undefined) parts.push(`e.value <= ${criterion.value.max}`);
+  if (criterion.valueCodes !== undefined)
+    parts.push(inCodes('e.value_code', codeList(criterion.valueCodes, context)));
+  if (criterion.reasonCodes !== undefined) {
+    parts.push(inCodes('e.reason_code', codeList(criterion.reasonCodes, context)));
+  }
+  if (criterion.setting !== undefined) parts.push(`e.setting IN (${criterion.setting.map(text).join(', ')})`);
   return parts;
 }
 
-/** The WHERE of the events matching an event criterion (for `latest`: on the latest candidate date). */
-function matchingSql(criterion: EventCriterion, context: Compiling): string {
-  const parts = [candidateSql(criterion, 'e', context), ...filterSql(criterion, 'e', context)];
+/**
+ * A CTE of the events matching an event criterion, one row per matching event with its person and year (for
+ * `latest`: those on the person's latest candidate date in the year's window that pass the filters). Returns its name.
+ */
+function matchingCte(criterion: EventCriterion, context: Compiling): string {
+  const name = `c${context.ctes.length + 1}`;
+  const { from, where } = candidates(criterion, context);
+  const passes = filters(criterion, context);
   if (criterion.latest) {
-    parts.push(`e.date = (SELECT MAX(l.date) FROM event l WHERE ${candidateSql(criterion, 'l', context)})`);
+    const flag = passes.length === 0 ? '1' : `CASE WHEN ${passes.join(' AND ')} THEN 1 ELSE 0 END`;
+    context.ctes.push(`${name} AS (
+      SELECT person, year FROM (
+        SELECT e.person, y.year, e.date, ${flag} AS passes,
+               MAX(e.date) OVER (PARTITION BY e.person, y.year) AS latest
+        FROM ${from} WHERE ${where.join(' AND ')}) l
+      WHERE date = latest AND passes = 1)`);
+  } else {
+    context.ctes.push(`${name} AS (
+      SELECT e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
   }
-  return parts.join(' AND ');
+  return name;
 }
 
 function criterionSql(criterion: Criterion, context: Compiling): string {
-  if ('event' in criterion)
-    return `EXISTS (SELECT 1 FROM event e WHERE ${matchingSql(criterion.event, context)})`;
-  if ('died' in criterion) {
-    const { start, end } = periodOf(context.year);
-    return `COALESCE(p.death_date BETWEEN ${date(start)} AND ${date(end)}, FALSE)`;
+  if ('event' in criterion) {
+    const cte = matchingCte(criterion.event, context);
+    return `EXISTS (SELECT 1 FROM ${cte} WHERE ${cte}.person = pop.person AND ${cte}.year = pop.year)`;
   }
+  if ('died' in criterion)
+    return `COALESCE(pop.death_date BETWEEN pop.period_start AND pop.period_end, FALSE)`;
   if ('age' in criterion) {
     const parts: string[] = [];
-    if (criterion.age.min !== undefined) parts.push(`p.age >= ${criterion.age.min}`);
-    if (criterion.age.max !== undefined) parts.push(`p.age <= ${criterion.age.max}`);
+    if (criterion.age.min !== undefined) parts.push(`pop.age >= ${criterion.age.min}`);
+    if (criterion.age.max !== undefined) parts.push(`pop.age <= ${criterion.age.max}`);
     return `(${parts.join(' AND ')})`;
   }
-  if ('sex' in criterion) return `COALESCE(p.sex = ${text(criterion.sex)}, FALSE)`;
+  if ('sex' in criterion) return `COALESCE(pop.sex = ${text(criterion.sex)}, FALSE)`;
   if ('allOf' in criterion) return `(${criterion.allOf.map((c) => criterionSql(c, context)).join(' AND ')})`;
   if ('anyOf' in criterion) return `(${criterion.anyOf.map((c) => criterionSql(c, context)).join(' OR ')})`;
   return `(NOT ${criterionSql(criterion.not, context)})`;
 }
 
-function yearSql(indicator: Indicator, year: number, codeLists: Readonly<Record<string, CodeList>>): string {
-  const period = periodOf(year);
-  const on = indicator.population.at === 'start' ? period.start : period.end;
-  const context: Compiling = { year, on, codeLists };
-  const onYear = Number(on.slice(0, 4));
-  const onMonth = Number(on.slice(5, 7));
-  const counted = indicator.numerator;
-  const numerator =
-    counted.count === 'events' && 'event' in counted.where
-      ? `(SELECT COUNT(*) FROM event e WHERE ${matchingSql(counted.where.event, context)})`
-      : `CASE WHEN ${criterionSql(counted.where, context)} THEN 1 ELSE 0 END`;
-  const conditions = [
-    'p.age >= 0',
-    `(p.death_date IS NULL OR p.death_date >= ${date(on)})`,
-    ...(indicator.population.registered ? ['p.registered'] : []),
-    ...(indicator.population.where === undefined ? [] : [criterionSql(indicator.population.where, context)]),
-  ];
-  return `SELECT ${year} AS year, place, imd_quintile, sex, age_band, ethnic_group,
-      SUM(numerator) AS numerator, COUNT(*) AS denominator
-    FROM (
-      SELECT p.place, p.imd_quintile, COALESCE(p.sex, 'unknown') AS sex, ${ageBandSql('p.age')} AS age_band,
-             ${ethnicGroupSql('p.ethnic_category')} AS ethnic_group, ${numerator} AS numerator
-      FROM (SELECT q.*, ${onYear} - q.birth_year - CASE WHEN ${onMonth} < q.birth_month THEN 1 ELSE 0 END AS age
-            FROM person q WHERE q.birth_year IS NOT NULL AND q.birth_month IS NOT NULL) p
-      WHERE ${conditions.join(' AND ')}
-    ) counted
-    GROUP BY place, imd_quintile, sex, age_band, ethnic_group`;
+function yearsCte(context: Compiling): string {
+  const extra = [...context.windows.entries()];
+  const rows = context.years.map((year) => {
+    const period = periodOf(year);
+    const starts = extra.map(([, window]) => date(windowStart(window, year) ?? period.start));
+    return `(${[String(year), date(period.start), date(period.end), ...starts].join(', ')})`;
+  });
+  const columns = ['year', 'period_start', 'period_end', ...extra.map(([name]) => name)];
+  return `years (${columns.join(', ')}) AS (VALUES ${rows.join(', ')})`;
 }
 
 /** The indicator as one SQL statement returning its cube (columns as CubeCell's, in snake case). */
 export function cubeSql(indicator: Indicator, codeLists: Readonly<Record<string, CodeList>>): string {
   const years: number[] = [];
   for (let year = indicator.years.from; year <= indicator.years.to; year++) years.push(year);
-  return years.map((year) => yearSql(indicator, year, codeLists)).join('\nUNION ALL\n');
+  const context: Compiling = { codeLists, years, ctes: [], windows: new Map() };
+  const at = indicator.population.at;
+  // The reference date is 1 January or 31 December of the year: age is the year less the year of birth, less one
+  // if the birthday (the 1st of the birth month) is still to come on that date.
+  const onMonth = at === 'start' ? 1 : 12;
+  const on = at === 'start' ? 'pop.period_start' : 'pop.period_end';
+  const conditions = [
+    'pop.age >= 0',
+    `(pop.death_date IS NULL OR pop.death_date >= ${on})`,
+    ...(indicator.population.where === undefined ? [] : [criterionSql(indicator.population.where, context)]),
+  ];
+  const counted = indicator.numerator;
+  let numerator: string;
+  let numeratorJoin = '';
+  if (counted.count === 'events' && 'event' in counted.where) {
+    const cte = matchingCte(counted.where.event, context);
+    context.ctes.push(`n AS (SELECT person, year, COUNT(*) AS events FROM ${cte} GROUP BY person, year)`);
+    numerator = 'COALESCE(n.events, 0)';
+    numeratorJoin = 'LEFT JOIN n ON n.person = pop.person AND n.year = pop.year';
+  } else {
+    numerator = `CASE WHEN ${criterionSql(counted.where, context)} THEN 1 ELSE 0 END`;
+  }
+  const pop = `pop AS (
+    SELECT p.person, y.year, y.period_start, y.period_end, p.place, p.imd_quintile, p.sex, p.death_date,
+           p.ethnic_category, y.year - p.birth_year - CASE WHEN ${onMonth} < p.birth_month THEN 1 ELSE 0 END AS age
+    FROM person p CROSS JOIN years y
+    WHERE p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL${indicator.population.registered ? ' AND p.registered' : ''})`;
+  return `WITH ${[yearsCte(context), pop, ...context.ctes].join(',\n')}
+SELECT year, place, imd_quintile, sex, age_band, ethnic_group, SUM(numerator) AS numerator, COUNT(*) AS denominator
+FROM (
+  SELECT pop.year, pop.place, pop.imd_quintile, COALESCE(pop.sex, 'unknown') AS sex, ${ageBandSql('pop.age')} AS age_band,
+         ${ethnicGroupSql('pop.ethnic_category')} AS ethnic_group, ${numerator} AS numerator
+  FROM pop ${numeratorJoin}
+  WHERE ${conditions.join(' AND ')}
+) counted
+GROUP BY year, place, imd_quintile, sex, age_band, ethnic_group`;
 }
 
 /** A row as a driver gives it: DuckDB's BIGINT may come as bigint, PostgreSQL's as a string. */
