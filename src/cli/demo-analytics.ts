@@ -1,8 +1,8 @@
 /**
  * @module cli/demo-analytics
  * The demo's population health intelligence: on the first start, a pseudonymisation key only Accord's user can
- * read, the synthetic population's postcode lookup, the analytic store built from every partner's feeds through the
- * master patient index, and the indicators computed on it (kept in indicators.json). Later starts keep them; run
+ * read, the synthetic population's postcode lookup and a National Data Opt-out list (one person in twenty), the
+ * analytic store built from every partner's feeds through the master patient index, and the indicators computed on it (kept in indicators.json). Later starts keep them; run
  * `accord population build` to bring them up to date.
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { problem, ProblemError } from '../core/problem.js';
 import { createPseudonymKeyFile, readPseudonymKey } from '../identity/pseudonym.js';
 import { loadResults, saveResults, type PopulationResults } from '../population/indicators/results-file.js';
 import type { Database } from '../store/database.js';
-import { writePostcodeLookup } from '../synthetic/postcode-lookup.js';
+import { writeOptOutList, writePostcodeLookup } from '../synthetic/postcode-lookup.js';
 import {
   analyticsDir,
   buildPopulation,
@@ -39,12 +39,14 @@ export async function ensureDemoAnalytics(
   if (!key.ok) throw new ProblemError(problem('configuration', key.error));
   const postcodes = join(populationDir, 'postcode-lsoa.csv');
   if (!existsSync(postcodes)) await writePostcodeLookup(populationDir, postcodes);
+  const optOuts = join(populationDir, 'national-data-opt-outs.txt');
+  if (!existsSync(optOuts)) await writeOptOutList(populationDir, optOuts);
   const started = performance.now();
   const built = await buildPopulation(
     db,
     config,
     key.value,
-    { feedsDir: join(populationDir, 'feeds'), postcodes },
+    { feedsDir: join(populationDir, 'feeds'), postcodes, optOutsFile: optOuts },
     { out: log, fail: log },
   );
   if (!built.ok) throw new ProblemError(problem('configuration', `The demo's analytic store: ${built.error}`));

@@ -52,6 +52,8 @@ export interface BuildReport {
   readonly eventsUnlinked: number;
   readonly patientsWithoutLsoa: number;
   readonly issues: readonly Issue[];
+  /** Milliseconds spent reading the feeds, linking records to persons, and deriving `person` and `event`. */
+  readonly timings: { readonly ingest: number; readonly link: number; readonly derive: number };
 }
 
 const PAGE = 50_000;
@@ -176,9 +178,11 @@ export async function buildAnalyticStore(
   await loadGeography(store, inputs.lsoas);
   const postcodes = await loadPostcodes(store, inputs.postcodeLookup);
   if (!postcodes.ok) return postcodes;
+  const started = performance.now();
   const ingested = await ingestFeeds(store, key, inputs.feedsDir, inputs.now);
   if (!ingested.ok) return ingested;
   await store.connection.run('DROP TABLE IF EXISTS postcode_lsoa');
+  const read = performance.now();
 
   await loadRecordPersons(store, key, inputs.records);
   await store.connection.run(`CREATE OR REPLACE TABLE opted_out (person VARCHAR NOT NULL)`);
@@ -188,10 +192,12 @@ export async function buildAnalyticStore(
          [${inputs.optedOut.map(sqlText).join(', ')}]::VARCHAR[]) AS t(id)`,
     );
   }
+  const linked = performance.now();
   await store.transaction(async () => {
     await store.connection.run(PERSON_SQL);
     await store.connection.run(EVENT_SQL);
   });
+  const derived = performance.now();
   const [counts] = await store.rows<{
     persons: number;
     events: number;
@@ -213,5 +219,6 @@ export async function buildAnalyticStore(
     eventsUnlinked: counts?.unlinked ?? 0,
     patientsWithoutLsoa: counts?.no_lsoa ?? 0,
     issues: ingested.value.issues,
+    timings: { ingest: read - started, link: linked - read, derive: derived - linked },
   });
 }
