@@ -107,11 +107,16 @@ const readSql = (resource: FeedResource, paths: readonly string[]) =>
 function stagedSql(resource: FeedResource, paths: readonly string[], key: PseudonymKey): string {
   const read = readSql(resource, paths);
   const patient = resource === PATIENT;
-  return `SELECT f.organisation, f.url AS file, ${recordKeySql(key, 'f.organisation', 's.local_id')} AS record_key,
-            s.* EXCLUDE (local_id, filename)
-    FROM (SELECT ${resource.select}${patient ? ', p.lsoa11 AS lsoa11' : ''}, r.filename
-          FROM ${read} r${patient ? ` LEFT JOIN postcode_lsoa p ON p.postcode = ${CURRENT_POSTCODE}` : ''}) s
-    JOIN feed_file f ON f.path = s.filename`;
+  // The keyed hash is computed once per record, not once per resource (a person has many events in a file).
+  return `WITH s AS (
+      SELECT ${resource.select}${patient ? ', p.lsoa11 AS lsoa11' : ''}, r.filename
+      FROM ${read} r${patient ? ` LEFT JOIN postcode_lsoa p ON p.postcode = ${CURRENT_POSTCODE}` : ''}),
+    named AS (SELECT f.organisation, f.url AS file, s.* FROM s JOIN feed_file f ON f.path = s.filename),
+    keys AS (
+      SELECT organisation, local_id, ${recordKeySql(key, 'organisation', 'local_id')} AS record_key
+      FROM (SELECT DISTINCT organisation, local_id FROM named WHERE local_id IS NOT NULL))
+    SELECT named.organisation, named.file, keys.record_key, named.* EXCLUDE (organisation, file, local_id, filename)
+    FROM named LEFT JOIN keys ON keys.organisation = named.organisation AND keys.local_id = named.local_id`;
 }
 
 const PATIENT_COLUMNS =
