@@ -35,6 +35,7 @@ import { identityPages } from './routes/identity-pages.js';
 import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
+import { populationPages } from './routes/population-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
@@ -298,6 +299,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
   await app.register(healthRoutes, context);
   await app.register(partnershipPages, context);
+  await app.register(populationPages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(governanceApi, context);

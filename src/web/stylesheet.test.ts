@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adaptDesignSystemCss, designSystemCss } from './stylesheet.js';
+import { adaptDesignSystemCss, CHART_CSS, designSystemCss } from './stylesheet.js';
 
 describe('the design system stylesheet as served', () => {
   it('loads nothing from another origin and points icons at our copy of the assets', () => {
@@ -13,5 +13,9 @@ describe('the design system stylesheet as served', () => {
     expect(adaptDesignSystemCss('@font-face{font-family:X;src:url(https://x/y.woff)}.a{color:red}')).toBe(
       '.a{color:red}',
     );
+  });
+
+  it("ends with Accord's rules for its charts", () => {
+    expect(designSystemCss().endsWith(CHART_CSS)).toBe(true);
   });
 });

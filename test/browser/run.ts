@@ -500,6 +500,71 @@ async function recordJourney(
   });
 }
 
+/**
+ * Population health as a reader uses it: the dashboard (axe), an indicator followed from it (axe), another year
+ * chosen with the year form (a GET form: it must work without JavaScript), and the indicator's CSV downloaded. When
+ * the demo has not computed indicators, the dashboard must say how to build them.
+ */
+async function populationChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await check(
+      `a reader opens population health ${how}, follows an indicator and downloads its CSV`,
+      async () => {
+        const problems: string[] = [];
+        const response = await page.goto(`${baseUrl}/indicators`, { waitUntil: 'load' });
+        if (response?.status() !== 200) return `/indicators answered ${response?.status() ?? 'nothing'}`;
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`/indicators: ${formatViolations(violations)}`);
+        }
+        const shown = await page.locator('main').innerText();
+        if (shown.includes('No indicators have been computed yet')) {
+          return shown.includes('accord population build')
+            ? undefined
+            : 'the empty dashboard does not say how to build';
+        }
+        if ((await page.locator('svg.accord-tile-map[role="img"]').count()) !== 1)
+          problems.push('no tile map');
+        const link = page.locator('main table a[href^="/indicators/"]').first();
+        const href = await link.getAttribute('href');
+        if (href === null) return [...problems, 'no indicator linked from the dashboard'].join('\n');
+        await link.click();
+        await page.waitForLoadState('load');
+        if (!page.url().endsWith(href)) problems.push(`following the link landed on ${page.url()}`);
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`${href}: ${formatViolations(violations)}`);
+        }
+        const years = await page.locator('select#year option').allInnerTexts();
+        const first = years[0];
+        if (first !== undefined && years.length > 1) {
+          await page.selectOption('select#year', first);
+          await page.getByRole('button', { name: 'Show the year' }).click();
+          await page.waitForLoadState('load');
+          if (!page.url().includes(`year=${first}`)) problems.push(`the year form went to ${page.url()}`);
+          if (!(await page.locator('main').innerText()).includes(`${first}: By place`)) {
+            problems.push(`the page does not show ${first}`);
+          }
+        }
+        const csv = await context.request.get(`${baseUrl}${href}.csv`);
+        if (csv.status() !== 200) problems.push(`${href}.csv answered ${csv.status()}`);
+        if (!(csv.headers()['content-disposition'] ?? '').startsWith('attachment')) {
+          problems.push('the CSV is not sent as an attachment');
+        }
+        if (!(await csv.text()).startsWith('indicator,year,breakdown,group,value,')) {
+          problems.push('the CSV does not start with its header');
+        }
+        return problems.length === 0 ? undefined : problems.join('\n');
+      },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -533,6 +598,8 @@ async function main() {
     await reviewChecks(browser, false);
     await recordChecks(browser, true);
     await recordChecks(browser, false);
+    await populationChecks(browser, true);
+    await populationChecks(browser, false);
   } finally {
     await browser.close();
   }
