@@ -35,10 +35,7 @@ export const HAND_WRITTEN: Readonly<Record<string, string>> = {
       WHERE kind = 'encounter' AND code_system = 'snomed' AND code = '183452005'
         AND date BETWEEN DATE '2016-01-01' AND DATE '2025-12-31'
       GROUP BY person, EXTRACT(YEAR FROM date))
-    ${cube(
-      '(y.year - p.birth_year - CASE WHEN 1 < p.birth_month THEN 1 ELSE 0 END)',
-      'COALESCE(a.n, 0)',
-    )}
+    ${cube('(y.year - p.birth_year - CASE WHEN 1 < p.birth_month THEN 1 ELSE 0 END)', 'COALESCE(a.n, 0)')}
     FROM person p CROSS JOIN years y LEFT JOIN admissions a ON a.person = p.person AND a.year = y.year
     WHERE p.registered AND p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL
       AND y.year - p.birth_year - CASE WHEN 1 < p.birth_month THEN 1 ELSE 0 END >= 0

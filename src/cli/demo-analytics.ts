@@ -49,7 +49,8 @@ export async function ensureDemoAnalytics(
     { feedsDir: join(populationDir, 'feeds'), postcodes, optOutsFile: optOuts },
     { out: log, fail: log },
   );
-  if (!built.ok) throw new ProblemError(problem('configuration', `The demo's analytic store: ${built.error}`));
+  if (!built.ok)
+    throw new ProblemError(problem('configuration', `The demo's analytic store: ${built.error}`));
   const { store, report } = built.value;
   try {
     log(`demo: ${describeBuild(report, (performance.now() - started) / 1000)}`);

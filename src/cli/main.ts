@@ -397,7 +397,7 @@ const commands: Record<string, Command> = {
     summary: "build the pseudonymised analytic store from partners' feeds",
     usage: 'accord population build <feeds-dir> --postcodes <file.csv> [--opt-outs <file>]',
     details:
-      "Reads the Patients, Conditions, Observations, Immunizations, Encounters and EpisodesOfCare of a Bulk Data feeds\n" +
+      'Reads the Patients, Conditions, Observations, Immunizations, Encounters and EpisodesOfCare of a Bulk Data feeds\n' +
       'folder into the analytic store (ACCORD_ANALYTICS_DIR), keyed by the keyed hash of each record and of its person\n' +
       'in the master patient index (ACCORD_PSEUDONYM_KEY_FILE): no name, NHS number, address, postcode, full date of\n' +
       'birth or free text is kept. Files unchanged since the last build are skipped; merges in the index are followed.\n' +

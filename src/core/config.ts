@@ -90,7 +90,8 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
   },
   {
     name: 'ACCORD_PSEUDONYM_KEY_FILE',
-    meaning: 'the analytic store\'s pseudonymisation key, readable only by Accord (default DATA_DIR/pseudonym.key)',
+    meaning:
+      "the analytic store's pseudonymisation key, readable only by Accord (default DATA_DIR/pseudonym.key)",
   },
   {
     name: 'ACCORD_ANALYTICS_DIR',

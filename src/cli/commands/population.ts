@@ -23,7 +23,8 @@ import type { Output } from './identity.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
 
-export const analyticsDir = (config: Config): string => config.analyticsDir ?? join(config.dataDir, 'analytics');
+export const analyticsDir = (config: Config): string =>
+  config.analyticsDir ?? join(config.dataDir, 'analytics');
 export const analyticStorePath = (config: Config): string => join(analyticsDir(config), 'population.duckdb');
 export const pseudonymKeyFile = (config: Config): string =>
   config.pseudonymKeyFile ?? join(config.dataDir, 'pseudonym.key');
@@ -57,7 +58,9 @@ export async function buildPopulation(
 ): Promise<Result<{ store: AnalyticStore; report: BuildReport }, string>> {
   const calibration = loadCalibration(join(config.partnershipDir, 'calibration'));
   if (!calibration.ok) {
-    return err(`the partnership's calibration tables do not load: ${calibration.error.map(formatIssue).join('; ')}`);
+    return err(
+      `the partnership's calibration tables do not load: ${calibration.error.map(formatIssue).join('; ')}`,
+    );
   }
   let optedOut: string[] = [];
   if (options.optOutsFile !== undefined) {

@@ -202,10 +202,7 @@ export function indicatorValues(indicator: Indicator, cells: readonly CubeCell[]
         else list.push(cell);
       }
       const order = [...groups.keys()].sort((a, b) =>
-        breakdown === 'age-band'
-          ? AGE_BANDS.indexOf(a) -
-            AGE_BANDS.indexOf(b)
-          : a.localeCompare(b),
+        breakdown === 'age-band' ? AGE_BANDS.indexOf(a) - AGE_BANDS.indexOf(b) : a.localeCompare(b),
       );
       for (const group of order) {
         const inGroup = groups.get(group) ?? [];

@@ -47,6 +47,8 @@ export function loadResults(analyticsDir: string): Result<PopulationResults | un
     if (parsed.format !== RESULTS_FORMAT) return ok(undefined);
     return ok(parsed);
   } catch (error) {
-    return err(`${file} is not readable JSON (${(error as Error).message}); run accord population build again`);
+    return err(
+      `${file} is not readable JSON (${(error as Error).message}); run accord population build again`,
+    );
   }
 }
