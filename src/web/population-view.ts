@@ -313,26 +313,31 @@ function figure(
     const limits =
       value.limits95 ??
       (value.numerator < MIN_EVENTS_FOR_RATE ? { lower: value.value, upper: value.value } : undefined);
+    // Published at the page's precision, never more: a value and its limits to many places give back the exact
+    // numerator and denominator, which the count rules round.
+    const at = (x: number) => Number(x.toFixed(decimals));
     const at95 =
       limits === undefined
         ? undefined
         : protectRate({
-            value: value.value,
-            lower: limits.lower,
-            upper: limits.upper,
+            value: at(value.value),
+            lower: at(limits.lower),
+            upper: at(limits.upper),
             events: value.numerator,
           });
     if (at95 === undefined || !at95.ok) {
       note = 'no value: no interval could be given';
     } else {
-      // A numerator withheld in its series withholds the value too: an exact rate would give it back.
+      // A numerator or denominator withheld in its series withholds the value too: the rate and the other count
+      // would give it back.
       const own = at95.value.estimate;
-      estimate = own.kind === 'rate' && counts.numerator.kind === 'suppressed' ? counts.numerator : own;
+      const withheld = [counts.numerator, counts.denominator].find((cell) => cell.kind === 'suppressed');
+      estimate = own.kind === 'rate' && withheld !== undefined ? withheld : own;
       if (estimate.kind === 'rate' && value.limits998 !== undefined) {
         const at998 = protectRate({
-          value: value.value,
-          lower: value.limits998.lower,
-          upper: value.limits998.upper,
+          value: at(value.value),
+          lower: at(value.limits998.lower),
+          upper: at(value.limits998.upper),
           events: value.numerator,
         });
         if (at998.ok && at998.value.estimate.kind === 'rate') estimate998 = at998.value.estimate;
@@ -367,7 +372,9 @@ function figure(
     shortText: short(estimate),
     numeratorText: analyst ? formatForDisplay(counts.numerator) : '',
     denominatorText: analyst ? formatForDisplay(counts.denominator) : '',
-    method: value.method,
+    // The method's name from the measure alone: a method's own note can tell a withheld count's size ("exact"
+    // below 10 events, "undefined with no events").
+    method: measureText(indicator).text,
     note,
     plot,
   };

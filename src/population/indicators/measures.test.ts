@@ -86,4 +86,28 @@ describe('indicator figures from the cube', () => {
     expect(band).toMatchObject({ group: '70-74', value: 2000 });
     expect(band?.method).toMatch(/not standardised within an age band/);
   });
+
+  it('standardises every group over the whole population’s bands, and gives none to a group missing one', () => {
+    const cells = [
+      cell({ place: 'leeds', ageBand: 2, numerator: 2, denominator: 400 }),
+      cell({ place: 'leeds', ageBand: 15, numerator: 20, denominator: 1000 }),
+      cell({ place: 'wakefield', ageBand: 2, numerator: 3, denominator: 300 }),
+    ];
+    const values = indicatorValues(indicator('directly-standardised-rate', 100000), cells);
+    expect(values.find((v) => v.breakdown === 'place' && v.group === 'leeds')?.value).toBeDefined();
+    expect(values.find((v) => v.breakdown === 'place' && v.group === 'wakefield')).toMatchObject({
+      value: undefined,
+      note: 'no population in some of the age bands standardised over',
+    });
+  });
+
+  it('gives no life expectancy within an age band', () => {
+    const values = indicatorValues(indicator('life-expectancy', 1), [
+      cell({ ageBand: 15, numerator: 20, denominator: 1000 }),
+    ]);
+    expect(values.find((v) => v.breakdown === 'age-band')).toMatchObject({
+      value: undefined,
+      note: 'life expectancy is not computed within an age band',
+    });
+  });
 });

@@ -6,9 +6,9 @@
  * so the groups of a breakdown always add up to the whole.
  *
  * Age-standardised measures (DSR, life expectancy) cannot be standardised within one age band: their age-band
- * breakdown is the crude rate of the band, and says so in `method`. A DSR is standardised over the ESP2013 bands its
- * group has population in, so a band with no one in it (ages outside the indicator, or none in a small group)
- * drops out rather than making the rate undefined.
+ * breakdown is the crude rate of the band (a life expectancy has none), and says so in `method`. Every group's DSR is
+ * standardised over the ESP2013 bands the year's whole population has people in (ages outside the indicator drop
+ * out); a group with no one in one of those bands has no DSR rather than one of another age structure.
  */
 import { type Result } from '../../core/result.js';
 import {
@@ -100,12 +100,23 @@ function measure(
   n: number,
   d: number,
   byAge: boolean,
+  /** The ESP2013 bands (indices) the year's whole population has people in: every group is standardised over these. */
+  standardBands: ReadonlySet<number>,
 ): Measured {
   const per = indicator.per;
   const scaled = (interval: Result<Interval, string>) =>
     interval.ok ? { lower: interval.value.lower * per, upper: interval.value.upper * per } : undefined;
-  if (d === 0)
-    return { value: undefined, limits95: undefined, limits998: undefined, method: '', note: 'no population' };
+  const none = (method: string, note: string): Measured => ({
+    value: undefined,
+    limits95: undefined,
+    limits998: undefined,
+    method,
+    note,
+  });
+  if (d === 0) return none('', 'no population');
+  if (byAge && indicator.measure === 'life-expectancy') {
+    return none('Chiang II', 'life expectancy is not computed within an age band');
+  }
   const measureType =
     byAge && indicator.measure !== 'count' && indicator.measure !== 'proportion'
       ? 'crude-rate'
@@ -126,7 +137,9 @@ function measure(
         value: (n / d) * per,
         limits95: limitsOf(at95),
         limits998: limitsOf(rateInterval(n, d, { per, level: 99.8 })),
-        method: `crude rate, ${at95.ok ? at95.value.method : 'Byar'} limits${byAge && indicator.measure !== 'crude-rate' ? ' (not standardised within an age band)' : ''}`,
+        method:
+          `crude rate, ${at95.ok ? `${at95.value.method} limits` : 'no limits'}` +
+          (byAge && indicator.measure !== 'crude-rate' ? ' (not standardised within an age band)' : ''),
       };
     }
     case 'count': {
@@ -139,20 +152,17 @@ function measure(
       };
     }
     case 'directly-standardised-rate': {
-      // Only the bands the population covers are standardised (an under-75 rate over ESP2013's bands to 70-74):
-      // each keeps its ESP2013 weight, so the rate is standardised to the standard's shape over those ages.
+      // Every group is standardised over the same ESP2013 bands — those the year's whole population has people in
+      // (an under-75 rate: the bands to 70-74) — each with its ESP2013 weight, so groups, the partnership and the
+      // quintiles of the SII share one age structure. A group with no one in one of those bands has no DSR.
       const bands = espBands(cells)
-        .map((band, i) => ({ ...band, standard: ESP2013[i] ?? 0 }))
-        .filter((band) => band.population > 0);
+        .map((band, i) => ({ ...band, standard: ESP2013[i] ?? 0, index: i }))
+        .filter((band) => standardBands.has(band.index));
+      if (bands.some((band) => band.population === 0)) {
+        return none('DSR', 'no population in some of the age bands standardised over');
+      }
       const at95 = directlyStandardisedRate(bands, { per, level: 95 });
-      if (!at95.ok)
-        return {
-          value: undefined,
-          limits95: undefined,
-          limits998: undefined,
-          method: 'DSR',
-          note: at95.error,
-        };
+      if (!at95.ok) return none('DSR', at95.error);
       return {
         value: at95.value.value,
         limits95: limitsOf(at95),
@@ -163,15 +173,7 @@ function measure(
     case 'life-expectancy': {
       const bands = lifeTableBands(cells);
       const at95 = lifeExpectancy(bands, { level: 95 });
-      if (!at95.ok) {
-        return {
-          value: undefined,
-          limits95: undefined,
-          limits998: undefined,
-          method: 'Chiang II',
-          note: at95.error,
-        };
-      }
+      if (!at95.ok) return none('Chiang II', at95.error);
       const birth = at95.value.rows[0];
       const at998 = lifeExpectancy(bands, { level: 99.8 });
       const birth998 = at998.ok ? at998.value.rows[0] : undefined;
@@ -192,6 +194,11 @@ export function indicatorValues(indicator: Indicator, cells: readonly CubeCell[]
   const years = [...new Set(cells.map((cell) => cell.year))].sort((a, b) => a - b);
   for (const year of years) {
     const ofYear = cells.filter((cell) => cell.year === year);
+    const standardBands = new Set(
+      espBands(ofYear)
+        .map((band, i) => (band.population > 0 ? i : -1))
+        .filter((i) => i >= 0),
+    );
     for (const breakdown of BREAKDOWNS) {
       const groups = new Map<string, CubeCell[]>();
       for (const cell of ofYear) {
@@ -214,7 +221,7 @@ export function indicatorValues(indicator: Indicator, cells: readonly CubeCell[]
           group,
           numerator,
           denominator,
-          ...measure(indicator, inGroup, numerator, denominator, breakdown === 'age-band'),
+          ...measure(indicator, inGroup, numerator, denominator, breakdown === 'age-band', standardBands),
         });
       }
     }
