@@ -8,18 +8,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
-import { packageRoot } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
 import { createPseudonymKeyFile, readPseudonymKey } from '../identity/pseudonym.js';
 import { loadResults, saveResults, type PopulationResults } from '../population/indicators/results-file.js';
 import type { Database } from '../store/database.js';
 import { writeOptOutList, writePostcodeLookup } from '../synthetic/postcode-lookup.js';
+import { computeCatalogue } from '../population/indicators/run.js';
 import {
   analyticsDir,
   buildPopulation,
-  computeIndicators,
-  defaultIndicatorsDir,
   describeBuild,
+  indicatorCatalogue,
   pseudonymKeyFile,
 } from './commands/population.js';
 
@@ -34,6 +33,8 @@ export async function ensureDemoAnalytics(
     log(`demo: ${kept.value.results.length} indicators kept from ${kept.value.computedAt}`);
     return kept.value;
   }
+  const catalogue = indicatorCatalogue();
+  if (!catalogue.ok) throw new ProblemError(problem('configuration', catalogue.error));
   const keyFile = pseudonymKeyFile(config);
   const key = existsSync(keyFile) ? readPseudonymKey(keyFile) : createPseudonymKeyFile(keyFile);
   if (!key.ok) throw new ProblemError(problem('configuration', key.error));
@@ -55,11 +56,10 @@ export async function ensureDemoAnalytics(
   try {
     log(`demo: ${describeBuild(report, (performance.now() - started) / 1000)}`);
     const computing = performance.now();
-    const computed = await computeIndicators(store, defaultIndicatorsDir(packageRoot));
-    if (!computed.ok) throw new ProblemError(problem('configuration', computed.error));
-    saveResults(analyticsDir(config), computed.value, new Date());
+    const computed = await computeCatalogue(store, catalogue.value);
+    saveResults(analyticsDir(config), computed, new Date());
     log(
-      `demo: ${computed.value.length} indicators computed in ${((performance.now() - computing) / 1000).toFixed(1)} s`,
+      `demo: ${computed.length} indicators computed in ${((performance.now() - computing) / 1000).toFixed(1)} s`,
     );
   } finally {
     store.close();

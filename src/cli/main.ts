@@ -395,16 +395,21 @@ const commands: Record<string, Command> = {
   },
   'population build': {
     summary: "build the pseudonymised analytic store from partners' feeds",
-    usage: 'accord population build <feeds-dir> --postcodes <file.csv> [--opt-outs <file>]',
+    usage: 'accord population build <feeds-dir> --postcodes <file.csv> (--opt-outs <file> | --no-opt-outs)',
     details:
       'Reads the Patients, Conditions, Observations, Immunizations, Encounters and EpisodesOfCare of a Bulk Data feeds\n' +
       'folder into the analytic store (ACCORD_ANALYTICS_DIR), keyed by the keyed hash of each record and of its person\n' +
       'in the master patient index (ACCORD_PSEUDONYM_KEY_FILE): no name, NHS number, address, postcode, full date of\n' +
       'birth or free text is kept. Files unchanged since the last build are skipped; merges in the index are followed.\n' +
       '--postcodes: a postcode lookup with columns pcds and lsoa11 (the ONS NSPL has them). --opt-outs: NHS numbers,\n' +
-      'one a line, of those who opted out (National Data Opt-out), left out of the store. Exit code 1 when any\n' +
-      'resource was skipped (each reported with its file and line).',
-    options: { postcodes: { type: 'string' }, 'opt-outs': { type: 'string' } },
+      'one a line, of those who opted out (National Data Opt-out), whose data the store does not keep; or\n' +
+      '--no-opt-outs to build without a list. Then computes the indicators (indicators.json beside the store).\n' +
+      'Exit code 1 when any resource was skipped (each reported with its file and line).',
+    options: {
+      postcodes: { type: 'string' },
+      'opt-outs': { type: 'string' },
+      'no-opt-outs': { type: 'boolean' },
+    },
     positionals: 1,
     async run(values, [feedsDir]) {
       const postcodes = values.postcodes;
@@ -413,6 +418,14 @@ const commands: Record<string, Command> = {
         return EXIT.usage;
       }
       const optOuts = typeof values['opt-outs'] === 'string' ? values['opt-outs'] : undefined;
+      // Forgetting the list would put every person who opted out back in: building without one is a choice.
+      if ((optOuts === undefined) === (values['no-opt-outs'] !== true)) {
+        fail(
+          'accord population build: give --opt-outs <file> (the National Data Opt-out list) or --no-opt-outs ' +
+            'to build without one, not both',
+        );
+        return EXIT.usage;
+      }
       return onStore((db, config) =>
         populationBuild(db, config, { feedsDir, postcodes, optOutsFile: optOuts }, { out, fail }),
       );

@@ -11,10 +11,11 @@ import { packageRoot } from '../../core/paths.js';
 import { formatIssue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { personsWithNhsNumbers, recordsOfPersons } from '../../identity/analytic-keys.js';
+import { isValidNhsNumber } from '../../identity/nhs-number.js';
 import { readPseudonymKey, type PseudonymKey } from '../../identity/pseudonym.js';
-import { loadCatalogue } from '../../population/indicators/catalogue.js';
+import { loadCatalogue, type Catalogue } from '../../population/indicators/catalogue.js';
 import { RESULTS_FILE, saveResults } from '../../population/indicators/results-file.js';
-import { computeCatalogue, type IndicatorResult } from '../../population/indicators/run.js';
+import { computeCatalogue } from '../../population/indicators/run.js';
 import { AnalyticStore } from '../../population/store/analytic-store.js';
 import { buildAnalyticStore, type BuildReport } from '../../population/store/build.js';
 import { loadCalibration } from '../../synthetic/calibration.js';
@@ -22,6 +23,7 @@ import type { Database } from '../../store/database.js';
 import type { Output } from './identity.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
+const SHOWN_ISSUES = 20;
 
 export const analyticsDir = (config: Config): string =>
   config.analyticsDir ?? join(config.dataDir, 'analytics');
@@ -31,20 +33,37 @@ export const pseudonymKeyFile = (config: Config): string =>
 /** Accord's own indicator definitions (a partnership may later point at its own). */
 export const defaultIndicatorsDir = (packageRoot: string): string => join(packageRoot, 'indicators');
 
-/** NHS numbers, one a line (blank lines and `#` comments ignored): the National Data Opt-out list as supplied. */
+/**
+ * NHS numbers, one a line (blank lines and `#` comments ignored): the National Data Opt-out list as supplied. A line
+ * that is not a valid NHS number is refused by its line number — never by its content, which would put an NHS
+ * number in a log — because an opt-out dropped silently would put a person back in.
+ */
 export function readOptOuts(file: string): Result<string[], string> {
   if (!existsSync(file)) return err(`the opt-out list ${file} does not exist`);
-  return ok(
-    readFileSync(file, 'utf8')
-      .split(/\r?\n/)
-      .map((line) => line.replace(/#.*/, '').replace(/\s+/g, ''))
-      .filter((line) => line !== ''),
-  );
+  const numbers: string[] = [];
+  const bad: number[] = [];
+  readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .forEach((text, i) => {
+      const line = text.replace(/#.*/, '').replace(/\s+/g, '');
+      if (line === '') return;
+      if (isValidNhsNumber(line)) numbers.push(line);
+      else bad.push(i + 1);
+    });
+  if (bad.length > 0) {
+    return err(
+      `the opt-out list ${file} has ${bad.length} line(s) that are not valid NHS numbers (line ` +
+        `${bad.slice(0, 10).join(', ')}${bad.length > 10 ? ', …' : ''}); correct them: an opt-out must never be ` +
+        'dropped silently',
+    );
+  }
+  return ok(numbers);
 }
 
 export interface BuildOptions {
   readonly feedsDir: string;
   readonly postcodes: string;
+  /** The National Data Opt-out list; `undefined` only when the caller has chosen to build without one. */
   readonly optOutsFile?: string | undefined;
 }
 
@@ -67,12 +86,6 @@ export async function buildPopulation(
     const numbers = readOptOuts(options.optOutsFile);
     if (!numbers.ok) return numbers;
     const found = await personsWithNhsNumbers(db, numbers.value);
-    if (found.invalid.length > 0) {
-      return err(
-        `the opt-out list ${options.optOutsFile} holds ${found.invalid.length} number(s) that are not valid NHS ` +
-          `numbers (first: ${found.invalid[0] ?? ''}); correct them: an opt-out must never be dropped silently`,
-      );
-    }
     optedOut = found.personIds;
     io.out(
       `opt-outs: ${count(numbers.value.length)} NHS numbers, ${count(found.personIds.length)} persons in the index` +
@@ -123,6 +136,11 @@ export async function populationBuild(
     io.fail(`accord population build: ${key.error}`);
     return 1;
   }
+  const catalogue = indicatorCatalogue();
+  if (!catalogue.ok) {
+    io.fail(`accord population build: ${catalogue.error}`);
+    return 1;
+  }
   const started = performance.now();
   const built = await buildPopulation(db, config, key.value, options, io);
   if (!built.ok) {
@@ -131,17 +149,15 @@ export async function populationBuild(
   }
   const { store, report } = built.value;
   try {
-    for (const issue of report.issues.slice(0, 20)) io.fail(formatIssue(issue));
+    for (const issue of report.issues.slice(0, SHOWN_ISSUES)) io.fail(formatIssue(issue));
+    if (report.issues.length > SHOWN_ISSUES)
+      io.fail(`… and ${count(report.issues.length - SHOWN_ISSUES)} more`);
     io.out(describeBuild(report, (performance.now() - started) / 1000));
     const computing = performance.now();
-    const computed = await computeIndicators(store, defaultIndicatorsDir(packageRoot));
-    if (!computed.ok) {
-      io.fail(`accord population build: the indicators do not load:\n${computed.error}`);
-      return 1;
-    }
-    saveResults(analyticsDir(config), computed.value, new Date());
+    const computed = await computeCatalogue(store, catalogue.value);
+    saveResults(analyticsDir(config), computed, new Date());
     io.out(
-      `indicators: ${computed.value.length} computed in ${((performance.now() - computing) / 1000).toFixed(1)} s, ` +
+      `indicators: ${computed.length} computed in ${((performance.now() - computing) / 1000).toFixed(1)} s, ` +
         `kept in ${join(analyticsDir(config), RESULTS_FILE)}`,
     );
     return report.ingest.skipped > 0 ? 1 : 0;
@@ -150,12 +166,10 @@ export async function populationBuild(
   }
 }
 
-/** Computes the catalogue on an open store. */
-export async function computeIndicators(
-  store: AnalyticStore,
-  indicatorsDir: string,
-): Promise<Result<IndicatorResult[], string>> {
-  const catalogue = loadCatalogue(indicatorsDir);
-  if (!catalogue.ok) return err(catalogue.error.map(formatIssue).join('\n'));
-  return ok(await computeCatalogue(store, catalogue.value));
+/** Accord's indicator definitions, checked: loaded before any build, so a bad definition stops it at once. */
+export function indicatorCatalogue(): Result<Catalogue, string> {
+  const catalogue = loadCatalogue(defaultIndicatorsDir(packageRoot));
+  return catalogue.ok
+    ? catalogue
+    : err(`the indicators do not load:\n${catalogue.error.map(formatIssue).join('\n')}`);
 }

@@ -148,6 +148,18 @@ const IndicatorSchema = z
         });
       }
     }
+    // Deaths and events in the year are counted among those alive when it starts: taken at its end, everyone who
+    // died in it would already be out of the population, and their deaths and admissions with them.
+    if (
+      indicator.population.at !== 'start' &&
+      (numerator.count === 'events' || mentionsDeath(numerator.where))
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['population', 'at'],
+        message: 'counting deaths or events in the period needs the population at its start (at: start)',
+      });
+    }
     if (indicator.measure === 'life-expectancy') {
       if (indicator.population.at !== 'start') {
         ctx.addIssue({
@@ -167,6 +179,14 @@ const IndicatorSchema = z
   });
 
 export type Indicator = z.infer<typeof IndicatorSchema>;
+
+function mentionsDeath(criterion: Criterion): boolean {
+  if ('died' in criterion) return true;
+  if ('allOf' in criterion) return criterion.allOf.some(mentionsDeath);
+  if ('anyOf' in criterion) return criterion.anyOf.some(mentionsDeath);
+  if ('not' in criterion) return mentionsDeath(criterion.not);
+  return false;
+}
 
 /** A code list: codes of one system, with where they come from. */
 const CodeListSchema = z.strictObject({

@@ -142,7 +142,13 @@ const indicatorArb: fc.Arbitrary<Indicator> = fc
         per: 100,
         polarity: 'no-judgement',
         years: { from: 2018, to: 2020 },
-        population: { registered, at, ...(where === undefined ? {} : { where }) },
+        population: {
+          registered,
+          // Deaths and events in the period are counted among those alive at its start (definition.ts).
+          at:
+            numerator.count === 'events' || JSON.stringify(numerator.where).includes('"died"') ? 'start' : at,
+          ...(where === undefined ? {} : { where }),
+        },
         numerator,
       },
       'generated',

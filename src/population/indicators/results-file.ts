@@ -35,7 +35,7 @@ export function saveResults(analyticsDir: string, results: readonly IndicatorRes
     results: results.map(({ indicator, values, gap }) => ({ indicator, values, gap })),
   };
   // Written whole, then renamed: a reader never sees half a file.
-  writeFileSync(`${file}.tmp`, JSON.stringify(stored));
+  writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
 

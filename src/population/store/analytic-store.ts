@@ -3,7 +3,8 @@
  * The pseudonymised analytic store: one DuckDB file under the data directory (`<dataDir>/analytics/population.duckdb`
  * by default). Opening it checks that it was built with the same pseudonym key (by the key's public id) and in this
  * format: a store of another key would silently fail to join new events to old ones, so it is refused with the fix;
- * one of an older format is emptied and rebuilt from the feeds, which is always possible.
+ * one of an older format is emptied and rebuilt from the feeds, which is always possible; one of a newer format is
+ * refused (a downgrade must not wipe it).
  *
  * Only the modules named in ROW_LEVEL_READERS may hold an `AnalyticStore` (row-level data, pseudonymised but still
  * about persons); everything published reads the aggregates they return, through disclosure control. A test checks
@@ -41,7 +42,8 @@ export class AnalyticStore {
     keyId: string,
     options: { readonly threads?: number } = {},
   ): Promise<Result<AnalyticStore, string>> {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    // Row-level data, pseudonymised but about persons: only Accord's user may read the folder.
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const settings: Record<string, string> = {};
     if (options.threads !== undefined) settings['threads'] = String(options.threads);
     let store = await AnalyticStore.connect(path, settings);
@@ -54,7 +56,15 @@ export class AnalyticStore {
           'rebuild it from the feeds',
       );
     }
-    if (meta.size > 0 && meta.get('format') !== String(STORE_FORMAT) && path !== ':memory:') {
+    const format = Number(meta.get('format') ?? STORE_FORMAT);
+    if (meta.size > 0 && format > STORE_FORMAT) {
+      store.close();
+      return err(
+        `the analytic store ${path} is of a newer format (${format}) than this Accord reads (${STORE_FORMAT}): ` +
+          'run the newer Accord, or delete the store to rebuild it from the feeds',
+      );
+    }
+    if (meta.size > 0 && format < STORE_FORMAT && path !== ':memory:') {
       // An older layout: the store is derived data, so it is emptied and built again from the feeds.
       store.close();
       rmSync(path, { force: true });

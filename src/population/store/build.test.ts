@@ -328,6 +328,21 @@ describe('the pseudonymised analytic store', () => {
       const optedOut = await buildAnalyticStore(store, key, inputs({ optedOut: ['person-ada'] }));
       if (!optedOut.ok) throw new Error(optedOut.error);
       expect(optedOut.value).toMatchObject({ persons: 0, events: 0, optedOut: 1 });
+      // Not kept at all: their source rows are gone too, only the files they came from are remembered.
+      expect(await store.rows('SELECT count(*) AS n FROM source_event')).toEqual([{ n: 0 }]);
+      expect(await store.rows('SELECT count(*) AS n FROM source_patient')).toEqual([{ n: 0 }]);
+
+      // Opting back in reads those files again.
+      const optedIn = await buildAnalyticStore(store, key, inputs({ optedOut: [] }));
+      if (!optedIn.ok) throw new Error(optedIn.error);
+      expect(optedIn.value).toMatchObject({ persons: 1, events: 3, optedOut: 0 });
+
+      // A new postcode lookup places every home again: the Patient files are read again, the rest are not.
+      writeFileSync(lookup, 'pcds,lsoa11\nLS6 2QT,E01010568\nBD7 6GY,E01010568\n');
+      const relocated = await buildAnalyticStore(store, key, inputs());
+      if (!relocated.ok) throw new Error(relocated.error);
+      expect(relocated.value.ingest.filesRead).toBe(1);
+      expect(await store.rows('SELECT DISTINCT lsoa11 FROM person')).toEqual([{ lsoa11: 'E01010568' }]);
     } finally {
       store.close();
     }

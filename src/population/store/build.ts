@@ -7,7 +7,7 @@
  * The master patient index is reached only through `RecordSource` (identity/analytic-keys.ts in Accord; a list in
  * tests): person ids come in, and only their keyed hashes are stored.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { Issue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { pseudonymSql, recordKeySql, type PseudonymKey } from '../../identity/pseudonym.js';
@@ -153,7 +153,7 @@ WITH sources AS (
     arg_min(sex, preference) FILTER (WHERE sex IS NOT NULL) AS sex,
     arg_min(birth_year, preference) FILTER (WHERE birth_year IS NOT NULL) AS birth_year,
     arg_min(birth_month, preference) FILTER (WHERE birth_year IS NOT NULL) AS birth_month,
-    max(death_date) AS death_date,
+    arg_min(death_date, preference) FILTER (WHERE death_date IS NOT NULL) AS death_date,
     arg_min(ethnic_category, preference) FILTER (WHERE ethnic_category IS NOT NULL) AS ethnic_category,
     arg_min(lsoa11, preference) FILTER (WHERE lsoa11 IS NOT NULL) AS lsoa11,
     arg_min(organisation, preference) FILTER (WHERE practice = organisation) AS practice
@@ -178,12 +178,17 @@ export async function buildAnalyticStore(
   await loadGeography(store, inputs.lsoas);
   const postcodes = await loadPostcodes(store, inputs.postcodeLookup);
   if (!postcodes.ok) return postcodes;
-  const started = performance.now();
-  const ingested = await ingestFeeds(store, key, inputs.feedsDir, inputs.now);
-  if (!ingested.ok) return ingested;
-  await store.connection.run('DROP TABLE IF EXISTS postcode_lsoa');
-  const read = performance.now();
+  // Homes are placed when a Patient file is read: a new or corrected lookup means reading every Patient again.
+  const lookupStat = statSync(inputs.postcodeLookup);
+  const lookup = `${lookupStat.size}:${Math.trunc(lookupStat.mtimeMs)}`;
+  if ((await store.meta()).get('postcode_lookup') !== lookup) {
+    await store.connection.run(`DELETE FROM ingested_file WHERE resource_type = 'Patient'`);
+    await store.setMeta('postcode_lookup', lookup);
+  }
 
+  // Who is who, and who opted out, before the feeds are read: a person who has opted back in has the files their
+  // rows were taken from read again.
+  const started = performance.now();
   await loadRecordPersons(store, key, inputs.records);
   await store.connection.run(`CREATE OR REPLACE TABLE opted_out (person VARCHAR NOT NULL)`);
   if (inputs.optedOut.length > 0) {
@@ -192,6 +197,36 @@ export async function buildAnalyticStore(
          [${inputs.optedOut.map(sqlText).join(', ')}]::VARCHAR[]) AS t(id)`,
     );
   }
+  await store.transaction(async () => {
+    await store.connection.run(
+      `DELETE FROM ingested_file WHERE file IN (
+         SELECT file FROM withdrawn_file WHERE person NOT IN (SELECT person FROM opted_out))`,
+    );
+    await store.connection.run(
+      `DELETE FROM withdrawn_file WHERE person NOT IN (SELECT person FROM opted_out)`,
+    );
+  });
+  const linkedAt = performance.now();
+
+  const ingested = await ingestFeeds(store, key, inputs.feedsDir, inputs.now);
+  if (!ingested.ok) return ingested;
+  await store.connection.run('DROP TABLE IF EXISTS postcode_lsoa');
+
+  // The National Data Opt-out: the rows of those who opted out are not kept at all, only which files they came
+  // from (to read them again if the person opts back in).
+  await store.transaction(async () => {
+    const theirs = `SELECT rp.record_key, rp.person FROM record_person rp JOIN opted_out o USING (person)`;
+    for (const table of ['source_patient', 'source_event']) {
+      await store.connection.run(
+        `INSERT INTO withdrawn_file SELECT DISTINCT t.person, s.file FROM ${table} s JOIN (${theirs}) t USING (record_key)
+         EXCEPT SELECT person, file FROM withdrawn_file`,
+      );
+      await store.connection.run(
+        `DELETE FROM ${table} WHERE record_key IN (SELECT record_key FROM (${theirs}))`,
+      );
+    }
+  });
+  const read = performance.now();
   const linked = performance.now();
   await store.transaction(async () => {
     await store.connection.run(PERSON_SQL);
@@ -219,6 +254,6 @@ export async function buildAnalyticStore(
     eventsUnlinked: counts?.unlinked ?? 0,
     patientsWithoutLsoa: counts?.no_lsoa ?? 0,
     issues: ingested.value.issues,
-    timings: { ingest: read - started, link: linked - read, derive: derived - linked },
+    timings: { ingest: read - linkedAt, link: linkedAt - started, derive: derived - linked },
   });
 }

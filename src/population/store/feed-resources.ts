@@ -54,7 +54,7 @@ const problem = (resourceType: string, patient: string, date: string) => `CASE
   WHEN r.resourceType IS NULL THEN 'is not a FHIR resource (not JSON, or no resourceType)'
   WHEN r.resourceType <> '${resourceType}' THEN 'is a ' || r.resourceType || ' in a file of ${resourceType}'
   WHEN coalesce(${patientOf(patient)}, '') = '' THEN 'names no Patient (a reference Patient/<id> is needed)'
-  WHEN ${date} IS NULL THEN 'has no date'
+  WHEN ${date} IS NULL THEN 'has no full date (a day is needed)'
 END`;
 
 const clinical = (
@@ -183,7 +183,9 @@ export const PATIENT: FeedResource = {
     r.id AS local_id,
     CASE WHEN r.gender IN ('female', 'male', 'other', 'unknown') THEN r.gender END AS sex,
     try_cast(substr(r.birthDate, 1, 4) AS SMALLINT) AS birth_year,
-    try_cast(substr(r.birthDate, 6, 2) AS TINYINT) AS birth_month,
+    -- A year-only birthDate (valid FHIR) is taken as born mid-year rather than dropped from every indicator.
+    CASE WHEN try_cast(substr(r.birthDate, 1, 4) AS SMALLINT) IS NOT NULL
+         THEN coalesce(try_cast(substr(r.birthDate, 6, 2) AS TINYINT), 7) END AS birth_month,
     ${day('r.deceasedDateTime')} AS death_date,
     (r.deceasedDateTime IS NOT NULL OR coalesce(r.deceasedBoolean, false)) AS deceased,
     (list_filter(r.extension, e -> e.url = '${ETHNIC_CATEGORY_EXTENSION}')[1]).valueCodeableConcept.coding[1].code

@@ -7,11 +7,11 @@
  * (`identity/pseudonym.ts` `recordKeySql`): no identifier passes through JavaScript or reaches a table.
  *
  * Incremental and idempotent, file by file: a file whose size and modification time are as last read is skipped; a
- * changed one has its rows replaced in one transaction; a file gone from an organisation's manifest has its rows
- * removed (each organisation's feed is a full extract). A resource that cannot be used is reported with its file and
+ * changed one has its rows replaced in one transaction; a file gone from the manifest has its rows removed (the
+ * folder is the whole of what the partners send now, each organisation's feed a full extract). A resource that cannot be used is reported with its file and
  * line and left out; the rest of the file goes in.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { Issue } from '../../core/problem.js';
@@ -48,7 +48,10 @@ export interface IngestReport {
 }
 
 /** The manifest's files of the types the store reads, checked: in a folder named for the organisation, inside. */
-export function feedFiles(feedsDir: string): Result<{ files: FeedFile[]; issues: Issue[] }, string> {
+export function feedFiles(
+  feedsDir: string,
+): Result<{ files: FeedFile[]; issues: Issue[]; listed: Set<string> }, string> {
+  const listed = new Set<string>();
   const manifestFile = join(feedsDir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     return err(`${manifestFile} does not exist: give the folder of the feeds (it holds manifest.json)`);
@@ -62,10 +65,18 @@ export function feedFiles(feedsDir: string): Result<{ files: FeedFile[]; issues:
   const root = resolve(feedsDir);
   const files: FeedFile[] = [];
   const issues: Issue[] = [];
+  const seen = new Set<string>();
   for (const entry of manifest.output) {
     if (!FEED_RESOURCES.has(entry.type)) continue;
+    listed.add(entry.url);
     const [organisation] = entry.url.split('/');
     const path = resolve(root, entry.url);
+    // The same file listed twice (or by two spellings of its path) would be read twice and double every row.
+    if (seen.has(path)) {
+      issues.push({ file: entry.url, message: 'is listed in the manifest more than once; read once' });
+      continue;
+    }
+    seen.add(path);
     if (organisation === undefined || !ORGANISATION.test(organisation) || !path.startsWith(root + sep)) {
       issues.push({ file: entry.url, message: 'is not in a folder named for its organisation; skipped' });
       continue;
@@ -76,24 +87,46 @@ export function feedFiles(feedsDir: string): Result<{ files: FeedFile[]; issues:
     }
     files.push({ url: entry.url, organisation, resourceType: entry.type, path });
   }
-  return ok({ files, issues });
+  return ok({ files, issues, listed });
 }
 
-/** The byte offsets' line numbers of a file's non-blank lines, in order (DuckDB counts resources, not lines). */
-function nonBlankLineNumbers(path: string): number[] {
-  const text = readFileSync(path, 'utf8');
-  const numbers: number[] = [];
-  let line = 1;
-  let start = 0;
-  for (;;) {
-    const end = text.indexOf('\n', start);
-    const content = text.slice(start, end === -1 ? undefined : end);
-    if (content.trim() !== '') numbers.push(line);
-    if (end === -1) break;
-    start = end + 1;
-    line++;
+/**
+ * The line numbers of the given resources (1-based counts of non-blank lines: DuckDB numbers resources, not lines),
+ * read in chunks and only as far as the last one asked for, so a file of any size is never one string in memory.
+ */
+function lineNumbersOf(path: string, ordinals: readonly number[]): Map<number, number> {
+  const wanted = new Set(ordinals);
+  const last = Math.max(0, ...ordinals);
+  const found = new Map<number, number>();
+  const chunk = Buffer.alloc(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    let line = 1;
+    let blank = true;
+    let resources = 0;
+    const endLine = () => {
+      if (!blank) {
+        resources++;
+        if (wanted.has(resources)) found.set(resources, line);
+      }
+      line++;
+      blank = true;
+    };
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      for (let i = 0; i < read && resources < last; i++) {
+        const byte = chunk[i];
+        if (byte === 0x0a) endLine();
+        else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) blank = false;
+      }
+      if (resources >= last) break;
+    }
+    if (resources < last) endLine();
+  } finally {
+    closeSync(fd);
   }
-  return numbers;
+  return found;
 }
 
 const readSql = (resource: FeedResource, paths: readonly string[]) =>
@@ -139,11 +172,14 @@ async function fileProblems(
      WHERE problem IS NOT NULL ORDER BY n LIMIT ${MAX_ISSUES_PER_FILE}`,
   );
   if (rows.length === 0) return { issues: [], count: 0 };
-  const lines = nonBlankLineNumbers(file.path);
+  const lines = lineNumbersOf(
+    file.path,
+    rows.map((row) => row.n),
+  );
   return {
     issues: rows.map((row) => ({
       file: file.url,
-      line: lines[row.n - 1] ?? row.n,
+      line: lines.get(row.n) ?? row.n,
       message: `${row.problem}; skipped`,
     })),
     count: rows[0]?.total ?? 0,
@@ -241,6 +277,16 @@ export async function ingestFeeds(
         if (problems > 0) problemFiles.push({ resource, file, problems });
       }
     }
+    // The problems are found (reading those files again, in order) before the files are recorded as read: if that
+    // fails, the whole read is undone and tried again next time, rather than the problems never being reported.
+    for (const { resource, file, problems } of problemFiles) {
+      const found = await fileProblems(store, resource, file);
+      issues.push(...found.issues);
+      if (problems > found.issues.length) {
+        issues.push({ file: file.url, message: `… and ${problems - found.issues.length} more problems` });
+      }
+      skipped += problems;
+    }
     await store.connection.run(
       `INSERT OR REPLACE INTO ingested_file
        SELECT f.url, f.organisation, f.resource_type, f.size, f.modified_ms, coalesce(c.read, 0),
@@ -251,21 +297,11 @@ export async function ingestFeeds(
     await store.connection.run('DROP TABLE file_count');
   });
   filesRead = changed.length;
-  for (const { resource, file, problems } of problemFiles) {
-    const found = await fileProblems(store, resource, file);
-    issues.push(...found.issues);
-    if (problems > found.issues.length) {
-      issues.push({ file: file.url, message: `… and ${problems - found.issues.length} more problems` });
-    }
-    skipped += problems;
-  }
 
-  // Files an organisation no longer sends: its feed is a full extract, so their rows go.
-  const sent = new Set(files.map((file) => file.url));
-  const organisations = new Set(files.map((file) => file.organisation));
-  const gone = [...previous.values()].filter(
-    (row) => organisations.has(row.organisation) && !sent.has(row.file),
-  );
+  // Files no longer in the manifest: the folder is the whole of what the partners send now (each organisation's
+  // feed a full extract), so the rows of a file — or of an organisation — no longer sent go. A file still listed
+  // but missing from the folder keeps its rows (it was reported above).
+  const gone = [...previous.values()].filter((row) => !listed.value.listed.has(row.file));
   for (const row of gone) {
     await store.transaction(async () => {
       for (const table of ['source_patient', 'source_event', 'ingested_file']) {

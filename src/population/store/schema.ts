@@ -67,6 +67,8 @@ CREATE TABLE IF NOT EXISTS source_event (
 -- Rebuilt at every build from the master patient index.
 CREATE TABLE IF NOT EXISTS record_person (record_key VARCHAR NOT NULL, person VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS opted_out (person VARCHAR NOT NULL);
+-- The feed files rows of an opted-out person were removed from, to be read again if they opt back in.
+CREATE TABLE IF NOT EXISTS withdrawn_file (person VARCHAR NOT NULL, file VARCHAR NOT NULL);
 
 -- Geography: the partnership's LSOAs with place and national deprivation (from its calibration files).
 CREATE TABLE IF NOT EXISTS lsoa (
@@ -115,6 +117,7 @@ export const STORE_TABLES = [
   'source_event',
   'record_person',
   'opted_out',
+  'withdrawn_file',
   'lsoa',
   'person',
   'event',
