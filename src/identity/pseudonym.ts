@@ -9,8 +9,9 @@
  * key under a fixed label) that the store records with its pseudonyms: a store built with another key is then
  * recognised instead of silently failing to join.
  *
- * Pseudonyms follow the person id, so when two persons are merged the absorbed person's pseudonym should be re-keyed
- * to the survivor's by whoever consumes them (the population health ingest reads the merge events).
+ * Pseudonyms follow the person id, so when two persons are merged the absorbed person's pseudonym must be re-keyed
+ * to the survivor's by whoever consumes them: the analytic store keys events by record (`recordKeyOf`) and maps each
+ * record to its person's pseudonym afresh at every build, from the index's current records.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
