@@ -24,6 +24,8 @@ interface Compiling {
   readonly ctes: string[];
   /** Window starts needed, by column name. */
   readonly windows: Map<string, Window>;
+  /** The joins of the criteria's sets to `pop`. */
+  readonly joins: string[];
 }
 
 function codeList(id: string, context: Compiling): CodeList {
@@ -73,29 +75,32 @@ function filters(criterion: EventCriterion, context: Compiling): string[] {
  * A CTE of the events matching an event criterion, one row per matching event with its person and year (for
  * `latest`: those on the person's latest candidate date in the year's window that pass the filters). Returns its name.
  */
-function matchingCte(criterion: EventCriterion, context: Compiling): string {
+function matchingCte(criterion: EventCriterion, context: Compiling, distinct: boolean): string {
   const name = `c${context.ctes.length + 1}`;
   const { from, where } = candidates(criterion, context);
   const passes = filters(criterion, context);
   if (criterion.latest) {
-    const flag = passes.length === 0 ? '1' : `CASE WHEN ${passes.join(' AND ')} THEN 1 ELSE 0 END`;
+    // The latest candidate passes when some passing candidate is on the latest date: one GROUP BY, where a
+    // window over every candidate had to sort them. (A `latest` criterion is never an event count.)
+    const passing = passes.length === 0 ? 'e.date' : `CASE WHEN ${passes.join(' AND ')} THEN e.date END`;
     context.ctes.push(`${name} AS (
-      SELECT person, year FROM (
-        SELECT e.person, y.year, e.date, ${flag} AS passes,
-               MAX(e.date) OVER (PARTITION BY e.person, y.year) AS latest
-        FROM ${from} WHERE ${where.join(' AND ')}) l
-      WHERE date = latest AND passes = 1)`);
+      SELECT e.person, y.year FROM ${from} WHERE ${where.join(' AND ')}
+      GROUP BY e.person, y.year
+      HAVING MAX(${passing}) = MAX(e.date))`);
   } else {
     context.ctes.push(`${name} AS (
-      SELECT e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
+      SELECT ${distinct ? 'DISTINCT ' : ''}e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
   }
   return name;
 }
 
 function criterionSql(criterion: Criterion, context: Compiling): string {
   if ('event' in criterion) {
-    const cte = matchingCte(criterion.event, context);
-    return `EXISTS (SELECT 1 FROM ${cte} WHERE ${cte}.person = pop.person AND ${cte}.year = pop.year)`;
+    // A LEFT JOIN to the criterion's distinct (person, year) pairs, not a correlated EXISTS: DuckDB plans the
+    // join as one hash join, where EXISTS inside OR and NOT became a costly delimited join.
+    const cte = matchingCte(criterion.event, context, true);
+    context.joins.push(`LEFT JOIN ${cte} ON ${cte}.person = pop.person AND ${cte}.year = pop.year`);
+    return `(${cte}.person IS NOT NULL)`;
   }
   if ('died' in criterion)
     return `COALESCE(pop.death_date BETWEEN pop.period_start AND pop.period_end, FALSE)`;
@@ -126,7 +131,7 @@ function yearsCte(context: Compiling): string {
 export function cubeSql(indicator: Indicator, codeLists: Readonly<Record<string, CodeList>>): string {
   const years: number[] = [];
   for (let year = indicator.years.from; year <= indicator.years.to; year++) years.push(year);
-  const context: Compiling = { codeLists, years, ctes: [], windows: new Map() };
+  const context: Compiling = { codeLists, years, ctes: [], windows: new Map(), joins: [] };
   const at = indicator.population.at;
   // The reference date is 1 January or 31 December of the year: age is the year less the year of birth, less one
   // if the birthday (the 1st of the birth month) is still to come on that date.
@@ -141,7 +146,7 @@ export function cubeSql(indicator: Indicator, codeLists: Readonly<Record<string,
   let numerator: string;
   let numeratorJoin = '';
   if (counted.count === 'events' && 'event' in counted.where) {
-    const cte = matchingCte(counted.where.event, context);
+    const cte = matchingCte(counted.where.event, context, false);
     context.ctes.push(`n AS (SELECT person, year, COUNT(*) AS events FROM ${cte} GROUP BY person, year)`);
     numerator = 'COALESCE(n.events, 0)';
     numeratorJoin = 'LEFT JOIN n ON n.person = pop.person AND n.year = pop.year';
@@ -159,6 +164,7 @@ FROM (
   SELECT pop.year, pop.place, pop.imd_quintile, COALESCE(pop.sex, 'unknown') AS sex, ${ageBandSql('pop.age')} AS age_band,
          ${ethnicGroupSql('pop.ethnic_category')} AS ethnic_group, ${numerator} AS numerator
   FROM pop ${numeratorJoin}
+  ${context.joins.join('\n  ')}
   WHERE ${conditions.join(' AND ')}
 ) counted
 GROUP BY year, place, imd_quintile, sex, age_band, ethnic_group`;
