@@ -72,10 +72,10 @@ function filters(criterion: EventCriterion, context: Compiling): string[] {
 }
 
 /**
- * A CTE of the (person, year) pairs an event criterion with a `monthsBefore` window, or `latest`, holds for: the
- * events joined to the years whose window they fall in (for `latest`: the pairs whose latest candidate passes).
+ * A CTE of the events matching an event criterion, one row per matching event with its person and year (for
+ * `latest`: those on the person's latest candidate date in the year's window that pass the filters). Returns its name.
  */
-function matchingCte(criterion: EventCriterion, context: Compiling): string {
+function matchingCte(criterion: EventCriterion, context: Compiling, distinct: boolean): string {
   const name = `c${context.ctes.length + 1}`;
   const { from, where } = candidates(criterion, context);
   const passes = filters(criterion, context);
@@ -89,47 +89,8 @@ function matchingCte(criterion: EventCriterion, context: Compiling): string {
       HAVING MAX(${passing}) = MAX(e.date))`);
   } else {
     context.ctes.push(`${name} AS (
-      SELECT DISTINCT e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
+      SELECT ${distinct ? 'DISTINCT ' : ''}e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
   }
-  return name;
-}
-
-/** The conditions on an event row `e` of a criterion's kind, codes and filters (no window). */
-function eventConditions(criterion: EventCriterion, context: Compiling): string[] {
-  const where = [`e.kind = ${text(criterion.kind)}`];
-  if (criterion.codes !== undefined) {
-    const list = codeList(criterion.codes, context);
-    where.push(`e.code_system = ${text(list.system)}`, inCodes('e.code', list));
-  }
-  return [...where, ...filters(criterion, context)];
-}
-
-/** Each person's first matching event (for `ever`). */
-function firstEventCte(criterion: EventCriterion, context: Compiling): string {
-  const name = `c${context.ctes.length + 1}`;
-  context.ctes.push(`${name} AS (
-    SELECT e.person, MIN(e.date) AS first FROM event e WHERE ${eventConditions(criterion, context).join(' AND ')}
-    GROUP BY e.person)`);
-  return name;
-}
-
-/**
- * The matching events in each year of the catalogue's range (for `period`), the year from the date so the join to
- * the population is by equality: distinct (person, year) pairs, or each pair's count of events.
- */
-function yearEventCte(criterion: EventCriterion, context: Compiling, shape: 'distinct' | 'count'): string {
-  const name = `c${context.ctes.length + 1}`;
-  const first = context.years[0] ?? 0;
-  const last = context.years.at(-1) ?? 0;
-  const year = 'CAST(EXTRACT(YEAR FROM e.date) AS INTEGER)';
-  const conditions = [
-    ...eventConditions(criterion, context),
-    `e.date BETWEEN ${date(periodOf(first).start)} AND ${date(periodOf(last).end)}`,
-  ];
-  context.ctes.push(`${name} AS (
-    SELECT e.person, ${year} AS year${shape === 'count' ? ', COUNT(*) AS events' : ''}
-    FROM event e WHERE ${conditions.join(' AND ')}
-    GROUP BY e.person, ${year})`);
   return name;
 }
 
@@ -137,18 +98,7 @@ function criterionSql(criterion: Criterion, context: Compiling): string {
   if ('event' in criterion) {
     // A LEFT JOIN to the criterion's distinct (person, year) pairs, not a correlated EXISTS: DuckDB plans the
     // join as one hash join, where EXISTS inside OR and NOT became a costly delimited join.
-    const event = criterion.event;
-    if (!event.latest && event.within === 'ever') {
-      // "Ever, up to the period's end" holds from the person's first matching event on: one row per person,
-      // joined with the date as a condition, instead of every event paired with every later year.
-      const cte = firstEventCte(event, context);
-      context.joins.push(`LEFT JOIN ${cte} ON ${cte}.person = pop.person AND ${cte}.first <= pop.period_end`);
-      return `(${cte}.person IS NOT NULL)`;
-    }
-    const cte =
-      event.within === 'period' && !event.latest
-        ? yearEventCte(event, context, 'distinct')
-        : matchingCte(event, context);
+    const cte = matchingCte(criterion.event, context, true);
     context.joins.push(`LEFT JOIN ${cte} ON ${cte}.person = pop.person AND ${cte}.year = pop.year`);
     return `(${cte}.person IS NOT NULL)`;
   }
@@ -196,10 +146,10 @@ export function cubeSql(indicator: Indicator, codeLists: Readonly<Record<string,
   let numerator: string;
   let numeratorJoin = '';
   if (counted.count === 'events' && 'event' in counted.where) {
-    // Counted events are always within the period (definition.ts): counted per person and year in one pass.
-    const cte = yearEventCte(counted.where.event, context, 'count');
-    numerator = `COALESCE(${cte}.events, 0)`;
-    numeratorJoin = `LEFT JOIN ${cte} ON ${cte}.person = pop.person AND ${cte}.year = pop.year`;
+    const cte = matchingCte(counted.where.event, context, false);
+    context.ctes.push(`n AS (SELECT person, year, COUNT(*) AS events FROM ${cte} GROUP BY person, year)`);
+    numerator = 'COALESCE(n.events, 0)';
+    numeratorJoin = 'LEFT JOIN n ON n.person = pop.person AND n.year = pop.year';
   } else {
     numerator = `CASE WHEN ${criterionSql(counted.where, context)} THEN 1 ELSE 0 END`;
   }
