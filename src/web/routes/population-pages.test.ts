@@ -4,7 +4,7 @@
  * indicators are computed, an unknown indicator and a bad year. Above all: no public path bypasses disclosure
  * control — every route, signed in or not, is fetched and searched for the raw counts of small groups and the values
  * of withheld rates. The fixture is hand-made cube cells (groups of 3, 4 and 9 events among large ones) put through
- * the real measures and inequality gap, as population-view.test.ts builds it.
+ * the real measures and inequality gap (test/support/population-fixture.ts).
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
