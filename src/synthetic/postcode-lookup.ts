@@ -1,9 +1,11 @@
 /**
  * @module synthetic/postcode-lookup
- * Two lookups the synthetic population supplies for the analytic store. Its own postcode → LSOA lookup, in the columns of the ONS National Statistics Postcode
- * Lookup (`pcds`, `lsoa11`): its postcodes are made up (a real district and a random inward code), so the real NSPL
- * does not know them, and the analytic store needs the LSOA of each home to place it in its neighbourhood and
- * deprivation quintile. A made-up postcode drawn in two LSOAs takes the first by code.
+ * Two lists the synthetic population supplies for the analytic store, as a real ICS would get them from elsewhere:
+ * - its postcode → LSOA lookup, in the columns of the ONS National Statistics Postcode Lookup (`pcds`, `lsoa11`):
+ *   its postcodes are made up (a real district and a random inward code), so the real NSPL does not know them, and
+ *   the store needs the LSOA of each home to place it in its neighbourhood and deprivation quintile (a made-up
+ *   postcode drawn in two LSOAs takes the first by code);
+ * - a National Data Opt-out list (`writeOptOutList`).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 
