@@ -8,6 +8,7 @@
  * Also the conventions both engines share: the period of a year, the start of a `monthsBefore` window, age from year
  * and month of birth, the life-table age bands and the ethnic groups.
  */
+import { LIFE_TABLE_BANDS, lifeTableBandIndex } from '../statistics/standard-population.js';
 import type { Window } from './definition.js';
 
 export interface CubeCell {
@@ -23,19 +24,14 @@ export interface CubeCell {
   readonly denominator: number;
 }
 
-/** The life table's bands (<1, 1–4, 5–9, …, 85–89, 90+): the ESP2013's 19 bands are these with <1 and 1–4 joined. */
-export const AGE_BANDS = [
-  '<1',
-  '1-4',
-  ...Array.from({ length: 17 }, (_, i) => `${5 * (i + 1)}-${5 * (i + 1) + 4}`),
-  '90+',
-] as const;
+/**
+ * The cube's age bands are the life table's (<1, 1–4, 5–9, …, 85–89, 90+; statistics/standard-population.ts): the
+ * ESP2013's 19 bands are these with <1 and 1–4 joined, so both a DSR and a life table can be made from one cube.
+ */
+export const AGE_BANDS = LIFE_TABLE_BANDS;
 
-export function ageBandOf(age: number): number {
-  if (age < 1) return 0;
-  if (age < 5) return 1;
-  return Math.min(19, Math.floor(age / 5) + 1);
-}
+/** The cube's band of an age in whole years (ages here are never negative: the unborn are not counted). */
+export const ageBandOf = (age: number): number => lifeTableBandIndex(age) ?? 0;
 
 /** SQL for ageBandOf over an integer expression (portable: CASE and integer division by FLOOR). */
 export const ageBandSql = (age: string): string =>

@@ -188,6 +188,8 @@ function measure(
   }
 }
 
+const bandOrder = (band: string): number => (AGE_BANDS as readonly string[]).indexOf(band);
+
 /** Every figure of an indicator: each year × breakdown × group, in that order. */
 export function indicatorValues(indicator: Indicator, cells: readonly CubeCell[]): IndicatorValue[] {
   const values: IndicatorValue[] = [];
@@ -209,7 +211,7 @@ export function indicatorValues(indicator: Indicator, cells: readonly CubeCell[]
         else list.push(cell);
       }
       const order = [...groups.keys()].sort((a, b) =>
-        breakdown === 'age-band' ? AGE_BANDS.indexOf(a) - AGE_BANDS.indexOf(b) : a.localeCompare(b),
+        breakdown === 'age-band' ? bandOrder(a) - bandOrder(b) : a.localeCompare(b),
       );
       for (const group of order) {
         const inGroup = groups.get(group) ?? [];

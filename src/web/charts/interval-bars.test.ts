@@ -3,18 +3,11 @@
  * one, each comparison in words, the benchmark line.
  */
 import { describe, expect, it } from 'vitest';
+import { expectAccessibleSvg } from '../../../test/support/svg.js';
 import { intervalBars } from './interval-bars.js';
 import { escapeXml } from './svg.js';
 
-const accessible = (svg: string, title: string) => {
-  expect(svg).toMatch(/^<svg [^>]*role="img"/);
-  expect(svg).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
-  expect(svg).toContain(`<title id="`);
-  expect(svg).toContain(`>${escapeXml(title)}</title>`);
-  expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
-  expect(svg).not.toMatch(/<script|\son\w+=|style=/i);
-  expect(svg.endsWith('</svg>')).toBe(true);
-};
+const accessible = expectAccessibleSvg;
 
 const nasty = 'A <b>&"\'</b> place';
 

@@ -3,18 +3,10 @@
  * published marked).
  */
 import { describe, expect, it } from 'vitest';
+import { expectAccessibleSvg } from '../../../test/support/svg.js';
 import { siiChart, trendChart } from './sii-chart.js';
-import { escapeXml } from './svg.js';
 
-const accessible = (svg: string, title: string) => {
-  expect(svg).toMatch(/^<svg [^>]*role="img"/);
-  expect(svg).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
-  expect(svg).toContain(`<title id="`);
-  expect(svg).toContain(`>${escapeXml(title)}</title>`);
-  expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
-  expect(svg).not.toMatch(/<script|\son\w+=|style=/i);
-  expect(svg.endsWith('</svg>')).toBe(true);
-};
+const accessible = expectAccessibleSvg;
 
 describe('SII and trend charts', () => {
   it('plots the quintiles at their ranks with whiskers and the fitted line', () => {

@@ -2,18 +2,10 @@
  * The sparkline: accessible, broken where a year has no published value, every year in words.
  */
 import { describe, expect, it } from 'vitest';
+import { expectAccessibleSvg } from '../../../test/support/svg.js';
 import { sparkline } from './sparkline.js';
-import { escapeXml } from './svg.js';
 
-const accessible = (svg: string, title: string) => {
-  expect(svg).toMatch(/^<svg [^>]*role="img"/);
-  expect(svg).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
-  expect(svg).toContain(`<title id="`);
-  expect(svg).toContain(`>${escapeXml(title)}</title>`);
-  expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
-  expect(svg).not.toMatch(/<script|\son\w+=|style=/i);
-  expect(svg.endsWith('</svg>')).toBe(true);
-};
+const accessible = expectAccessibleSvg;
 
 describe('sparkline', () => {
   it('breaks the line where a year has no published value and lists every year in its description', () => {

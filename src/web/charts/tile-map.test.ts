@@ -3,18 +3,10 @@
  * text on each tile, and the legend.
  */
 import { describe, expect, it } from 'vitest';
-import { escapeXml } from './svg.js';
+import { expectAccessibleSvg } from '../../../test/support/svg.js';
 import { tileLayout, tileMap, wrap } from './tile-map.js';
 
-const accessible = (svg: string, title: string) => {
-  expect(svg).toMatch(/^<svg [^>]*role="img"/);
-  expect(svg).toMatch(/viewBox="0 0 [\d.]+ [\d.]+"/);
-  expect(svg).toContain(`<title id="`);
-  expect(svg).toContain(`>${escapeXml(title)}</title>`);
-  expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
-  expect(svg).not.toMatch(/<script|\son\w+=|style=/i);
-  expect(svg.endsWith('</svg>')).toBe(true);
-};
+const accessible = expectAccessibleSvg;
 
 describe('tile map', () => {
   const wyh = [
