@@ -53,6 +53,8 @@ export default tseslint.config(
       'src/money/**',
       'src/record/**',
       'src/population/**',
+      'src/carers/**',
+      'src/workforce/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },

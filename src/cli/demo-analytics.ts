@@ -14,6 +14,7 @@ import { loadResults, saveResults, type PopulationResults } from '../population/
 import type { Database } from '../store/database.js';
 import { writeOptOutList, writePostcodeLookup } from '../synthetic/postcode-lookup.js';
 import { computeCatalogue } from '../population/indicators/run.js';
+import { computeCarers } from '../carers/run.js';
 import {
   analyticsDir,
   buildPopulation,
@@ -57,7 +58,9 @@ export async function ensureDemoAnalytics(
     log(`demo: ${describeBuild(report, (performance.now() - started) / 1000)}`);
     const computing = performance.now();
     const computed = await computeCatalogue(store, catalogue.value);
-    saveResults(analyticsDir(config), computed, new Date());
+    const carers = await computeCarers(store, catalogue.value);
+    if (!carers.ok) throw new ProblemError(problem('configuration', carers.error));
+    saveResults(analyticsDir(config), computed, carers.value, new Date());
     log(
       `demo: ${computed.length} indicators computed in ${((performance.now() - computing) / 1000).toFixed(1)} s`,
     );

@@ -36,6 +36,7 @@ import { healthRoutes } from './routes/health.js';
 import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
 import { populationPages } from './routes/population-pages.js';
+import { carersPages } from './routes/carers-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
@@ -300,6 +301,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, context);
   await app.register(partnershipPages, context);
   await app.register(populationPages, context);
+  await app.register(carersPages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(governanceApi, context);

@@ -7,7 +7,9 @@ import type { CubeCell } from '../../src/population/indicators/cube.js';
 import { parseIndicator, type Indicator } from '../../src/population/indicators/definition.js';
 import { inequalityGap } from '../../src/population/indicators/inequality-gap.js';
 import { indicatorValues } from '../../src/population/indicators/measures.js';
-import type { PopulationResults } from '../../src/population/indicators/results-file.js';
+import { RESULTS_FORMAT, type PopulationResults } from '../../src/population/indicators/results-file.js';
+import { carersFigures, type CarersFigures } from '../../src/carers/figures.js';
+import type { RegisterCell } from '../../src/carers/register.js';
 
 const indicator = (id: string, measure: string, per: number, polarity: string): Indicator => {
   const parsed = parseIndicator(
@@ -92,5 +94,42 @@ export function fixtureResults(): PopulationResults {
     const values = indicatorValues(ind, cube);
     return { indicator: ind, values, gap: inequalityGap(values) };
   });
-  return { format: 1, computedAt: '2025-03-01T09:00:00.000Z', results };
+  return { format: RESULTS_FORMAT, computedAt: '2025-03-01T09:00:00.000Z', results, carers: fixtureCarers() };
+}
+
+/**
+ * Carers' register figures for three years in Riverside (test/fixtures/partnerships/riverside): two practices of
+ * North Bank's neighbourhood — one with a single carer, too few to publish — and one of South Bank's.
+ */
+export function fixtureCarers(): CarersFigures {
+  const bands = [
+    { from: 5, to: 17, male: 0.01, female: 0.02 },
+    { from: 18, male: 0.08, female: 0.12 },
+  ];
+  const cells: RegisterCell[] = [];
+  const add = (place: string, practice: string, persons: number, identified: number) => {
+    for (const year of [2023, 2024, 2025]) {
+      for (const [band, sex] of [
+        [0, 'female'],
+        [1, 'female'],
+        [1, 'male'],
+      ] as const) {
+        const grown = year - 2022;
+        cells.push({
+          year,
+          place,
+          practice,
+          imdQuintile: place === 'north-bank' ? 1 : 5,
+          sex,
+          band,
+          persons,
+          identified: band === 0 ? 0 : identified * grown,
+        });
+      }
+    }
+  };
+  add('north-bank', 'Y00001', 2000, 40);
+  add('north-bank', 'Y00002', 1500, 1);
+  add('south-bank', 'Y00004', 3000, 60);
+  return carersFigures(cells, bands, { from: 2023, to: 2025 }, 'ons-census-2021-unpaid-care');
 }

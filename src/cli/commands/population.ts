@@ -16,6 +16,7 @@ import { readPseudonymKey, type PseudonymKey } from '../../identity/pseudonym.js
 import { loadCatalogue, type Catalogue } from '../../population/indicators/catalogue.js';
 import { RESULTS_FILE, saveResults } from '../../population/indicators/results-file.js';
 import { computeCatalogue } from '../../population/indicators/run.js';
+import { computeCarers } from '../../carers/run.js';
 import { AnalyticStore } from '../../population/store/analytic-store.js';
 import { buildAnalyticStore, type BuildReport } from '../../population/store/build.js';
 import { loadCalibration } from '../../synthetic/calibration.js';
@@ -155,7 +156,12 @@ export async function populationBuild(
     io.out(describeBuild(report, (performance.now() - started) / 1000));
     const computing = performance.now();
     const computed = await computeCatalogue(store, catalogue.value);
-    saveResults(analyticsDir(config), computed, new Date());
+    const carers = await computeCarers(store, catalogue.value);
+    if (!carers.ok) {
+      io.fail(`accord population build: ${carers.error}`);
+      return 1;
+    }
+    saveResults(analyticsDir(config), computed, carers.value, new Date());
     io.out(
       `indicators: ${computed.length} computed in ${((performance.now() - computing) / 1000).toFixed(1)} s, ` +
         `kept in ${join(analyticsDir(config), RESULTS_FILE)}`,

@@ -1,18 +1,20 @@
 /**
  * @module population/indicators/results-file
- * The computed indicators kept beside the analytic store (`indicators.json`), so the server reads them at start
+ * The computed indicators (and the carers' register figures) kept beside the analytic store (`indicators.json`), so the server reads them at start
  * instead of recomputing: figures and gaps only — aggregates, not rows — but before disclosure control, so the file
  * stays with the store and is published only through population/disclosure.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../core/result.js';
+import type { CarersFigures } from '../../carers/figures.js';
 import type { Indicator } from './definition.js';
 import type { InequalityGap } from './inequality-gap.js';
 import type { IndicatorValue } from './measures.js';
 import type { IndicatorResult } from './run.js';
 
-export const RESULTS_FORMAT = 1;
+/** 2: the carers' register figures beside the indicators. An older file is computed again. */
+export const RESULTS_FORMAT = 2;
 export const RESULTS_FILE = 'indicators.json';
 
 export interface StoredResult {
@@ -25,14 +27,22 @@ export interface PopulationResults {
   readonly format: number;
   readonly computedAt: string;
   readonly results: readonly StoredResult[];
+  /** Carers identified against the census estimate (carers/figures.ts). */
+  readonly carers: CarersFigures;
 }
 
-export function saveResults(analyticsDir: string, results: readonly IndicatorResult[], at: Date): void {
+export function saveResults(
+  analyticsDir: string,
+  results: readonly IndicatorResult[],
+  carers: CarersFigures,
+  at: Date,
+): void {
   const file = join(analyticsDir, RESULTS_FILE);
   const stored: PopulationResults = {
     format: RESULTS_FORMAT,
     computedAt: at.toISOString(),
     results: results.map(({ indicator, values, gap }) => ({ indicator, values, gap })),
+    carers,
   };
   // Written whole, then renamed: a reader never sees half a file.
   writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });

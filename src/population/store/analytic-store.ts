@@ -22,6 +22,8 @@ export const ROW_LEVEL_READERS = [
   'population/indicators/run.ts',
   'cli/commands/population.ts',
   'cli/demo-analytics.ts',
+  'carers/register.ts',
+  'carers/run.ts',
 ] as const;
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
