@@ -123,6 +123,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/about',
     '/accessibility',
     '/sign-in',
+    '/carers',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [
@@ -130,6 +131,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     ['/partners', '/partners/'],
     ['/bodies', '/bodies/'],
     ['/proposals', '/proposals/'],
+    ['/carers', '/carers/places/'],
   ] as const) {
     await page.goto(`${baseUrl}${list}`);
     const hrefs: string[] = [];
@@ -565,6 +567,53 @@ async function populationChecks(browser: Browser, javaScriptEnabled: boolean) {
   }
 }
 
+/**
+ * A reader opens the carers' page (identified against the estimate), follows a place to its neighbourhoods and
+ * practices, and downloads the CSV. When the demo has not computed them, the page must say how to build them.
+ */
+async function carersChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await check(
+      `a reader sees carers identified against the estimate ${how}, by place and practice`,
+      async () => {
+        const problems: string[] = [];
+        const response = await page.goto(`${baseUrl}/carers`, { waitUntil: 'load' });
+        if (response?.status() !== 200) return `/carers answered ${response?.status() ?? 'nothing'}`;
+        const shown = await page.locator('main').innerText();
+        if (shown.includes('have not been counted yet')) {
+          return shown.includes('accord population build')
+            ? undefined
+            : 'the empty page does not say how to build';
+        }
+        if (!/Identified, % of expected \(95% interval\)\s+\d/.test(shown))
+          problems.push('no share identified');
+        if ((await page.locator('main svg[role="img"]').count()) < 3)
+          problems.push('fewer than three charts');
+        const link = page.locator('main a[href^="/carers/places/"]').first();
+        const href = await link.getAttribute('href');
+        if (href === null) return [...problems, 'no place linked'].join('\n');
+        await link.click();
+        await page.waitForLoadState('load');
+        if (!page.url().endsWith(href)) problems.push(`following the link landed on ${page.url()}`);
+        if ((await page.locator('main table caption', { hasText: 'Practices of' }).count()) === 0) {
+          problems.push(`${href} shows no practices`);
+        }
+        const csv = await context.request.get(`${baseUrl}/carers.csv`);
+        if (csv.status() !== 200) problems.push(`/carers.csv answered ${csv.status()}`);
+        if (!(await csv.text()).includes('area_type,area_code,area_name,place,year,')) {
+          problems.push('the CSV has no header');
+        }
+        return problems.length === 0 ? undefined : problems.join('\n');
+      },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -600,6 +649,8 @@ async function main() {
     await recordChecks(browser, false);
     await populationChecks(browser, true);
     await populationChecks(browser, false);
+    await carersChecks(browser, true);
+    await carersChecks(browser, false);
   } finally {
     await browser.close();
   }
