@@ -19,6 +19,7 @@ import { buildServer } from '../web/server.js';
 import { DEMO_INDEX_PLACE, ensureDemoIndex } from './demo-identity.js';
 import { ensureDemoRecord } from './demo-record.js';
 import { ensureDemoAnalytics } from './demo-analytics.js';
+import { loadDemoWorkforceReturns } from '../workforce/index.js';
 import { loadResults, type PopulationResults } from '../population/indicators/results-file.js';
 import { analyticsDir } from './commands/population.js';
 import { ensureDemoPopulation } from './demo-population.js';
@@ -134,6 +135,13 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       const demoUsers = await seedDemoUsers(store.db, files.partnership, DEMO_INDEX_PLACE);
       log(
         `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
+      );
+      const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
+      if (!workforce.ok) throw new ProblemError(workforce.error);
+      log(
+        workforce.value === 0
+          ? 'demo: workforce returns kept from an earlier start'
+          : `demo: ${workforce.value} synthetic workforce returns`,
       );
       if (options.demoPopulation !== false) {
         const population = await ensureDemoPopulation(

@@ -37,6 +37,7 @@ import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
 import { populationPages } from './routes/population-pages.js';
 import { carersPages } from './routes/carers-pages.js';
+import { workforcePages } from './routes/workforce-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
@@ -302,6 +303,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(partnershipPages, context);
   await app.register(populationPages, context);
   await app.register(carersPages, context);
+  await app.register(workforcePages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(governanceApi, context);

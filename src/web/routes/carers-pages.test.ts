@@ -83,7 +83,9 @@ describe('the carers pages', () => {
     );
     const practice = lines.find((line) => line.startsWith('practice,Y00002,'));
     expect(practice?.split(',').slice(6, 7)).toEqual(['[c]']);
-    expect(lines.find((line) => line.startsWith('system,'))).toBe('system,system,Riverside,,2025,19500,605,1430,42.4,39.1,45.9');
+    expect(lines.find((line) => line.startsWith('system,'))).toBe(
+      'system,system,Riverside,,2025,19500,605,1430,42.4,39.1,45.9',
+    );
   });
 
   it('say how to compute the figures when there are none, and refuse an unknown place', async () => {
