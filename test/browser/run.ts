@@ -124,6 +124,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/accessibility',
     '/sign-in',
     '/carers',
+    '/workforce',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [
@@ -132,6 +133,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     ['/bodies', '/bodies/'],
     ['/proposals', '/proposals/'],
     ['/carers', '/carers/places/'],
+    ['/workforce', '/workforce/places/'],
   ] as const) {
     await page.goto(`${baseUrl}${list}`);
     const hrefs: string[] = [];
@@ -614,6 +616,72 @@ async function carersChecks(browser: Browser, javaScriptEnabled: boolean) {
   }
 }
 
+/**
+ * An officer (demo.officer, of West Yorkshire's integrated care board) uploads a workforce return: first a file with
+ * an impossible row (more leavers than staff), which is refused with its line and stores nothing, then a good one,
+ * which is stored and shown on the organisation's page. The form pages must pass axe; run with and without
+ * JavaScript (each run a different quarter, so the second is a first version too).
+ */
+async function workforceChecks(browser: Browser, javaScriptEnabled: boolean) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const header =
+    'organisation,period,staff_group,posts_fte,staff_in_post_headcount,staff_in_post_fte,vacancies_fte,starters,leavers,new_roles_headcount';
+  const quarter = javaScriptEnabled ? '2025-Q3' : '2025-Q4';
+  const upload = async (name: string, text: string) => {
+    await page.goto(`${baseUrl}/workforce/returns/new`, { waitUntil: 'load' });
+    await page.setInputFiles('input[type=file][name=file]', {
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text),
+    });
+    await page.getByRole('button', { name: 'Upload return' }).click();
+    await page.waitForLoadState('load');
+  };
+  try {
+    await check(
+      `an officer uploads a workforce return ${how}: a bad row refused by line, then stored`,
+      async () => {
+        const problems: string[] = [];
+        await page.goto(`${baseUrl}/sign-in?next=/workforce/returns/new`);
+        await page.fill('#username', officer);
+        await page.fill('#password', password);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.waitForLoadState('load');
+        if (!page.url().endsWith('/workforce/returns/new')) return `signing in landed on ${page.url()}`;
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`the form: ${formatViolations(violations)}`);
+        }
+        await upload(
+          'bad-return.csv',
+          `${header}\nwest-yorkshire-icb,${quarter},nhs-infrastructure-support,100,90,85.5,10,5,120,0\n`,
+        );
+        const refused = await page
+          .locator('.nhsuk-error-summary')
+          .innerText()
+          .catch(() => '');
+        if (!/line 2/i.test(refused)) problems.push(`the bad file's errors do not name line 2: "${refused}"`);
+        if (javaScriptEnabled) {
+          const violations = await axeViolations(page);
+          if (violations.length > 0) problems.push(`the refused form: ${formatViolations(violations)}`);
+        }
+        await upload(
+          'return.csv',
+          `${header}\nwest-yorkshire-icb,${quarter},nhs-infrastructure-support,100,90,85.5,10,5,4,0\n`,
+        );
+        const stored = await page.locator('main').innerText();
+        if (!stored.includes('Workforce return stored'))
+          problems.push(`the good file was not stored: ${page.url()}`);
+        return problems.length === 0 ? undefined : problems.join('\n');
+      },
+    );
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -651,6 +719,8 @@ async function main() {
     await populationChecks(browser, false);
     await carersChecks(browser, true);
     await carersChecks(browser, false);
+    await workforceChecks(browser, true);
+    await workforceChecks(browser, false);
   } finally {
     await browser.close();
   }
