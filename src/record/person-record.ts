@@ -3,12 +3,14 @@
  * A person's shared record as one viewer may see it: the decision (`access/record-access.ts`) taken on the viewer's
  * roles and organisation, the relationships the record shows, the person's dissent and restricted flag, and any
  * break-glass grant the viewer holds; then every resource about the person that the decision allows, with the
- * hidden elements removed. The FHIR `$everything` and the staff pages both show exactly this.
+ * hidden elements removed; and the carers' plans that name the person (`carer-plans.ts`), which are the carers'
+ * records, each decided on its own. The FHIR `$everything` and the staff pages both show exactly this.
  */
 import { activeGrant } from '../access/break-glass.js';
 import { decideRecordAccess, type AccessDecision } from '../access/record-access.js';
 import type { Role } from '../access/principal.js';
 import type { Queryable } from '../store/index.js';
+import { carerPlansFor, type ShownCarerPlan } from './carer-plans.js';
 import { patientsOfPerson, recordFlags, relationshipsWith } from './relationships.js';
 import type { RecordRepository, StoredResource } from './repository.js';
 
@@ -26,6 +28,11 @@ export type PersonRecord =
       readonly resources: readonly StoredResource[];
       /** The Patient resources that are this person's records (whatever was shown of them). */
       readonly patientIds: readonly string[];
+      /**
+       * Carers' support and contingency plans naming this person: the carers' records, not this person's, so each
+       * is audited as an access to its carer's record.
+       */
+      readonly carerPlans: readonly ShownCarerPlan[];
     }
   | {
       readonly allowed: false;
@@ -67,5 +74,6 @@ export async function personRecord(
     ...stored,
     resource: withoutElements(stored.resource, decision.hide),
   }));
-  return { allowed: true, decision, resources, patientIds };
+  const carerPlans = await carerPlansFor(db, repository, viewer, decision, patientIds, now);
+  return { allowed: true, decision, resources, patientIds, carerPlans };
 }

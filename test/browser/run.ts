@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { carerPlanChecks } from './carer-plans.js';
 
 const { values } = parseArgs({
   options: { 'base-url': { type: 'string', default: 'http://localhost:3999' } },
@@ -715,6 +716,8 @@ async function main() {
     await reviewChecks(browser, false);
     await recordChecks(browser, true);
     await recordChecks(browser, false);
+    await carerPlanChecks(browser, baseUrl, true, check);
+    await carerPlanChecks(browser, baseUrl, false, check);
     await populationChecks(browser, true);
     await populationChecks(browser, false);
     await carersChecks(browser, true);

@@ -22,6 +22,8 @@ export interface PersonAccess {
   readonly resourceId: string | null;
   readonly purpose: string;
   readonly outcome: AuditOutcome;
+  /** Present when the access was to a carer's plan, seen in the care of the person they care for (its kind). */
+  readonly carerPlan?: string;
 }
 
 export interface AccessPage {
@@ -51,6 +53,7 @@ interface AccessRow {
   resource_id: string | null;
   purpose: string;
   outcome: AuditOutcome;
+  carer_plan: string | null;
 }
 
 /**
@@ -93,7 +96,8 @@ export async function accessesOfPerson(
        SELECT p.id FROM identity_person p JOIN whole w ON p.merged_into = w.id)
      SELECT seq::text AS seq,
        to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at,
-       actor_name, role, organisation, action, resource_type, resource_id, purpose, outcome
+       actor_name, role, organisation, action, resource_type, resource_id, purpose, outcome,
+       detail->>'carerPlan' AS carer_plan
      FROM audit_entry
      WHERE person_id IN (SELECT id FROM whole) AND ($2::bigint IS NULL OR seq < $2)
      ORDER BY audit_entry.seq DESC
@@ -111,6 +115,7 @@ export async function accessesOfPerson(
     resourceId: row.resource_id,
     purpose: row.purpose,
     outcome: row.outcome,
+    ...(row.carer_plan === null ? {} : { carerPlan: row.carer_plan }),
   }));
   return ok({ accesses, before: rows.length > limit ? accesses.at(-1)?.seq : undefined });
 }

@@ -40,6 +40,7 @@ import { patientsOfPerson } from '../../record/relationships.js';
 import { addRecord, findPersons, indexProvider } from '../../identity/index/index.js';
 import type { AppContext } from '../server.js';
 import { capabilityStatement } from './fhir-capability.js';
+import { carerPlanAccesses } from './record-audit.js';
 import { fhirImportRoutes } from './fhir-import.js';
 import { matchParameters } from './fhir-match-parameters.js';
 import { errorOutcome, outcomeOfRecordError, STATUS_OF } from '../fhir-outcome.js';
@@ -564,7 +565,16 @@ export async function fhirApi(app: FastifyInstance, context: AppContext): Promis
         const refusal: RecordError = { kind: 'forbidden', message: `${shown.decision.reason}${glass}` };
         return sendError(request, reply, 'everything', refusal, shown.patientIds);
       }
-      return sendEverything(request, reply, shown.resources, shown.decision.purpose, personId);
+      // Carers' plans naming the person are about their carers (the FHIR specification lets $everything return
+      // resources about others that are relevant to the patient): each is audited on its carer's record too.
+      for (const access of carerPlanAccesses(shown.carerPlans)) await auditor.record(request, access);
+      return sendEverything(
+        request,
+        reply,
+        [...shown.resources, ...shown.carerPlans.map((plan) => plan.plan)],
+        shown.decision.purpose,
+        personId,
+      );
     },
   );
 

@@ -43,6 +43,16 @@ const ACTION_WORDS: Readonly<Record<AuditAction, string>> = {
   'access-denied': 'Was refused access',
 };
 
+/**
+ * A carer's plan seen on the record of the person they care for (`record-audit.ts` carerPlanAccesses): said as such,
+ * without naming that person.
+ */
+function carerPlanWords(kind: string | undefined): string | undefined {
+  if (kind === 'carer-contingency-plan') return 'Read your contingency plan as a carer';
+  if (kind === 'carer-support-plan') return 'Read your support plan as a carer';
+  return undefined;
+}
+
 const OUTCOME_WORDS = { success: 'Allowed', denied: 'Refused', error: 'Failed' } as const;
 
 export interface AccessLine {
@@ -61,8 +71,13 @@ export function accessLine(access: PersonAccess, organisationName: (id: string) 
     when: access.recordedAt,
     organisation: organisationName(access.organisation),
     role: access.role === null ? 'Their computer system' : (ROLE_WORDS[access.role] ?? access.role),
-    what: ACTION_WORDS[access.action],
-    why: access.purpose === DIRECT_CARE ? 'Your care' : access.purpose,
+    what: carerPlanWords(access.carerPlan) ?? ACTION_WORDS[access.action],
+    why:
+      access.purpose === DIRECT_CARE
+        ? access.carerPlan === undefined
+          ? 'Your care'
+          : 'The care of the person you look after'
+        : access.purpose,
     emergency: access.purpose !== DIRECT_CARE,
     outcome: OUTCOME_WORDS[access.outcome],
   };

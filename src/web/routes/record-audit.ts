@@ -15,6 +15,7 @@ import {
   type JsonValue,
 } from '../../access/audit/index.js';
 import type { RecordRepository } from '../../record/index.js';
+import type { ShownCarerPlan } from '../../record/carer-plans.js';
 import type { Database } from '../../store/index.js';
 
 export interface RecordAccess {
@@ -81,4 +82,31 @@ export function recordAuditor(db: Database, repository: RecordRepository): Recor
     },
     close: () => log.close(),
   };
+}
+
+/** The purpose recorded on a carer's record when their plan was seen under emergency access to the person they care
+ * for: the reason the clinician gave is about that person, so it stays on that person's entry, not the carer's. */
+export const CARER_PLAN_EMERGENCY_PURPOSE = 'Emergency access to the record of the person they care for';
+
+/**
+ * A carer's plan seen on the record of the person they care for is an access to the CARER's record too: one entry
+ * on the carer's record for each plan shown, so their "who has looked at my record" lists it. The entry says which
+ * plan (its kind, in `detail.carerPlan`) and why — the viewer's relationship with the person cared for — but never
+ * names that person.
+ */
+export function carerPlanAccesses(plans: readonly ShownCarerPlan[]): RecordAccess[] {
+  return plans.map((shown) => ({
+    action: 'read',
+    resourceType: 'CarePlan',
+    resourceId: shown.plan.resource.id,
+    outcome: 'success',
+    patientIds: [shown.carerPatientId],
+    ...(shown.carerPersonId === undefined ? {} : { personIds: [shown.carerPersonId] }),
+    purpose: shown.decision.purpose === DIRECT_CARE ? DIRECT_CARE : CARER_PLAN_EMERGENCY_PURPOSE,
+    detail: {
+      carerPlan: shown.decision.kind,
+      seenIn: 'the care of the person they care for',
+      basis: shown.decision.purpose === DIRECT_CARE ? shown.decision.reason : 'Emergency access',
+    },
+  }));
 }

@@ -9,15 +9,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accessesOfPerson } from '../../access/audit/index.js';
 import { unreviewedGrants } from '../../access/break-glass.js';
 import { closeEmergencyAccess, useEmergencyAccess } from '../../access/emergency-access.js';
-import { systemClock, type AccessRule, type Principal } from '../../access/index.js';
+import { activeDemoUsernames, systemClock, type AccessRule, type Principal } from '../../access/index.js';
 import { problem } from '../../core/problem.js';
 import { formatNhsNumber, isValidNhsNumber, normaliseNhsNumber } from '../../identity/nhs-number.js';
 import { planSearch, recordRepository, searchParameters } from '../../record/index.js';
+import { carerPlanView, personsWithCarerPlans } from '../../record/carer-plans.js';
 import { personRecord } from '../../record/person-record.js';
 import { summarisePerson } from '../../record/person-summary.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
+import { carerPlanAccesses } from './record-audit.js';
 import { isPersonId, positiveNumber } from './identity-api.js';
 
 const STAFF: AccessRule = { signedIn: true, anyRole: ['R8000', 'R8008'] };
@@ -111,8 +113,15 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
           });
         }
       }
+      // In the demo only (its users can sign in), links to people whose carers have plans, to try the record with.
+      // Links by person id: no one's details are shown, and opening one is audited as any look is.
+      const examples =
+        !asked && (await activeDemoUsernames(ctx.db)).length > 0
+          ? await personsWithCarerPlans(ctx.db, repository, 3)
+          : [];
       return reply.status(errorList.length > 0 ? 400 : 200).page('record/search.njk', {
         ...(await frame('Find a person’s care record')),
+        examples,
         values,
         errors,
         errorList,
@@ -161,12 +170,15 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
       personIds: [personId],
       purpose: shown.decision.purpose,
     });
+    // Each carer's plan shown is a look at the carer's record too, in their log.
+    for (const access of carerPlanAccesses(shown.carerPlans)) await auditor.record(request, access);
     const summary = summarisePerson(shown.resources);
     return reply.page('record/person.njk', {
       ...(await frame(summary.demographics?.name ?? 'Care record')),
       personId,
       decision: shown.decision,
       summary,
+      carerPlans: shown.carerPlans.map(carerPlanView),
       nhsNumber:
         summary.demographics?.nhsNumber === undefined
           ? undefined
