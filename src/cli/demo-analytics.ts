@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { problem, ProblemError } from '../core/problem.js';
 import { createPseudonymKeyFile, readPseudonymKey } from '../identity/pseudonym.js';
-import { loadResults, saveResults, type PopulationResults } from '../population/indicators/results-file.js';
+import { loadResults, type PopulationResults } from '../population/indicators/results-file.js';
 import type { Database } from '../store/database.js';
 import { writeOptOutList, writePostcodeLookup } from '../synthetic/postcode-lookup.js';
 import { computeCatalogue } from '../population/indicators/run.js';
-import { computeCarers } from '../carers/run.js';
+import { saveBuildResults } from './population-results.js';
 import {
   analyticsDir,
   buildPopulation,
@@ -58,9 +58,14 @@ export async function ensureDemoAnalytics(
     log(`demo: ${describeBuild(report, (performance.now() - started) / 1000)}`);
     const computing = performance.now();
     const computed = await computeCatalogue(store, catalogue.value);
-    const carers = await computeCarers(store, catalogue.value);
-    if (!carers.ok) throw new ProblemError(problem('configuration', carers.error));
-    saveResults(analyticsDir(config), computed, carers.value, new Date());
+    const saved = await saveBuildResults(
+      store,
+      { analyticsDir: analyticsDir(config), partnershipDir: config.partnershipDir },
+      catalogue.value,
+      computed,
+      (line) => log(`demo: ${line}`),
+    );
+    if (!saved.ok) throw new ProblemError(problem('configuration', saved.error));
     log(
       `demo: ${computed.length} indicators computed in ${((performance.now() - computing) / 1000).toFixed(1)} s`,
     );

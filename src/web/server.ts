@@ -38,6 +38,7 @@ import { partnershipPages } from './routes/partnership-pages.js';
 import { populationPages } from './routes/population-pages.js';
 import { carersPages } from './routes/carers-pages.js';
 import { workforcePages } from './routes/workforce-pages.js';
+import { fairSharesPages } from './routes/fair-shares-pages.js';
 import { securityHeaders } from './security-headers.js';
 import { designSystemCss } from './stylesheet.js';
 import { createViews, nhsukDist } from './views.js';
@@ -304,6 +305,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(populationPages, context);
   await app.register(carersPages, context);
   await app.register(workforcePages, context);
+  await app.register(
+    fairSharesPages(() => deps.population?.fairShares),
+    context,
+  );
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(governanceApi, context);

@@ -126,6 +126,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/sign-in',
     '/carers',
     '/workforce',
+    '/money/fair-shares',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [

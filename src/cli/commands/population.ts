@@ -14,9 +14,9 @@ import { personsWithNhsNumbers, recordsOfPersons } from '../../identity/analytic
 import { isValidNhsNumber } from '../../identity/nhs-number.js';
 import { readPseudonymKey, type PseudonymKey } from '../../identity/pseudonym.js';
 import { loadCatalogue, type Catalogue } from '../../population/indicators/catalogue.js';
-import { RESULTS_FILE, saveResults } from '../../population/indicators/results-file.js';
+import { RESULTS_FILE } from '../../population/indicators/results-file.js';
 import { computeCatalogue } from '../../population/indicators/run.js';
-import { computeCarers } from '../../carers/run.js';
+import { saveBuildResults } from '../population-results.js';
 import { AnalyticStore } from '../../population/store/analytic-store.js';
 import { buildAnalyticStore, type BuildReport } from '../../population/store/build.js';
 import { loadCalibration } from '../../synthetic/calibration.js';
@@ -156,12 +156,17 @@ export async function populationBuild(
     io.out(describeBuild(report, (performance.now() - started) / 1000));
     const computing = performance.now();
     const computed = await computeCatalogue(store, catalogue.value);
-    const carers = await computeCarers(store, catalogue.value);
-    if (!carers.ok) {
-      io.fail(`accord population build: ${carers.error}`);
+    const saved = await saveBuildResults(
+      store,
+      { analyticsDir: analyticsDir(config), partnershipDir: config.partnershipDir },
+      catalogue.value,
+      computed,
+      io.out,
+    );
+    if (!saved.ok) {
+      io.fail(`accord population build: ${saved.error}`);
       return 1;
     }
-    saveResults(analyticsDir(config), computed, carers.value, new Date());
     io.out(
       `indicators: ${computed.length} computed in ${((performance.now() - computing) / 1000).toFixed(1)} s, ` +
         `kept in ${join(analyticsDir(config), RESULTS_FILE)}`,

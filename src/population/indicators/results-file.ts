@@ -1,6 +1,6 @@
 /**
  * @module population/indicators/results-file
- * The computed indicators (and the carers' register figures) kept beside the analytic store (`indicators.json`), so the server reads them at start
+ * The computed indicators (with the carers' register figures and fair shares) kept beside the analytic store (`indicators.json`), so the server reads them at start
  * instead of recomputing: figures and gaps only — aggregates, not rows — but before disclosure control, so the file
  * stays with the store and is published only through population/disclosure.
  */
@@ -8,13 +8,14 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../core/result.js';
 import type { CarersFigures } from '../../carers/figures.js';
+import type { FairSharesReport } from '../../money/fair-shares/index.js';
 import type { Indicator } from './definition.js';
 import type { InequalityGap } from './inequality-gap.js';
 import type { IndicatorValue } from './measures.js';
 import type { IndicatorResult } from './run.js';
 
-/** 2: the carers' register figures beside the indicators. An older file is computed again. */
-export const RESULTS_FORMAT = 2;
+/** 2: the carers' register figures beside the indicators; 3: fair shares too. An older file is computed again. */
+export const RESULTS_FORMAT = 3;
 export const RESULTS_FILE = 'indicators.json';
 
 export interface StoredResult {
@@ -29,12 +30,15 @@ export interface PopulationResults {
   readonly results: readonly StoredResult[];
   /** Carers identified against the census estimate (carers/figures.ts). */
   readonly carers: CarersFigures;
+  /** Fair shares of the partnership's places (money/fair-shares), when its files state a budget. */
+  readonly fairShares?: FairSharesReport;
 }
 
 export function saveResults(
   analyticsDir: string,
   results: readonly IndicatorResult[],
   carers: CarersFigures,
+  fairShares: FairSharesReport | undefined,
   at: Date,
 ): void {
   const file = join(analyticsDir, RESULTS_FILE);
@@ -43,6 +47,7 @@ export function saveResults(
     computedAt: at.toISOString(),
     results: results.map(({ indicator, values, gap }) => ({ indicator, values, gap })),
     carers,
+    ...(fairShares === undefined ? {} : { fairShares }),
   };
   // Written whole, then renamed: a reader never sees half a file.
   writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });

@@ -24,6 +24,8 @@ export const ROW_LEVEL_READERS = [
   'cli/demo-analytics.ts',
   'carers/register.ts',
   'carers/run.ts',
+  'money/fair-shares/need-cells.ts',
+  'cli/population-results.ts',
 ] as const;
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;

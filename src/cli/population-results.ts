@@ -1,0 +1,57 @@
+/**
+ * @module cli/population-results
+ * What a build computes on the analytic store after the indicators, for `accord population build` and the demo
+ * alike: the carers' register figures, and fair shares for the partnership's places (when its files state a budget,
+ * which the illustrative allocation splits; real allocations come from the partnership's finance team later). One
+ * function, so both keep the same results file.
+ */
+import { computeCarers } from '../carers/run.js';
+import { formatIssue } from '../core/problem.js';
+import { err, ok, type Result } from '../core/result.js';
+import { computeFairShares } from '../money/fair-shares/index.js';
+import { needCells } from '../money/fair-shares/need-cells.js';
+import { loadPartnership } from '../partnership/load.js';
+import type { Catalogue } from '../population/indicators/catalogue.js';
+import { saveResults } from '../population/indicators/results-file.js';
+import type { IndicatorResult } from '../population/indicators/run.js';
+import type { AnalyticStore } from '../population/store/analytic-store.js';
+
+/** Computes the carers' figures and fair shares, then saves them with the indicators; a line for each skipped part. */
+export async function saveBuildResults(
+  store: AnalyticStore,
+  where: { readonly analyticsDir: string; readonly partnershipDir: string },
+  catalogue: Catalogue,
+  indicators: readonly IndicatorResult[],
+  log: (line: string) => void,
+): Promise<Result<void, string>> {
+  const carers = await computeCarers(store, catalogue);
+  if (!carers.ok) return err(carers.error);
+  const loaded = loadPartnership(where.partnershipDir);
+  if (!loaded.ok)
+    return err(`the partnership files do not load: ${loaded.error.map(formatIssue).join('; ')}`);
+  const { info, places } = loaded.value.partnership;
+  let fairShares;
+  if (info.budget === undefined) {
+    log('fair shares: the partnership states no budget to allocate; left out');
+  } else {
+    // The latest year the indicators count: its people, registered and alive on 31 December.
+    const year = carers.value.years.to;
+    const computed = computeFairShares({
+      year,
+      cells: await needCells(store, catalogue, year),
+      catalogue,
+      places: places
+        .filter((place) => place.to === undefined)
+        .map((place) => ({ id: place.id, name: place.name })),
+      budget: {
+        pence: info.budget.value * 100,
+        source: info.budget.source,
+        statedPopulation: info.population.value,
+      },
+    });
+    if (!computed.ok) return err(`fair shares: ${computed.error.map(formatIssue).join('; ')}`);
+    fairShares = computed.value;
+  }
+  saveResults(where.analyticsDir, indicators, carers.value, fairShares, new Date());
+  return ok(undefined);
+}
