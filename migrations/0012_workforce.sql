@@ -42,13 +42,18 @@ CREATE TABLE workforce_return_line (
   starters integer NOT NULL CHECK (starters >= 0),
   leavers integer NOT NULL CHECK (leavers >= 0),
   new_roles_headcount integer NOT NULL CHECK (new_roles_headcount >= 0),
+  -- Staff in post known to their employer as unpaid carers (carer passport, carers' leave, the employer's working
+  -- carers' register). Optional in a return: NULL when not reported, which is unknown, not 0.
+  working_carers_headcount integer,
   PRIMARY KEY (return_id, staff_group),
   -- The impossible figures the code refuses (workforce/return-csv.ts), refused here too.
   CHECK (staff_in_post_fte <= staff_in_post_headcount),
   CHECK (vacancies_fte <= posts_fte),
   CHECK (leavers <= staff_in_post_headcount),
   CHECK (starters <= staff_in_post_headcount + leavers),
-  CHECK (new_roles_headcount <= staff_in_post_headcount)
+  CHECK (new_roles_headcount <= staff_in_post_headcount),
+  CHECK (working_carers_headcount IS NULL
+         OR (0 <= working_carers_headcount AND working_carers_headcount <= staff_in_post_headcount))
 );
 
 CREATE FUNCTION workforce_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

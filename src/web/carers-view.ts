@@ -13,6 +13,7 @@ import {
   formatForCsv,
   formatForDisplay,
   formatLimitsForCsv,
+  MIN_EVENTS_FOR_RATE,
   protectCount,
   protectRate,
   protectSeries,
@@ -29,6 +30,7 @@ import {
   type CarersFigures,
 } from '../carers/figures.js';
 import type { Partnership } from '../partnership/index.js';
+import type { WorkingCarersQuarter } from '../workforce/index.js';
 
 export { SUPPRESSED_NOTE };
 
@@ -250,6 +252,35 @@ export function carersView(figures: CarersFigures, partnership: Partnership): Ca
     ...(stated === undefined
       ? {}
       : { stated: { value: stated.value, asOf: stated.asOf, source: stated.source } }),
+  };
+}
+
+/** Working carers recognised by the employer partners, as published (from their workforce returns). */
+export interface WorkingCarersView {
+  readonly quarter: string;
+  readonly recognisedText: string;
+  readonly headcountText: string;
+  /** The share of the reporting staff groups' headcount, only from 10 carers and when the count is published. */
+  readonly shareText: string | undefined;
+  readonly organisationsReporting: number;
+  readonly organisations: number;
+}
+
+export function workingCarersView(quarter: WorkingCarersQuarter): WorkingCarersView {
+  const recognised = unwrap(protectCount(quarter.recognised));
+  const headcount = unwrap(protectCount(quarter.headcountReporting));
+  // The share from the published (rounded) count: one decimal of a share of the exact count would undo the rounding.
+  const share =
+    recognised.kind === 'count' && quarter.recognised >= MIN_EVENTS_FOR_RATE && quarter.headcountReporting > 0
+      ? `${((100 * recognised.value) / quarter.headcountReporting).toFixed(1)}%`
+      : undefined;
+  return {
+    quarter: quarter.quarter,
+    recognisedText: formatForDisplay(recognised),
+    headcountText: formatForDisplay(headcount),
+    shareText: share,
+    organisationsReporting: quarter.organisationsReporting,
+    organisations: quarter.organisations,
   };
 }
 

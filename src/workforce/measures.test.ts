@@ -6,12 +6,16 @@ import { describe, expect, it } from 'vitest';
 import {
   annualTurnover,
   breakdown,
+  headlinePeriod,
+  latestPeriod,
   placesOfOrganisations,
   SEVERAL_PLACES,
   sectorOf,
   sumLines,
   trend,
   vacancyRate,
+  workingCarersOf,
+  measuresAt,
 } from './measures.js';
 import { parseQuarter, quarterEnd, quarterLabel, quarterStart, shiftQuarter } from './quarters.js';
 import type { ReturnLine } from './return-csv.js';
@@ -116,6 +120,19 @@ describe('breakdowns', () => {
     ]);
   });
 
+  it('leads with the latest quarter at least half as many organisations returned as the best-returned one', () => {
+    const org = (organisation: string, period: string) => line(period, { organisation });
+    const returned = [
+      ...['a', 'b', 'c', 'd'].map((o) => org(o, '2025-Q1')),
+      ...['a', 'b'].map((o) => org(o, '2025-Q2')),
+      org('a', '2025-Q3'),
+    ];
+    // One of four has sent 2025-Q3: too few to lead with; two of four have sent 2025-Q2.
+    expect(latestPeriod(returned)).toBe('2025-Q3');
+    expect(headlinePeriod(returned)).toBe('2025-Q2');
+    expect(headlinePeriod([])).toBeUndefined();
+  });
+
   it('gives a trend over every quarter in time order', () => {
     expect(trend(lines).map((t) => [t.period, t.totals.headcount])).toEqual([
       ['2024-Q4', 90],
@@ -136,6 +153,55 @@ describe('places', () => {
       SEVERAL_PLACES,
       SEVERAL_PLACES,
       SEVERAL_PLACES,
+    ]);
+  });
+});
+
+describe('working carers recognised', () => {
+  const lines = [
+    line('2025-Q1', { staffGroup: 'midwives', headcount: 200, workingCarers: 6 }),
+    line('2025-Q1', { staffGroup: 'nurses-and-health-visitors', headcount: 300, workingCarers: 9 }),
+    // Reported by no line of this organisation: unknown, so not in the share's denominator.
+    line('2025-Q1', { organisation: 'riverside-minds', headcount: 1000 }),
+    line('2025-Q1', { organisation: 'north-bank-council', staffGroup: 'direct-care', headcount: 500 }),
+    line('2025-Q1', {
+      organisation: 'north-bank-council',
+      staffGroup: 'managerial',
+      headcount: 100,
+      workingCarers: 0,
+    }),
+  ];
+
+  it('sums the lines that reported it, and takes the share over their headcount only', () => {
+    expect(workingCarersOf(lines)).toEqual({
+      recognised: 15,
+      headcountReporting: 600,
+      linesReporting: 3,
+      organisationsReporting: 2,
+      organisations: 3,
+      share: 15 / 600,
+    });
+  });
+
+  it('has no share when nobody reported it, rather than a share of 0', () => {
+    expect(workingCarersOf([line('2025-Q1')])).toEqual({
+      recognised: 0,
+      headcountReporting: 0,
+      linesReporting: 0,
+      organisationsReporting: 0,
+      organisations: 1,
+      share: undefined,
+    });
+  });
+
+  it('is part of a quarter’s measures and its breakdowns', () => {
+    const all = [...lines, line('2024-Q4', { headcount: 50, workingCarers: 50 })];
+    expect(measuresAt(all, '2025-Q1').workingCarers.recognised).toBe(15);
+    expect(measuresAt(all, '2024-Q4').workingCarers).toMatchObject({ recognised: 50, share: 1 });
+    const rows = breakdown(all, '2025-Q1', (l) => l.organisation, ['riverside-hospitals', 'riverside-minds']);
+    expect(rows.map((r) => [r.key, r.workingCarers.recognised, r.workingCarers.share])).toEqual([
+      ['riverside-hospitals', 15, 15 / 500],
+      ['riverside-minds', 0, undefined],
     ]);
   });
 });

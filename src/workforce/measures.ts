@@ -15,6 +15,10 @@
  * - **Place**: an organisation serving exactly one place (organisations.yaml `places`) counts to that place. One
  *   serving several places, or the whole partnership (an ambulance trust), is not split by guesswork: it counts to
  *   `SEVERAL_PLACES`, shown beside the places and in the partnership's total.
+ * - **Working carers recognised**: the sum of `working_carers_headcount` over the lines that report it (the column is
+ *   optional; a line without it is unknown, not 0). Their **share** is that sum ÷ the headcount of the same lines —
+ *   never over the headcount of lines that did not report it, which would read "not known" as "none". An
+ *   organisation has reported it when any of its lines of the quarter has.
  */
 import type { ReturnLine } from './return-csv.js';
 import { byQuarter, shiftQuarter } from './quarters.js';
@@ -136,16 +140,80 @@ export const periodsOf = (lines: readonly ReturnLine[]): string[] =>
 
 export const latestPeriod = (lines: readonly ReturnLine[]): string | undefined => periodsOf(lines).at(-1);
 
+/**
+ * The quarter a summary leads with: the latest in which at least half as many organisations reported as in the
+ * best-reported quarter. Returns arrive over weeks; a quarter only one or two partners have sent yet would read as
+ * the whole workforce shrinking. An organisation's own page uses its own latest quarter.
+ */
+export function headlinePeriod(lines: readonly ReturnLine[]): string | undefined {
+  const reporting = new Map<string, Set<string>>();
+  for (const l of lines) {
+    let organisations = reporting.get(l.period);
+    if (organisations === undefined) reporting.set(l.period, (organisations = new Set()));
+    organisations.add(l.organisation);
+  }
+  const most = Math.max(0, ...[...reporting.values()].map((organisations) => organisations.size));
+  return periodsOf(lines)
+    .filter((period) => (reporting.get(period)?.size ?? 0) * 2 >= most)
+    .at(-1);
+}
+
+/** Working carers recognised by their employers, over the lines that reported the figure (see the module header). */
+export interface WorkingCarers {
+  /** The sum of the figure over the lines that reported it. */
+  readonly recognised: number;
+  /** The headcount of those lines: the share's denominator. */
+  readonly headcountReporting: number;
+  /** Lines (organisations' staff groups) that reported it. */
+  readonly linesReporting: number;
+  /** Organisations with at least one line reporting it. */
+  readonly organisationsReporting: number;
+  /** Organisations with any line at all. */
+  readonly organisations: number;
+  /** recognised ÷ headcountReporting, 0 to 1; undefined when nobody reported it (or their headcount is 0). */
+  readonly share: number | undefined;
+}
+
+/** Working carers recognised in `lines` (normally one quarter's). */
+export function workingCarersOf(lines: readonly ReturnLine[]): WorkingCarers {
+  let recognised = 0;
+  let headcountReporting = 0;
+  let linesReporting = 0;
+  const reporting = new Set<string>();
+  for (const l of lines) {
+    if (l.workingCarers === undefined) continue;
+    recognised += l.workingCarers;
+    headcountReporting += l.headcount;
+    linesReporting += 1;
+    reporting.add(l.organisation);
+  }
+  return {
+    recognised,
+    headcountReporting,
+    linesReporting,
+    organisationsReporting: reporting.size,
+    organisations: new Set(lines.map((l) => l.organisation)).size,
+    share: headcountReporting > 0 ? recognised / headcountReporting : undefined,
+  };
+}
+
 export interface Measures {
   readonly totals: Totals;
   readonly vacancyRate: number | undefined;
   readonly turnover: Turnover | undefined;
+  readonly workingCarers: WorkingCarers;
 }
 
 /** Totals and rates of `lines` in quarter `period`; turnover over the 12 months ending with it (from `all`). */
 export function measuresAt(all: readonly ReturnLine[], period: string): Measures {
-  const totals = sumLines(all.filter((l) => l.period === period));
-  return { totals, vacancyRate: vacancyRate(totals), turnover: annualTurnover(all, period) };
+  const inPeriod = all.filter((l) => l.period === period);
+  const totals = sumLines(inPeriod);
+  return {
+    totals,
+    vacancyRate: vacancyRate(totals),
+    turnover: annualTurnover(all, period),
+    workingCarers: workingCarersOf(inPeriod),
+  };
 }
 
 export interface TrendPoint extends Measures {

@@ -16,6 +16,7 @@ import {
   returnHistory,
   submissionReturns,
   submitReturnFile,
+  workingCarers,
   type Submitter,
   type WorkforceContext,
 } from './service.js';
@@ -240,6 +241,53 @@ describe('the store', () => {
     }
   });
 
+  it('keeps working carers as returned: NULL (unknown) when not reported, the number when reported', async () => {
+    const [stored] = await test.db.transaction((tx) =>
+      insertReturns(tx, 'riverside', submission, [
+        { ...line('riverside-minds', '2021-Q4', 'midwives'), workingCarers: 7 },
+        line('riverside-minds', '2021-Q4', 'nurses-and-health-visitors'),
+        { ...line('riverside-minds', '2021-Q4', 'support-to-clinical-staff'), workingCarers: 0 },
+      ]),
+    );
+    const raw = await test.db.query<{ staff_group: string; working_carers_headcount: number | null }>(
+      `SELECT staff_group, working_carers_headcount FROM workforce_return_line WHERE return_id = $1
+        ORDER BY staff_group`,
+      [stored!.id],
+    );
+    expect(raw.map((r) => [r.staff_group, r.working_carers_headcount])).toEqual([
+      ['midwives', 7],
+      ['nurses-and-health-visitors', null],
+      ['support-to-clinical-staff', 0],
+    ]);
+    const [read] = await readReturnHistory(test.db, 'riverside', 'riverside-minds', '2021-Q4');
+    expect(read?.lines.map((l) => [l.staffGroup, l.workingCarers])).toEqual([
+      ['midwives', 7],
+      ['nurses-and-health-visitors', undefined],
+      ['support-to-clinical-staff', 0],
+    ]);
+    expect(read?.lines.find((l) => l.staffGroup === 'nurses-and-health-visitors')).not.toHaveProperty(
+      'workingCarers',
+    );
+  });
+
+  it('refuses working carers below 0 or above the headcount written with raw SQL', async () => {
+    const [stored] = await test.db.transaction((tx) =>
+      insertReturns(tx, 'riverside', submission, [line('riverside-minds', '2021-Q3', 'midwives')]),
+    );
+    const insert = (carers: number | null, group: string) =>
+      test.db.query(
+        `INSERT INTO workforce_return_line
+           (return_id, staff_group, posts_fte, staff_in_post_headcount, staff_in_post_fte, vacancies_fte,
+            starters, leavers, new_roles_headcount, working_carers_headcount)
+         VALUES ($1, $2, 110, 100, 90, 5, 0, 0, 0, $3)`,
+        [stored!.id, group, carers],
+      );
+    await expect(insert(101, 'nurses-and-health-visitors')).rejects.toThrow(/check constraint/);
+    await expect(insert(-1, 'nurses-and-health-visitors')).rejects.toThrow(/check constraint/);
+    await expect(insert(100, 'nurses-and-health-visitors')).resolves.toBeDefined();
+    await expect(insert(null, 'support-to-clinical-staff')).resolves.toBeDefined();
+  });
+
   it('reads the history of a quarter newest first', async () => {
     const history = await readReturnHistory(test.db, 'riverside', 'riverside-minds', '2022-Q1');
     expect(history.map((r) => r.version)).toEqual([1]);
@@ -256,6 +304,25 @@ describe('the demo', () => {
       expect(loaded).toEqual({ ok: true, value: expect.any(Number) });
       expect(loaded.ok && loaded.value).toBeGreaterThan(0);
       expect(await loadDemoWorkforceReturns(fresh.db, p, { now: NOW })).toEqual({ ok: true, value: 0 });
+      // Working carers for the carers' page: the latest quarter, over the organisations that reported them.
+      const carers = await workingCarers(fresh.db, p.info.id);
+      expect(carers).toMatchObject({ quarter: '2025-Q1', organisationsReporting: 3, organisations: 4 });
+      expect(carers!.recognised).toBeGreaterThan(0);
+      expect(carers!.recognised / carers!.headcountReporting).toBeGreaterThan(0.015);
+      expect(carers!.recognised / carers!.headcountReporting).toBeLessThan(0.045);
+      // riverside-hospitals does not report them in the demo: known to be unknown, not 0 of its staff.
+      expect(await workingCarers(fresh.db, p.info.id, ['riverside-hospitals'])).toEqual({
+        quarter: '2025-Q1',
+        recognised: 0,
+        headcountReporting: 0,
+        organisationsReporting: 0,
+        organisations: 1,
+      });
+      expect(await workingCarers(fresh.db, p.info.id, ['riverside-minds'])).toMatchObject({
+        organisationsReporting: 1,
+        organisations: 1,
+      });
+      expect(await workingCarers(fresh.db, 'no-such-partnership')).toBeUndefined();
     } finally {
       await fresh.drop();
     }

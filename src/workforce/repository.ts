@@ -86,9 +86,9 @@ export async function insertReturns(
     await tx.query(
       `INSERT INTO workforce_return_line
          (return_id, staff_group, posts_fte, staff_in_post_headcount, staff_in_post_fte, vacancies_fte,
-          starters, leavers, new_roles_headcount)
+          starters, leavers, new_roles_headcount, working_carers_headcount)
        SELECT $1, * FROM unnest($2::text[], $3::numeric[], $4::integer[], $5::numeric[], $6::numeric[],
-                                $7::integer[], $8::integer[], $9::integer[])`,
+                                $7::integer[], $8::integer[], $9::integer[], $10::integer[])`,
       [
         row.id,
         group.map((l) => l.staffGroup),
@@ -99,6 +99,8 @@ export async function insertReturns(
         group.map((l) => l.starters),
         group.map((l) => l.leavers),
         group.map((l) => l.newRoles),
+        // Not reported: NULL, unknown — never 0.
+        group.map((l) => l.workingCarers ?? null),
       ],
     );
     stored.push({
@@ -136,6 +138,7 @@ interface LineRow {
   starters: number;
   leavers: number;
   new_roles_headcount: number;
+  working_carers_headcount: number | null;
 }
 
 const RETURN_COLUMNS = `r.id, r.organisation, r.period, r.version, r.submitted_by_kind, r.submitted_by,
@@ -145,7 +148,7 @@ async function withLines(db: Queryable, rows: readonly ReturnRow[]): Promise<Sto
   if (rows.length === 0) return [];
   const lineRows = await db.query<LineRow>(
     `SELECT return_id, staff_group, posts_fte, staff_in_post_headcount, staff_in_post_fte, vacancies_fte,
-            starters, leavers, new_roles_headcount
+            starters, leavers, new_roles_headcount, working_carers_headcount
        FROM workforce_return_line WHERE return_id = ANY($1::bigint[])
       ORDER BY return_id, staff_group`,
     [rows.map((r) => r.id)],
@@ -180,6 +183,7 @@ async function withLines(db: Queryable, rows: readonly ReturnRow[]): Promise<Sto
       starters: l.starters,
       leavers: l.leavers,
       newRoles: l.new_roles_headcount,
+      ...(l.working_carers_headcount === null ? {} : { workingCarers: l.working_carers_headcount }),
     })),
   }));
 }

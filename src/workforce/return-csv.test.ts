@@ -221,8 +221,10 @@ const validLine = fc
     c: fc.double({ min: 0, max: 1, noNaN: true }),
     d: fc.double({ min: 0, max: 1, noNaN: true }),
     e: fc.double({ min: 0, max: 1, noNaN: true }),
+    // Working carers: optional, so some lines leave them unknown.
+    f: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
   })
-  .map(({ a, b, c, d, e, ...l }): ReturnLine => {
+  .map(({ a, b, c, d, e, f, ...l }): ReturnLine => {
     const leavers = Math.floor(c * l.headcount);
     return {
       organisation: l.organisation,
@@ -235,12 +237,67 @@ const validLine = fc
       starters: Math.floor(d * (l.headcount + leavers)),
       leavers,
       newRoles: Math.floor(e * l.headcount),
+      ...(f === undefined ? {} : { workingCarers: Math.floor(f * l.headcount) }),
     };
   });
 const validReturn = fc.uniqueArray(validLine, {
   minLength: 1,
   maxLength: 40,
   selector: (l) => `${l.organisation}|${l.period}|${l.staffGroup}`,
+});
+
+describe('working carers recognised (the optional working_carers_headcount)', () => {
+  const CARERS = `${HEADER},working_carers_headcount`;
+  const carersFile = (...rows: string[]) => [CARERS, ...rows].join('\n') + '\n';
+  const read = (text: string) => {
+    const result = parseReturnCsv(text, ctx);
+    if (!result.ok) throw new Error(`refused: ${result.error.map(errorText).join('; ')}`);
+    return result.value;
+  };
+
+  it('is not required: a file without the column reads as before, the figure unknown (not 0)', () => {
+    const [line] = read(file(GOOD));
+    expect(line).toBeDefined();
+    expect(line).not.toHaveProperty('workingCarers');
+  });
+
+  it('reads a figure, and an empty cell as unknown', () => {
+    const lines = read(carersFile(`${GOOD},7`, `${OTHER},`));
+    expect(lines.map((l) => l.workingCarers)).toEqual([7, undefined]);
+    expect(lines[1]).not.toHaveProperty('workingCarers');
+    expect(read(carersFile(`${GOOD},0`))[0]?.workingCarers).toBe(0);
+  });
+
+  it('may stand anywhere in the header, in any case', () => {
+    const header = ['WORKING_CARERS_HEADCOUNT', ...RETURN_COLUMNS].join(',');
+    expect(read(`${header}\n12,${GOOD}\n`)[0]?.workingCarers).toBe(12);
+  });
+
+  it.each([
+    ['-3', /working_carers_headcount is negative \(-3\)/],
+    ['2.5', /working_carers_headcount is not a whole number \(2.5\)/],
+    ['some', /working_carers_headcount is not a number \(some\)/],
+    [
+      '101',
+      /working_carers_headcount \(101\) is more than staff_in_post_headcount \(100\): working carers recognised are staff in post/,
+    ],
+  ])('refuses %s with its line', (value, message) => {
+    expect(errorsOf(carersFile(`${OTHER},5`, `${GOOD},${value}`))).toEqual([
+      { line: 3, column: 'working_carers_headcount', message: expect.stringMatching(message) },
+    ]);
+  });
+
+  it('accepts as many carers as staff in post', () => {
+    expect(read(carersFile(`${GOOD},100`))[0]?.workingCarers).toBe(100);
+  });
+
+  it('is written only when some line has it, as an empty cell where a line does not, and reads back', () => {
+    const [a, b] = read(file(GOOD, OTHER)).map(({ line: _line, ...l }) => l);
+    expect(formatReturnCsv([a!, b!]).split('\n')[0]).toBe(HEADER);
+    const text = formatReturnCsv([{ ...a!, workingCarers: 9 }, b!]);
+    expect(text.split('\n').slice(0, 3)).toEqual([CARERS, `${GOOD},9`, `${OTHER},`]);
+    expect(read(text).map((l) => l.workingCarers)).toEqual([9, undefined]);
+  });
 });
 
 describe('generated returns', () => {

@@ -20,6 +20,9 @@
  * | leavers                   | people who left in the quarter, a whole number ≥ 0                                |
  * | new_roles_headcount       | people in post in roles new to the workforce plan (nursing associates, physician   |
  * |                           | associates, first contact practitioners…), whole, ≥ 0, not above the headcount    |
+ * | working_carers_headcount  | OPTIONAL: people in post known to their employer as unpaid carers (carer passport, |
+ * |                           | carers' leave, the employer's working carers' register), whole, ≥ 0, not above    |
+ * |                           | the headcount. Absent column or empty cell: not known (not 0)                     |
  *
  * Impossible figures, refused:
  * - FTE above headcount: one person is at most 1.0 FTE (37.5 hours a week in the NHS), so staff_in_post_fte ≤
@@ -31,6 +34,8 @@
  * - more starters than could have started: the headcount at the quarter's start is headcount − starters + leavers,
  *   which cannot be negative, so starters ≤ staff_in_post_headcount + leavers.
  * - new roles above headcount: new_roles_headcount ≤ staff_in_post_headcount.
+ * - working carers above headcount: working carers recognised are people in post, so working_carers_headcount ≤
+ *   staff_in_post_headcount.
  * - a quarter that has not ended yet (when the caller says what day it is).
  * Also refused: a missing, unknown or repeated column; a row with too few or too many fields; an organisation that is
  * not the partnership's; an unknown staff group; the same organisation, period and staff group twice in one file.
@@ -54,7 +59,19 @@ export const RETURN_COLUMNS = [
   'leavers',
   'new_roles_headcount',
 ] as const;
-export type ReturnColumn = (typeof RETURN_COLUMNS)[number];
+/** The columns every return has: a file lacking one is refused. */
+export type RequiredColumn = (typeof RETURN_COLUMNS)[number];
+
+/**
+ * Columns a file may leave out. Leaving one out, or a cell of it empty, says the figure is not known — never that it
+ * is 0 — so files made before the column existed read as they did.
+ */
+export const OPTIONAL_COLUMNS = ['working_carers_headcount'] as const;
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+export type ReturnColumn = RequiredColumn | OptionalColumn;
+
+/** Every column a return may have: the required ones, then the optional ones. */
+export const ALL_RETURN_COLUMNS: readonly ReturnColumn[] = [...RETURN_COLUMNS, ...OPTIONAL_COLUMNS];
 
 /** The figures of one organisation's staff group in one quarter. */
 export interface ReturnFigures {
@@ -65,6 +82,11 @@ export interface ReturnFigures {
   readonly starters: number;
   readonly leavers: number;
   readonly newRoles: number;
+  /**
+   * Staff in post known to their employer as unpaid carers (carer passport, carers' leave, the employer's working
+   * carers' register); undefined when not reported (unknown, not 0).
+   */
+  readonly workingCarers?: number | undefined;
 }
 
 export interface ReturnLine extends ReturnFigures {
@@ -102,7 +124,8 @@ const WHOLE = /^\d+$/;
 /** A row as text cells by column, with its line: what both the CSV reader and the form give the checks. */
 export interface RowCells {
   readonly line: number;
-  readonly cells: Readonly<Record<ReturnColumn, string>>;
+  readonly cells: Readonly<Record<RequiredColumn, string>> &
+    Readonly<Partial<Record<OptionalColumn, string>>>;
 }
 
 function fteValue(
@@ -146,6 +169,16 @@ function wholeValue(
   const value = Number(text);
   if (value > MAX_FIGURE) return void at(`${column} is too large (${text}): at most ${MAX_FIGURE}`);
   return value;
+}
+
+/** An optional count: an empty (or absent) cell is unknown, so undefined with no error; otherwise as wholeValue. */
+function optionalWholeValue(
+  text: string | undefined,
+  column: ReturnColumn,
+  line: number,
+  errors: ReturnError[],
+): number | undefined {
+  return text === undefined || text === '' ? undefined : wholeValue(text, column, line, errors);
 }
 
 /**
@@ -201,6 +234,12 @@ export function checkReturnRows(
     const starters = wholeValue(cells.starters, 'starters', line, errors);
     const leavers = wholeValue(cells.leavers, 'leavers', line, errors);
     const newRoles = wholeValue(cells.new_roles_headcount, 'new_roles_headcount', line, errors);
+    const workingCarers = optionalWholeValue(
+      cells.working_carers_headcount,
+      'working_carers_headcount',
+      line,
+      errors,
+    );
 
     // Impossible figures: each checked only when the figures it compares are themselves valid.
     if (staffFte !== undefined && headcount !== undefined && staffFte > headcount) {
@@ -238,6 +277,12 @@ export function checkReturnRows(
         `new_roles_headcount (${newRoles}) is more than staff_in_post_headcount (${headcount}): people in new roles are counted in the headcount too`,
       );
     }
+    if (workingCarers !== undefined && headcount !== undefined && workingCarers > headcount) {
+      at(
+        'working_carers_headcount',
+        `working_carers_headcount (${workingCarers}) is more than staff_in_post_headcount (${headcount}): working carers recognised are staff in post, so check both figures (leave the cell empty if not known)`,
+      );
+    }
 
     const key = `${organisation}\u0000${period}\u0000${group}`;
     const first = seen.get(key);
@@ -271,6 +316,7 @@ export function checkReturnRows(
         starters,
         leavers,
         newRoles,
+        ...(workingCarers === undefined ? {} : { workingCarers }),
       });
     }
   }
@@ -300,13 +346,13 @@ export function parseReturnCsv(text: string, ctx: ReturnCheckContext): Result<Lo
     } else {
       position.set(name, index);
     }
-    if (!(RETURN_COLUMNS as readonly string[]).includes(name)) {
+    if (!(ALL_RETURN_COLUMNS as readonly string[]).includes(name)) {
       errors.push({
         line: header.line,
         message:
           name === ''
             ? 'the header has an empty column name: remove the extra comma'
-            : `column ${name} is not a column of the return: the columns are ${RETURN_COLUMNS.join(', ')}`,
+            : `column ${name} is not a column of the return: the columns are ${RETURN_COLUMNS.join(', ')}, and optionally ${OPTIONAL_COLUMNS.join(', ')}`,
       });
     }
   });
@@ -336,8 +382,12 @@ export function parseReturnCsv(text: string, ctx: ReturnCheckContext): Result<Lo
       continue;
     }
     const cells = Object.fromEntries(
-      RETURN_COLUMNS.map((column) => [column, (record.fields[position.get(column) ?? 0] ?? '').trim()]),
-    ) as Record<ReturnColumn, string>;
+      ALL_RETURN_COLUMNS.flatMap((column) => {
+        const at = position.get(column);
+        // An optional column left out of the file is left out of the cells: the figure is not known.
+        return at === undefined ? [] : [[column, (record.fields[at] ?? '').trim()]];
+      }),
+    ) as RowCells['cells'];
     rows.push({ line: record.line, cells });
   }
   const checked = checkReturnRows(rows, ctx);
@@ -349,10 +399,14 @@ export function parseReturnCsv(text: string, ctx: ReturnCheckContext): Result<Lo
 /** An FTE as the return writes it: at most 2 decimals, no trailing zeros. */
 export const fteText = (value: number): string => String(Math.round(value * 100) / 100);
 
-/** Lines as a return file, header first, LF line ends. */
+/**
+ * Lines as a return file, header first, LF line ends. The optional working_carers_headcount column is written only
+ * when some line has the figure (an empty cell where a line does not).
+ */
 export function formatReturnCsv(lines: readonly ReturnLine[]): string {
+  const carers = lines.some((l) => l.workingCarers !== undefined);
   return formatCsv([
-    [...RETURN_COLUMNS],
+    carers ? [...RETURN_COLUMNS, 'working_carers_headcount'] : [...RETURN_COLUMNS],
     ...lines.map((l) => [
       l.organisation,
       l.period,
@@ -364,6 +418,7 @@ export function formatReturnCsv(lines: readonly ReturnLine[]): string {
       String(l.starters),
       String(l.leavers),
       String(l.newRoles),
+      ...(carers ? [l.workingCarers === undefined ? '' : String(l.workingCarers)] : []),
     ]),
   ]);
 }

@@ -15,12 +15,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Role } from '../access/principal.js';
 import { problem, type Issue, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import type { Database } from '../store/database.js';
+import type { Database, Queryable } from '../store/database.js';
 import { inTransaction } from '../store/in-transaction.js';
 import type { Partnership } from '../partnership/schema.js';
+import { headlinePeriod, workingCarersOf } from './measures.js';
 import {
   hasReturns,
   insertReturns,
+  linesOf,
   readLatestReturns,
   readReturnHistory,
   readSubmission,
@@ -208,6 +210,47 @@ export const submissionReturns = (
   partnershipId: string,
   submission: string,
 ): Promise<StoredReturn[]> => readSubmission(db, partnershipId, submission);
+
+/** Working carers recognised by employer partners in the latest quarter returned (see `workingCarers`). */
+export interface WorkingCarersQuarter {
+  /** The latest quarter returned, `YYYY-Qn`. */
+  readonly quarter: string;
+  /** Staff in post known to their employer as unpaid carers, summed over the staff groups that reported it. */
+  readonly recognised: number;
+  /** The headcount of those staff groups: the denominator of any share (never the headcount of those that did not). */
+  readonly headcountReporting: number;
+  /** Organisations that reported the figure for the quarter. */
+  readonly organisationsReporting: number;
+  /** Organisations that made a return for the quarter. */
+  readonly organisations: number;
+}
+
+/**
+ * Working carers recognised by the partnership's employers in the latest quarter returned, from each organisation's
+ * latest version of it — for the carers' pages. `organisations` (ids) limits it to those organisations (a place's,
+ * say); absent, every organisation's returns count. Undefined when there are no returns. The counts are raw: a page
+ * publishing them passes them through disclosure control as the workforce pages do.
+ */
+export async function workingCarers(
+  db: Queryable,
+  partnershipId: string,
+  organisations?: readonly string[],
+): Promise<WorkingCarersQuarter | undefined> {
+  const only = organisations === undefined ? undefined : new Set(organisations);
+  const lines = linesOf(await readLatestReturns(db, partnershipId)).filter(
+    (l) => only === undefined || only.has(l.organisation),
+  );
+  const quarter = headlinePeriod(lines);
+  if (quarter === undefined) return undefined;
+  const carers = workingCarersOf(lines.filter((l) => l.period === quarter));
+  return {
+    quarter,
+    recognised: carers.recognised,
+    headcountReporting: carers.headcountReporting,
+    organisationsReporting: carers.organisationsReporting,
+    organisations: carers.organisations,
+  };
+}
 
 /**
  * Loads the demo's synthetic returns (synthetic-returns.ts) into an empty store: written as a file and submitted

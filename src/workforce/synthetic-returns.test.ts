@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 import { loadPartnership, type Partnership } from '../partnership/index.js';
-import { annualTurnover, breakdown, sectorOf, sumLines, vacancyRate } from './measures.js';
+import { annualTurnover, breakdown, sectorOf, sumLines, vacancyRate, workingCarersOf } from './measures.js';
 import { parseReturnCsv, type LocatedLine } from './return-csv.js';
 import { syntheticPeriods, syntheticReturnCsv } from './synthetic-returns.js';
 
@@ -69,5 +69,23 @@ describe('synthetic workforce returns', () => {
     expect(careTurnover).toBeGreaterThan(0.23);
     expect(careTurnover).toBeLessThan(0.29);
     expect(annualTurnover(nhsLines, '2023-Q1')?.rate ?? 0).toBeGreaterThan(nhsTurnover);
+  });
+
+  it('report working carers for most organisations but not all, at 2% to 4% of the staff that report them', () => {
+    expect(text.split('\n')[0]).toContain('working_carers_headcount');
+    const latest = lines.filter((l) => l.period === '2025-Q1');
+    const carers = workingCarersOf(latest);
+    expect(carers.organisationsReporting).toBeGreaterThan(carers.organisations / 2);
+    expect(carers.organisationsReporting).toBeLessThan(carers.organisations);
+    expect(carers.share).toBeGreaterThan(0.02);
+    expect(carers.share).toBeLessThan(0.04);
+    for (const l of lines)
+      if (l.workingCarers !== undefined) expect(l.workingCarers).toBeLessThanOrEqual(l.headcount);
+    // An organisation reports them in every quarter or in none, and the community interest company in none.
+    const byOrg = new Map<string, Set<boolean>>();
+    for (const l of lines)
+      byOrg.set(l.organisation, (byOrg.get(l.organisation) ?? new Set()).add(l.workingCarers !== undefined));
+    for (const [, reported] of byOrg) expect(reported.size).toBe(1);
+    expect(byOrg.get('locala-community-partnerships-cic')).toEqual(new Set([false]));
   });
 });

@@ -28,6 +28,13 @@
  *   care from 29% to 25% (Skills for Care: 28.3% in 2022/23, 25.4% in 2023/24), as quarterly leavers of a quarter of it.
  * - A gentle trend: headcount grows about 1.5% a year (the NHS workforce grew faster, the councils' slower); new roles
  *   (nursing associates, physician associates, first contact practitioners) grow from a small share.
+ * - Working carers recognised (the optional working_carers_headcount): Carers UK estimates that about 1 in 7 workers
+ *   juggle work and unpaid care, but employers know of only a fraction of them — those holding a carer passport,
+ *   taking carers' leave or on a working carers' register. The share recognised here, 2% to 4% of each employer's
+ *   staff (drawn per organisation, with ±10% noise per staff group and quarter), is an ASSUMPTION for the demo, not a
+ *   sourced figure. Most employers report it, not all: each NHS trust and council does with a seeded chance of 5 in
+ *   6, in every quarter; NHS community interest companies do not — so the pages show the figure as "reported by n of
+ *   m organisations", and the generator exercises the column being left empty.
  * Starters are what makes each quarter's headcount follow from the last (headcount = opening − leavers + starters).
  */
 import { inForceOn } from '../partnership/views.js';
@@ -119,6 +126,19 @@ const RATES: Readonly<
   'social-care': { fte: 0.8, vacancy: [0.105, 0.085], turnover: [0.29, 0.25], growth: 0.01 },
 };
 
+/** The chance that an NHS trust or council reports working carers; the range of the share of staff it recognises. */
+const CARERS_REPORTING = 5 / 6;
+const CARERS_SHARE: readonly [number, number] = [0.02, 0.04];
+
+/** The share of its staff the organisation recognises as working carers, or undefined when it does not report it. */
+function carersShare(seed: number, organisation: Pick<Organisation, 'id' | 'type'>): number | undefined {
+  if (organisation.type === 'community-interest-company') return undefined;
+  const random = createRandom(seed, `workforce/${organisation.id}/working-carers`);
+  const reports = random.next() < CARERS_REPORTING;
+  const share = CARERS_SHARE[0] + (CARERS_SHARE[1] - CARERS_SHARE[0]) * random.next();
+  return reports ? share : undefined;
+}
+
 /** Whether the organisation makes returns (it has a profile). */
 export const makesReturns = (o: Pick<Organisation, 'type'>): boolean => PROFILES[o.type] !== undefined;
 
@@ -138,8 +158,11 @@ export function syntheticReturnLines(
     if (profile === undefined) continue;
     const rates = RATES[profile.sector];
     const scale = jitter(createRandom(seed, `workforce/${organisation.id}`), 0.15);
+    const carers = carersShare(seed, organisation);
     for (const [group, share] of Object.entries(profile.mix)) {
       const random = createRandom(seed, `workforce/${organisation.id}/${group}`);
+      // Its own stream, so the other figures are those they were before the column was added.
+      const carersRandom = createRandom(seed, `workforce/${organisation.id}/${group}/working-carers`);
       const base = profile.size * scale * share;
       let previous = Math.round(base * (1 - rates.growth / 4));
       periods.forEach((period, i) => {
@@ -166,6 +189,11 @@ export function syntheticReturnLines(
         const postsFte = round2(staffFte / (1 - vacancy));
         const vacanciesFte = Math.min(postsFte, round2(postsFte * vacancy));
         const newRoles = Math.min(headcount, Math.round(headcount * (NEW_ROLES[group] ?? 0) * (1 + t / 3)));
+        const carersNoise = jitter(carersRandom, 0.1);
+        const workingCarers =
+          carers === undefined
+            ? undefined
+            : Math.min(headcount, Math.round(headcount * carers * carersNoise));
         previous = headcount;
         if (!open) return;
         lines.push({
@@ -179,6 +207,7 @@ export function syntheticReturnLines(
           starters: Math.min(starters, headcount + leavers),
           leavers,
           newRoles,
+          ...(workingCarers === undefined ? {} : { workingCarers }),
         });
       });
     }

@@ -9,17 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { fixtureResults } from '../../../test/support/population-fixture.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
+import { loadDemoWorkforceReturns } from '../../workforce/index.js';
 import { buildServer } from '../server.js';
 
 const NOW = new Date('2025-03-03T10:00:00Z');
 
 let test: TestDatabase;
+let partnership: Awaited<ReturnType<typeof loadRiverside>>['partnership'];
 let app: FastifyInstance;
 let empty: FastifyInstance;
 
 beforeAll(async () => {
   test = await createTestDatabase();
   const loaded = await loadRiverside(test.db);
+  partnership = loaded.partnership;
   const deps = {
     db: test.db,
     config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
@@ -95,5 +98,18 @@ describe('the carers pages', () => {
     expect((await empty.inject({ url: '/carers.csv' })).statusCode).toBe(404);
     const unknown = await app.inject({ url: '/carers/places/atlantis' });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('say how many working carers the employer partners recognise, from their workforce returns', async () => {
+    expect(text((await app.inject({ url: '/carers' })).body)).toContain(
+      'No employer partner has sent a workforce return yet',
+    );
+    const loaded = await loadDemoWorkforceReturns(test.db, partnership, { now: NOW });
+    expect(loaded.ok).toBe(true);
+    const page = text((await app.inject({ url: '/carers' })).body);
+    // Riverside's demo returns: three of its four organisations report working carers (workforce-pages.test.ts).
+    expect(page).toMatch(
+      /In 2025-Q1, 3 of the 4 organisations with a return reported it: (\d[\d,]*[05]|\[c\]) working carers recognised among [\d,]*[05] staff \(\d+\.\d%\)/,
+    );
   });
 });

@@ -13,9 +13,11 @@ import {
   carersCsv,
   carersView,
   SUPPRESSED_NOTE,
+  workingCarersView,
   type CarerFigureView,
   type CarersView,
 } from '../carers-view.js';
+import { workingCarers } from '../../workforce/index.js';
 import { intervalBars } from '../charts/interval-bars.js';
 import { trendChart } from '../charts/sii-chart.js';
 import { sparkline } from '../charts/sparkline.js';
@@ -84,6 +86,8 @@ export async function carersPages(app: FastifyInstance, ctx: AppContext): Promis
     const p = await currentPartnership(ctx);
     const view = viewFor(p);
     if (view === undefined) return nonePage(reply, p);
+    // Carers at work: what the employer partners' workforce returns say of the staff they recognise as carers.
+    const working = await workingCarers(ctx.db, ctx.partnershipId);
     const benchmark = view.system.share?.kind === 'rate' ? view.system.share.value : undefined;
     const indicators = (ctx.population?.results ?? [])
       .filter((result) => result.indicator.priority.includes(CARERS_PRIORITY))
@@ -100,6 +104,7 @@ export async function carersPages(app: FastifyInstance, ctx: AppContext): Promis
         }))
         .filter((entry) => entry.count > 0),
       indicators,
+      working: working === undefined ? undefined : workingCarersView(working),
       comparisonWords: COMPARISON_WORDS,
       trend: trendChart({
         title: `Carers identified as a percentage of expected, ${p.info.shortName}, by year`,

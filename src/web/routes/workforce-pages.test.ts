@@ -181,6 +181,20 @@ describe('uploading a file', () => {
     expect(await count()).toBe(before);
   });
 
+  it('refuses working carers above the headcount, naming the line, and stores nothing', async () => {
+    const before = await count();
+    const text = formatReturnCsv([
+      line('riverside-hospitals', '2024-Q4', 'midwives', { workingCarers: 3 }),
+      line('riverside-hospitals', '2024-Q4', 'nurses-and-health-visitors', { workingCarers: 101 }),
+    ]);
+    const response = await upload(officer, text);
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain(
+      'Line 3, working_carers_headcount: working_carers_headcount (101) is more than staff_in_post_headcount (100)',
+    );
+    expect(await count()).toBe(before);
+  });
+
   it('refuses an upload without the CSRF token', async () => {
     const before = await count();
     const response = await upload(
@@ -236,6 +250,40 @@ describe('entering a quarter by hand', () => {
       headers: { cookie: officer.cookie },
     });
     expect(stored.body).toContain('From the form');
+  });
+
+  it('takes working carers as an optional figure: refused above the headcount, stored when given, else unknown', async () => {
+    const form = await app.inject({ url: '/workforce/returns/new', headers: { cookie: officer.cookie } });
+    expect(form.body).toContain('id="g-midwives-working_carers_headcount"');
+    expect(form.body).toContain('Working carers recognised (optional)');
+    const before = await count();
+    const refused = await postForm(app, officer, '/workforce/returns/form', {
+      ...fields({ ...good, working_carers_headcount: '21' }),
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('href="#g-midwives-working_carers_headcount"');
+    expect(refused.body).toContain(
+      'Midwives: working_carers_headcount (21) is more than staff_in_post_headcount (20)',
+    );
+    expect(await count()).toBe(before);
+    const carersOf = async (location: string) =>
+      (
+        await test.db.query<{ n: number | null }>(
+          `SELECT l.working_carers_headcount AS n FROM workforce_return_line l
+             JOIN workforce_return r ON r.id = l.return_id WHERE r.submission = $1`,
+          [location.split('/').at(-1)],
+        )
+      ).map((r) => r.n);
+    const given = await postForm(app, officer, '/workforce/returns/form', {
+      ...fields({ ...good, working_carers_headcount: '3' }),
+    });
+    expect(given.statusCode, given.body).toBe(303);
+    expect(await carersOf(String(given.headers.location))).toEqual([3]);
+    const empty = await postForm(app, officer, '/workforce/returns/form', {
+      ...fields({ ...good, working_carers_headcount: '' }),
+    });
+    expect(empty.statusCode, empty.body).toBe(303);
+    expect(await carersOf(String(empty.headers.location))).toEqual([null]);
   });
 
   it('asks for at least one staff group', async () => {
@@ -372,6 +420,63 @@ describe('the public pages', () => {
         if (column < 0) continue;
         for (const row of rows) expect(row[column], `${url} ${name}`).toMatch(/^(\d*[05]|\[c\])$/);
       }
+    }
+  });
+
+  it('show working carers recognised through disclosure control, saying what they count and who reported them', async () => {
+    const page = await demo.inject({ url: '/workforce' });
+    // Riverside's demo: the two councils and the mental health trust report them, the hospitals do not.
+    expect(page.body).toMatch(
+      /Working carers recognised<\/dt>\s*<dd class="nhsuk-summary-list__value">[\d,]*[05] \(\d+\.\d% of the staff of the staff groups that reported it\)<\/dd>/,
+    );
+    expect(page.body).toContain(
+      'holding a carer passport, taking carers’ leave or on the employer’s register',
+    );
+    expect(page.body).toContain('3 of the 4 organisations with a return for this quarter reported it');
+    const hospitals = await demo.inject({ url: '/workforce/organisations/riverside-hospitals' });
+    expect(hospitals.body).toMatch(
+      /Working carers recognised<\/dt>\s*<dd class="nhsuk-summary-list__value">not reported<\/dd>/,
+    );
+    expect(hospitals.body).toContain('this organisation did not report it for this quarter');
+    const minds = await demo.inject({ url: '/workforce/organisations/riverside-minds' });
+    expect(minds.body).toContain('this organisation reported it for this quarter');
+    const place = await demo.inject({ url: '/workforce/places/north-bank' });
+    expect(place.body).toContain('Working carers recognised');
+
+    const cellsOf = async (url: string) => {
+      const parsed = parseCsv((await demo.inject({ url })).body);
+      if (!parsed.ok) throw new Error(`${url} is not CSV`);
+      const [head, ...rows] = parsed.value.map((r) => r.fields);
+      const count = head!.indexOf('Working carers recognised');
+      const share = head!.indexOf('Working carers (% of headcount reporting)');
+      expect(count, url).toBeGreaterThan(0);
+      return rows.map((r) => [r[count], r[share]] as const);
+    };
+    for (const url of [
+      '/workforce/tables/sectors.csv',
+      '/workforce/tables/staff-groups.csv',
+      '/workforce/tables/places.csv',
+      '/workforce/places/north-bank/tables/organisations.csv',
+      '/workforce/organisations/riverside-minds/tables/staff-groups.csv',
+    ]) {
+      const cells = await cellsOf(url);
+      for (const [count, share] of cells) {
+        // Counts rounded to 5 or withheld; a share only from 10 carers.
+        expect(count, url).toMatch(/^(\d*[05]|\[c\]|)$/);
+        expect(share, url).toMatch(/^(\d+\.\d|\[c\]|)$/);
+        if (count === '[c]') expect(share, url).toBe('[c]');
+      }
+      expect(cells.at(-1)?.[0], `${url} total`).toMatch(/^\d*[05]$/);
+    }
+    // A small staff group's working carers are withheld.
+    expect(
+      (await cellsOf('/workforce/organisations/riverside-minds/tables/staff-groups.csv')).flat(),
+    ).toContain('[c]');
+    // Not reported: empty, not 0.
+    for (const [count, share] of await cellsOf(
+      '/workforce/organisations/riverside-hospitals/tables/staff-groups.csv',
+    )) {
+      expect([count, share]).toEqual(['', '']);
     }
   });
 

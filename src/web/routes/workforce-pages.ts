@@ -14,7 +14,10 @@
  * Disclosure: starters, leavers and people in new roles are counts of people that, when small, can point at one
  * member of staff, so every published count of them goes through population/disclosure (1 to 7 withheld as [c],
  * others rounded to 5; each table's column protected with its total); turnover is shown only from 10 leavers, the
- * disclosure module's rule for rates. Headcount, FTE, posts and vacancies are published as they are (FTE to one
+ * disclosure module's rule for rates. Working carers recognised (the optional working_carers_headcount) are counts
+ * of people too, protected the same way; their share of the headcount reporting them is shown only from 10 carers
+ * and where the count is published, worked out from the published count.
+ * Headcount, FTE, posts and vacancies are published as they are (FTE to one
  * decimal place), as NHS Digital publishes them.
  *
  * Multipart forms are parsed in this plugin's own context (the platform's `Response.formData()`), so other routes
@@ -40,10 +43,12 @@ import {
   breakdown,
   checkReturnRows,
   errorText,
+  headlinePeriod,
   latestPeriod,
   latestReturns,
   linesOf,
   measuresAt,
+  OPTIONAL_COLUMNS,
   placesOfOrganisations,
   quarterLabel,
   returnHistory,
@@ -120,8 +125,40 @@ function publishedTurnover(m: Measures): number | undefined {
   return rate === undefined || (m.turnover?.leavers ?? 0) < MIN_EVENTS_FOR_RATE ? undefined : rate * 100;
 }
 
+const NOT_REPORTED: Cell = { text: 'not reported', csv: '' };
+
+/**
+ * Working carers' share of the headcount that reported them: shown only from MIN_EVENTS_FOR_RATE carers, and only
+ * where their count is published (withheld with it otherwise), and worked out from the published (rounded) count, so
+ * the share cannot give back the count that rounding to 5 hides.
+ */
+function carersShareCell(m: Measures, count: Cell): Cell {
+  const c = m.workingCarers;
+  if (c.linesReporting === 0) return NOT_REPORTED;
+  if (c.recognised < MIN_EVENTS_FOR_RATE || !/^\d+$/.test(count.csv) || c.headcountReporting === 0)
+    return { text: SUPPRESSED_SYMBOL, csv: SUPPRESSED_SYMBOL };
+  return percentCell(Number(count.csv) / c.headcountReporting);
+}
+
+/**
+ * Working carers recognised down a column with its total: the rows that reported them protected together with their
+ * total (disclosure control); rows, and a total, with nobody reporting say so rather than show 0.
+ */
+function carersColumn(rows: readonly Measures[], total: Measures): { cells: Cell[]; total: Cell } {
+  const reporting = rows.flatMap((m, i) => (m.workingCarers.linesReporting > 0 ? [i] : []));
+  if (reporting.length === 0) return { cells: rows.map(() => NOT_REPORTED), total: NOT_REPORTED };
+  const column = protectedColumn(reporting.map((i) => rows[i]?.workingCarers.recognised ?? 0));
+  const cells = rows.map(() => NOT_REPORTED);
+  reporting.forEach((row, j) => {
+    cells[row] = column.cells[j] ?? NOT_REPORTED;
+  });
+  return { cells, total: total.workingCarers.linesReporting > 0 ? column.total : NOT_REPORTED };
+}
+
 /** A column of counts of people with its total, protected together (disclosure control). */
 function protectedColumn(values: readonly number[]): { cells: Cell[]; total: Cell } {
+  // A table with no rows (a place whose partners sent nothing that quarter) has a total of nobody.
+  if (values.length === 0) return { cells: [], total: protectedOne(0) };
   const series = protectSeries(values);
   if (!series.ok) throw new Error('counts of people are whole numbers ≥ 0');
   return { cells: series.value.counts.map(publishedCell), total: publishedCell(series.value.total) };
@@ -158,6 +195,8 @@ const MEASURE_HEAD = [
   'Starters in quarter',
   'Leavers in quarter',
   'In new roles',
+  'Working carers recognised',
+  'Working carers (% of headcount reporting)',
 ];
 
 /**
@@ -175,6 +214,10 @@ function measuresTable(
   const starters = protectedColumn(rows.map((r) => r.m.totals.starters));
   const leavers = protectedColumn(rows.map((r) => r.m.totals.leavers));
   const newRoles = protectedColumn(rows.map((r) => r.m.totals.newRoles));
+  const carers = carersColumn(
+    rows.map((r) => r.m),
+    total,
+  );
   const plain = (m: Measures): Cell[] => [
     countCell(m.totals.headcount),
     fteCell(m.totals.staffFte),
@@ -191,11 +234,25 @@ function measuresTable(
     rows: rows.map((r, i) => ({
       header: r.header,
       href: r.href,
-      cells: [...plain(r.m), at(starters.cells, i), at(leavers.cells, i), at(newRoles.cells, i)],
+      cells: [
+        ...plain(r.m),
+        at(starters.cells, i),
+        at(leavers.cells, i),
+        at(newRoles.cells, i),
+        at(carers.cells, i),
+        carersShareCell(r.m, at(carers.cells, i)),
+      ],
     })),
     total: {
       header: 'Total',
-      cells: [...plain(total), starters.total, leavers.total, newRoles.total],
+      cells: [
+        ...plain(total),
+        starters.total,
+        leavers.total,
+        newRoles.total,
+        carers.total,
+        carersShareCell(total, carers.total),
+      ],
     },
     csvHref: `${csvBase}/tables/${id}.csv`,
   };
@@ -284,7 +341,37 @@ function headlines(m: Measures): Headline[] {
     { key: 'Starters in the quarter', value: protectedOne(m.totals.starters).text },
     { key: 'Leavers in the quarter', value: protectedOne(m.totals.leavers).text },
     { key: 'People in new roles', value: protectedOne(m.totals.newRoles).text },
+    { key: 'Working carers recognised', value: carersHeadline(m) },
   ];
+}
+
+/** Working carers recognised, as a headline: the protected count and, from 10 carers, their share. */
+function carersHeadline(m: Measures): string {
+  const c = m.workingCarers;
+  if (c.linesReporting === 0) return 'not reported';
+  const count = protectedOne(c.recognised);
+  const share = carersShareCell(m, count);
+  return share.csv === '' || share.text === SUPPRESSED_SYMBOL
+    ? count.text
+    : `${count.text} (${share.text} of the staff of the staff groups that reported it)`;
+}
+
+/** What the working carers figure counts, and how many organisations reported it. */
+function carersSentence(m: Measures): string {
+  const c = m.workingCarers;
+  const what =
+    'Working carers recognised are staff in post known to their employer as unpaid carers: holding a carer passport, taking carers’ leave or on the employer’s register of working carers.';
+  const share =
+    'the share is of the headcount of the staff groups that reported it, never of those that did not.';
+  if (c.organisations === 1) {
+    return c.organisationsReporting === 0
+      ? `${what} Reporting it is optional, and this organisation did not report it for this quarter: the figure is not known (which is not the same as none).`
+      : `${what} Reporting it is optional; this organisation reported it for this quarter, and ${share}`;
+  }
+  const of = `of the ${whole.format(c.organisations)} organisations with a return for this quarter`;
+  return c.organisationsReporting === 0
+    ? `${what} Reporting it is optional, and none ${of} reported it: the figure is not known (which is not the same as none).`
+    : `${what} Reporting it is optional: ${whole.format(c.organisationsReporting)} ${of} reported it, so the count is of their staff only, and ${share}`;
 }
 
 const SECTORS: readonly Sector[] = ['nhs', 'social-care'];
@@ -309,6 +396,11 @@ const FIGURE_COLUMNS: readonly { column: ReturnColumn; label: string; hint: stri
     column: 'new_roles_headcount',
     label: 'In new roles (headcount)',
     hint: 'Nursing associates, physician associates…',
+  },
+  {
+    column: 'working_carers_headcount',
+    label: 'Working carers recognised (optional)',
+    hint: 'Staff in post known to you as unpaid carers (carer passport, carers’ leave or your register of working carers). Leave empty if not known',
   },
 ];
 
@@ -469,7 +561,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get('/workforce', PUBLIC, async (_request, reply) => {
     const s = await state();
-    const period = latestPeriod(s.lines);
+    const period = headlinePeriod(s.lines);
     if (period === undefined) {
       return reply.page('workforce/summary.njk', {
         ...frame(s.p, 'Workforce'),
@@ -484,6 +576,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
       period,
       periodLabel: quarterLabel(period),
       headlines: headlines(total),
+      carers: carersSentence(total),
       tables,
       charts: [
         ...trendCharts(s.lines, s.p.info.shortName),
@@ -514,7 +607,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
 
   app.get<Table>('/workforce/tables/:file', PUBLIC, async (request, reply) => {
     const s = await state();
-    const period = latestPeriod(s.lines);
+    const period = headlinePeriod(s.lines);
     const table =
       period === undefined
         ? undefined
@@ -554,7 +647,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
     const s = await state();
     const place = s.p.places.find((pl) => pl.id === request.params.place);
     if (place === undefined) return notFound(request, reply, s.p, 'place');
-    const period = latestPeriod(s.lines);
+    const period = headlinePeriod(s.lines.filter((l) => s.placeOf(l.organisation) === place.id));
     const crumbs = [{ href: '/workforce', text: 'Workforce' }];
     const several = s.p.organisations
       .filter((o) => o.places?.includes(place.id) === true && s.placeOf(o.id) === SEVERAL_PLACES)
@@ -575,6 +668,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
       period,
       periodLabel: quarterLabel(period),
       headlines: headlines(measuresAt(lines, period)),
+      carers: carersSentence(measuresAt(lines, period)),
       tables,
       charts: trendCharts(lines, place.name),
       several,
@@ -586,7 +680,10 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
   app.get<PlaceTable>('/workforce/places/:place/tables/:file', PUBLIC, async (request, reply) => {
     const s = await state();
     const place = s.p.places.find((pl) => pl.id === request.params.place);
-    const period = latestPeriod(s.lines);
+    const period =
+      place === undefined
+        ? undefined
+        : headlinePeriod(s.lines.filter((l) => s.placeOf(l.organisation) === place.id));
     const table =
       place === undefined || period === undefined
         ? undefined
@@ -636,6 +733,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
       period,
       periodLabel: quarterLabel(period),
       headlines: headlines(measuresAt(lines, period)),
+      carers: carersSentence(measuresAt(lines, period)),
       tables,
       charts: trendCharts(lines, org.name),
       versions: history.map((r) => ({
@@ -726,6 +824,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
       heading: title,
       organisation: { id: orgId, name: org?.name ?? orgId },
       columns: RETURN_COLUMNS,
+      optionalColumns: OPTIONAL_COLUMNS,
       groups: groupsFor(org).map((g) => ({
         ...g,
         fields: FIGURE_COLUMNS.map((f) => ({ ...f, id: fieldId(g.id, f.column) })),
@@ -872,7 +971,7 @@ export async function workforcePages(app: FastifyInstance, ctx: AppContext): Pro
       schema: {
         summary: 'Send a workforce return file (text/csv) for your own organisation',
         description:
-          'Body: the return as CSV (docs/workforce.md): organisation, period (YYYY-Qn), staff_group, posts_fte, staff_in_post_headcount, staff_in_post_fte, vacancies_fte, starters, leavers, new_roles_headcount. Optional query `file` names it. A file with any error is refused whole (422, every row error with its line and column); one with rows for another organisation is refused (403). Each organisation and quarter is stored as a new version (201).',
+          'Body: the return as CSV (docs/workforce.md): organisation, period (YYYY-Qn), staff_group, posts_fte, staff_in_post_headcount, staff_in_post_fte, vacancies_fte, starters, leavers, new_roles_headcount, and optionally working_carers_headcount (an absent column or empty cell is not known, not 0). Optional query `file` names it. A file with any error is refused whole (422, every row error with its line and column); one with rows for another organisation is refused (403). Each organisation and quarter is stored as a new version (201).',
         tags: ['workforce'],
         security: [{ bearer: [] }, { session: [] }],
         querystring: { type: 'object', properties: { file: { type: 'string', maxLength: 255 } } },
