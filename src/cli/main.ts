@@ -395,7 +395,8 @@ const commands: Record<string, Command> = {
   },
   'population build': {
     summary: "build the pseudonymised analytic store from partners' feeds",
-    usage: 'accord population build <feeds-dir> --postcodes <file.csv> (--opt-outs <file> | --no-opt-outs)',
+    usage:
+      'accord population build <feeds-dir> --postcodes <file.csv> (--opt-outs <file> | --no-opt-outs) [--allocations <file.csv>]',
     details:
       'Reads the Patients, Conditions, Observations, Immunizations, Encounters and EpisodesOfCare of a Bulk Data feeds\n' +
       'folder into the analytic store (ACCORD_ANALYTICS_DIR), keyed by the keyed hash of each record and of its person\n' +
@@ -403,12 +404,16 @@ const commands: Record<string, Command> = {
       'birth or free text is kept. Files unchanged since the last build are skipped; merges in the index are followed.\n' +
       '--postcodes: a postcode lookup with columns pcds and lsoa11 (the ONS NSPL has them). --opt-outs: NHS numbers,\n' +
       'one a line, of those who opted out (National Data Opt-out), whose data the store does not keep; or\n' +
-      '--no-opt-outs to build without a list. Then computes the indicators (indicators.json beside the store).\n' +
+      '--no-opt-outs to build without a list. Then computes the indicators, the carers identified against the\n' +
+      "estimate and fair shares (indicators.json beside the store). --allocations: the places' current allocations\n" +
+      'for fair shares, CSV with columns place and allocation_pounds; without it, an illustrative split of the\n' +
+      'budget the partnership files state.\n' +
       'Exit code 1 when any resource was skipped (each reported with its file and line).',
     options: {
       postcodes: { type: 'string' },
       'opt-outs': { type: 'string' },
       'no-opt-outs': { type: 'boolean' },
+      allocations: { type: 'string' },
     },
     positionals: 1,
     async run(values, [feedsDir]) {
@@ -427,7 +432,17 @@ const commands: Record<string, Command> = {
         return EXIT.usage;
       }
       return onStore((db, config) =>
-        populationBuild(db, config, { feedsDir, postcodes, optOutsFile: optOuts }, { out, fail }),
+        populationBuild(
+          db,
+          config,
+          {
+            feedsDir,
+            postcodes,
+            optOutsFile: optOuts,
+            allocationsFile: typeof values.allocations === 'string' ? values.allocations : undefined,
+          },
+          { out, fail },
+        ),
       );
     },
   },

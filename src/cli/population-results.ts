@@ -5,6 +5,7 @@
  * which the illustrative allocation splits; real allocations come from the partnership's finance team later). One
  * function, so both keep the same results file.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { computeCarers } from '../carers/run.js';
 import { formatIssue } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -16,10 +17,25 @@ import { saveResults } from '../population/indicators/results-file.js';
 import type { IndicatorResult } from '../population/indicators/run.js';
 import type { AnalyticStore } from '../population/store/analytic-store.js';
 
+/** A file of the places' current allocations (place,allocation_pounds), read whole; checked by fair shares. */
+export function readAllocationsFile(file: string): Result<{ text: string; file: string }, string> {
+  if (!existsSync(file)) return err(`the allocations file ${file} does not exist`);
+  try {
+    return ok({ text: readFileSync(file, 'utf8'), file });
+  } catch (error) {
+    return err(`the allocations file ${file} cannot be read: ${(error as Error).message}`);
+  }
+}
+
 /** Computes the carers' figures and fair shares, then saves them with the indicators; a line for each skipped part. */
 export async function saveBuildResults(
   store: AnalyticStore,
-  where: { readonly analyticsDir: string; readonly partnershipDir: string },
+  where: {
+    readonly analyticsDir: string;
+    readonly partnershipDir: string;
+    /** The places' current allocations for fair shares; absent, the illustrative split of the stated budget. */
+    readonly allocationsFile?: string | undefined;
+  },
   catalogue: Catalogue,
   indicators: readonly IndicatorResult[],
   log: (line: string) => void,
@@ -31,21 +47,29 @@ export async function saveBuildResults(
     return err(`the partnership files do not load: ${loaded.error.map(formatIssue).join('; ')}`);
   const { info, places } = loaded.value.partnership;
   let fairShares;
-  if (info.budget === undefined) {
-    log('fair shares: the partnership states no budget to allocate; left out');
+  const { budget } = info;
+  if (budget === undefined && where.allocationsFile === undefined) {
+    log(
+      'fair shares: the partnership states no budget and no allocations were given (--allocations); left out',
+    );
   } else {
     // The latest year the indicators count: its people, registered and alive on 31 December.
     const year = carers.value.years.to;
+    const allocations =
+      where.allocationsFile === undefined ? undefined : readAllocationsFile(where.allocationsFile);
+    if (allocations?.ok === false) return err(`fair shares: ${allocations.error}`);
     const computed = computeFairShares({
+      ...(allocations === undefined ? {} : { allocationsCsv: allocations.value }),
       year,
       cells: await needCells(store, catalogue, year),
       catalogue,
       places: places
         .filter((place) => place.to === undefined)
         .map((place) => ({ id: place.id, name: place.name })),
+      // The stated budget is split only when no allocations are given (the illustrative demo split).
       budget: {
-        pence: info.budget.value * 100,
-        source: info.budget.source,
+        pence: (budget?.value ?? 0) * 100,
+        source: budget?.source ?? '',
         statedPopulation: info.population.value,
       },
     });

@@ -66,6 +66,8 @@ export interface BuildOptions {
   readonly postcodes: string;
   /** The National Data Opt-out list; `undefined` only when the caller has chosen to build without one. */
   readonly optOutsFile?: string | undefined;
+  /** The places' current allocations for fair shares (place,allocation_pounds); absent, an illustrative split. */
+  readonly allocationsFile?: string | undefined;
 }
 
 /** Builds (or brings up to date) the analytic store; the store is left open for the caller. */
@@ -158,7 +160,11 @@ export async function populationBuild(
     const computed = await computeCatalogue(store, catalogue.value);
     const saved = await saveBuildResults(
       store,
-      { analyticsDir: analyticsDir(config), partnershipDir: config.partnershipDir },
+      {
+        analyticsDir: analyticsDir(config),
+        partnershipDir: config.partnershipDir,
+        allocationsFile: options.allocationsFile,
+      },
       catalogue.value,
       computed,
       io.out,
