@@ -12,6 +12,7 @@
  */
 import type { Issue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
+import { LIFE_TABLE_START_AGES } from '../../population/statistics/standard-population.js';
 import { ageSexWeight, type CostWeights } from './cost-weights.js';
 import type { NeedCell } from './need-cells.js';
 
@@ -20,12 +21,8 @@ export interface PlaceId {
   readonly name: string;
 }
 
-/** The first age of the analytic store's age band `index` (<1, 1–4, 5–9, …, 90+). */
-export function bandStart(index: number): number {
-  if (index <= 0) return 0;
-  if (index === 1) return 1;
-  return 5 * (index - 1);
-}
+/** The first age of the analytic store's age band `index` (<1, 1–4, 5–9, …, 90+: the life table's bands). */
+export const bandStart = (index: number): number => LIFE_TABLE_START_AGES[index] ?? 0;
 
 export interface PlaceNeed {
   readonly id: string;
