@@ -9,7 +9,8 @@
  * "no longer a carer" code is not in the feeds. The practice is the person's current one (the store does not yet keep
  * registration history), so a practice's past years count its present list.
  *
- * The SQL keeps to what DuckDB and PostgreSQL share (CTEs, VALUES, CASE, GROUP BY), as the indicators' does.
+ * The SQL keeps to what DuckDB and PostgreSQL share (CTEs, VALUES, CASE, GROUP BY), as the indicators' does. Rows
+ * come in one order, so the expected numbers (sums of fractions) add up the same way at every build.
  */
 import type { AgeBand } from '../synthetic/life-course/model.js';
 import type { AnalyticStore } from '../population/store/analytic-store.js';
@@ -59,7 +60,8 @@ pop AS (
 SELECT year, place, practice, imd_quintile, sex, ${bandIndexSql(query.bands, 'age')} AS band,
        COUNT(*) AS persons, SUM(identified) AS identified
   FROM pop WHERE age >= ${MINIMUM_AGE}
- GROUP BY year, place, practice, imd_quintile, sex, ${bandIndexSql(query.bands, 'age')}`;
+ GROUP BY year, place, practice, imd_quintile, sex, ${bandIndexSql(query.bands, 'age')}
+ ORDER BY year, place, practice, imd_quintile, sex, band`;
 }
 
 type Whole = number | bigint | string;

@@ -87,7 +87,8 @@ pop AS (
      AND (p.death_date IS NULL OR p.death_date >= ${onDay}))
 SELECT place, imd_quintile, sex, ${ageBandSql('age')} AS age_band, COUNT(*) AS persons, SUM(multimorbid) AS multimorbid
   FROM pop
- GROUP BY place, imd_quintile, sex, ${ageBandSql('age')}`;
+ GROUP BY place, imd_quintile, sex, ${ageBandSql('age')}
+ ORDER BY place, imd_quintile, sex, age_band`;
 }
 
 type Whole = number | bigint | string;
