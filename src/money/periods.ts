@@ -4,6 +4,7 @@
  * to 31 March. Financial year 2025 is 2025/26; period 1 is April 2025, period 12 is March 2026. Pure: the same
  * arithmetic the database uses for a period's dates (migrations/0005_money.sql), so code and table cannot disagree.
  */
+import { MONTH_NAMES } from '../core/months.js';
 
 export interface PeriodRef {
   /** The calendar year in which the financial year starts: 2025 for 2025/26. */
@@ -23,21 +24,6 @@ export const PERIODS_IN_YEAR = 12;
 /** The financial years the ledger holds (the database's CHECK on accounting_period.financial_year). */
 export const FIRST_FINANCIAL_YEAR = 2000;
 export const LAST_FINANCIAL_YEAR = 2999;
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
 
 /** The calendar year and month (1-12) a period covers. */
 function calendarMonth(ref: PeriodRef): { year: number; month: number } {
@@ -75,7 +61,7 @@ export function financialYearLabel(financialYear: number): string {
 /** "2025/26 month 1 (April 2025)": how finance teams name a period (M1 is April). */
 export function periodLabel(ref: PeriodRef): string {
   const { year, month } = calendarMonth(ref);
-  return `${financialYearLabel(ref.financialYear)} month ${ref.period} (${MONTHS[month - 1] ?? '?'} ${year})`;
+  return `${financialYearLabel(ref.financialYear)} month ${ref.period} (${MONTH_NAMES[month - 1] ?? '?'} ${year})`;
 }
 
 /** Orders periods in time: negative when `a` comes first. */

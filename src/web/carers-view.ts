@@ -30,6 +30,7 @@ import {
   type CarersFigures,
 } from '../carers/figures.js';
 import type { Partnership } from '../partnership/index.js';
+import { csvLine } from './population-view.js';
 import type { WorkingCarersQuarter } from '../workforce/index.js';
 
 export { SUPPRESSED_NOTE };
@@ -286,9 +287,6 @@ export function workingCarersView(quarter: WorkingCarersQuarter): WorkingCarersV
 
 // ---------------------------------------------------------------------------------------------------------------
 // CSV: one file per table, every figure as published.
-
-const csvField = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-const csvLine = (fields: readonly string[]) => `${fields.map(csvField).join(',')}\r\n`;
 
 export const CARERS_CSV_COLUMNS = [
   'area_type',

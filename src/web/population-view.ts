@@ -655,7 +655,8 @@ function csvField(text: string): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-const csvLine = (fields: readonly string[]) => `${fields.map(csvField).join(',')}\r\n`;
+/** One CSV line, CRLF-ended, each field quoted when it must be and safe from spreadsheet formulas. */
+export const csvLine = (fields: readonly string[]) => `${fields.map(csvField).join(',')}\r\n`;
 
 function figureCsv(view: IndicatorView, year: number, breakdown: string, f: FigureView): string[] {
   const decimals = view.measure === 'count' ? 0 : view.measure === 'proportion' && view.unit !== '%' ? 4 : 2;

@@ -6,6 +6,7 @@
  * leavers are those in the quarter. Calendar numbering is used because it cannot be misread: "Q1 2024" in a
  * financial-year sense would be April–June, in a calendar sense January–March, and the label says which by its year.
  */
+import { MONTH_NAMES } from '../core/months.js';
 
 export interface Quarter {
   readonly year: number;
@@ -53,26 +54,11 @@ export function quarterStart(q: Quarter): string {
   return `${q.year}-${String(q.quarter * 3 - 2).padStart(2, '0')}-01`;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "April to June 2024". */
 export function quarterLabel(text: string): string {
   const q = parseQuarter(text);
   if (q === undefined) return text;
-  return `${MONTHS[q.quarter * 3 - 3] ?? ''} to ${MONTHS[q.quarter * 3 - 1] ?? ''} ${q.year}`;
+  return `${MONTH_NAMES[q.quarter * 3 - 3] ?? ''} to ${MONTH_NAMES[q.quarter * 3 - 1] ?? ''} ${q.year}`;
 }
 
 /** Sorts quarter texts in time order (they sort as text too, since years have four digits). */

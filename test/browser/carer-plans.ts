@@ -8,24 +8,12 @@
  *
  * Called by test/browser/run.ts: `await carerPlanChecks(browser, baseUrl, true, check)` (and `false`).
  */
-import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import { axeViolations, formatViolations } from './axe.js';
+import type { Browser } from 'playwright-core';
 
 const PASSWORD = process.env.BROWSER_PASSWORD ?? 'accord-demo';
 const CLINICIAN = 'demo.clinician';
 const CARER = 'demo.patient';
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** The axe-core WCAG 2.x A/AA violations of the page, one line each; empty when none. */
-async function axeProblems(page: Page): Promise<string[]> {
-  // Evaluated outside the page's CSP (a script tag would be refused); a string, as the DOM library is not loaded.
-  await page.evaluate(axe.source);
-  const options = JSON.stringify({ runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] });
-  return page.evaluate<string[]>(
-    `axe.run(document, ${options}).then((result) => result.violations.map((v) =>
-      v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map((n) => JSON.stringify(n.target)).join(', ')))`,
-  );
-}
 
 export async function carerPlanChecks(
   browser: Browser,
@@ -49,8 +37,8 @@ export async function carerPlanChecks(
   const problems: string[] = [];
   const axeCheck = async (what: string) => {
     if (!javaScriptEnabled) return;
-    const found = await axeProblems(page);
-    if (found.length > 0) problems.push(`${what}:\n${found.join('\n')}`);
+    const found = await axeViolations(page);
+    if (found.length > 0) problems.push(`${what}:\n${formatViolations(found)}`);
   };
   /** The name at the top of the cared-for person's record, to make sure the carer's log never shows it. */
   let caredForName: string | undefined;

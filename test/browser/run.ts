@@ -16,8 +16,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { axeViolations, formatViolations } from './axe.js';
 import { carerPlanChecks } from './carer-plans.js';
 
 const { values } = parseArgs({
@@ -31,9 +31,6 @@ const officer = process.env.BROWSER_OFFICER ?? 'demo.officer';
 /** Works the record-matching review queue (National RBAC R8008); BROWSER_REGISTRAR, with BROWSER_PASSWORD. */
 const registrar = process.env.BROWSER_REGISTRAR ?? 'demo.support';
 const screenshotDir = process.env.SCREENSHOT_DIR;
-
-/** WCAG 2.0, 2.1 and 2.2 at levels A and AA: the standard the accessibility statement claims. */
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let passed = 0;
 let failed = 0;
@@ -51,33 +48,6 @@ async function check(name: string, run: () => Promise<string | undefined>) {
     report(false, name, error instanceof Error ? (error.stack ?? error.message) : String(error));
   }
 }
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  // Injected as a script tag's text would be refused by the CSP; evaluate runs it outside the page's CSP.
-  await page.evaluate(axe.source);
-  // A string, so it runs in the page: this file is type-checked without the DOM library.
-  const options = JSON.stringify({ runOnly: { type: 'tag', values: AXE_TAGS }, resultTypes: ['violations'] });
-  return page.evaluate<AxeViolation[]>(
-    `axe.run(document, ${options}).then((result) => result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })),
-    })))`,
-  );
-}
-
-const formatViolations = (violations: AxeViolation[]) =>
-  violations
-    .map(
-      (v) =>
-        `${v.id} (${v.impact ?? 'unknown'}): ${v.help}\n${v.nodes.map((n) => `  at ${JSON.stringify(n.target)}`).join('\n')}`,
-    )
-    .join('\n');
 
 /**
  * Fonts a page asked for from another origin, which the CSP (font-src 'self') blocks: nhsuk-frontend's compiled CSS
