@@ -24,6 +24,8 @@ import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
 import { governanceApi } from './routes/governance-api.js';
 import { governancePages } from './routes/governance-pages.js';
+import { meetingsPages } from './routes/meetings-pages.js';
+import { decisionsPages } from './routes/decisions-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -48,6 +50,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route. Required on every route. */
     access?: AccessRule;
+    /**
+     * The page holds a form anyone may post without signing in (a question from the public): an anonymous visitor
+     * gets a pre-session CSRF token for it, as on the sign-in page.
+     */
+    anonymousForm?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -311,6 +318,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   );
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
+  await app.register(meetingsPages, context);
+  await app.register(decisionsPages, context);
   await app.register(governanceApi, context);
   await app.register(identityPages, context);
   await app.register(identityApi, context);

@@ -16,13 +16,14 @@ import {
 } from './meeting.js';
 
 const memberIds = z.array(z.number().int().positive(), { error: 'must be a list of members' }).default([]);
+/** Text that may be left out; when given, not blank (a form leaves out a box left empty). */
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
+    .min(1, 'must not be blank: leave it out instead')
     .max(max, `must be ${max.toLocaleString('en-GB')} characters or fewer`)
-    .optional()
-    .transform((text) => (text === '' ? undefined : text));
+    .optional();
 
 export const ScheduleInput = z
   .object({

@@ -262,6 +262,8 @@ export async function decisionsInYear(
 }
 
 export interface DecisionSearch {
+  /** One decision, by its register reference. */
+  readonly reference?: string;
   /** Words to find in the title or resolution (all of them, any order, any case). */
   readonly text?: string;
   readonly body?: string;
@@ -308,6 +310,7 @@ export async function searchDecisions(
         AND ($3::text IS NULL OR $3 = ANY (places))
         AND ($4::date IS NULL OR decided_on >= $4)
         AND ($5::date IS NULL OR decided_on <= $5)
+        AND ($8::text IS NULL OR reference = $8)
         AND NOT EXISTS (
           SELECT 1 FROM unnest($6::text[]) AS w(pattern)
            WHERE lower(title || ' ' || resolution) NOT LIKE w.pattern
@@ -322,6 +325,7 @@ export async function searchDecisions(
       search.to ?? null,
       words,
       search.limit ?? 1000,
+      search.reference ?? null,
     ],
   );
   return rows.map((r) => ({

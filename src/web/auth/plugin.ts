@@ -164,12 +164,21 @@ export const authPlugin = fp(
         request.principal = resolved.value;
         return;
       }
+      const anonymousForm = () => {
+        if (request.method === 'GET' && request.routeOptions.config.anonymousForm === true) {
+          issuePreSessionToken(request, reply);
+        }
+      };
       const token = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
-      if (token === undefined || token === '') return;
+      if (token === undefined || token === '') {
+        anonymousForm();
+        return;
+      }
       const session = await resolveSession(ctx.db, token, clock);
       if (session === undefined) {
         // An ended or unknown session: forget the cookie, and carry on as anonymous (the access rule decides).
         clearCookie(reply, SESSION_COOKIE);
+        anonymousForm();
         return;
       }
       sessions.set(request, session);
