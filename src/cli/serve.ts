@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
+import { ensureDemoGovernance } from './demo-governance.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -136,6 +137,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       log(
         `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
       );
+      await ensureDemoGovernance(store.db, files.partnership, DEMO_INDEX_PLACE, new Date(), log);
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);
       log(

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { Issue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { Id, type Body, type Member } from '../../partnership/index.js';
+import { Id, type Body, type Member, type Partnership } from '../../partnership/index.js';
 import { inForceOn } from '../../partnership/views.js';
 import { requiredText } from '../proposal.js';
 import type { Day } from './clear-days.js';
@@ -188,9 +188,11 @@ export function seatFor(body: Body, input: AppointmentInput): Member | undefined
 
 /**
  * Why the appointment cannot be recorded, or the seat's voting right when it can: the body in force on its first
- * day, one of its seats, with a place free on that day (a seat held `seats` times at most at once).
+ * day, one of its seats, of an organisation that exists that day, with a place free on that day (a seat held
+ * `seats` times at most at once).
  */
 export function checkAppointment(
+  partnership: Partnership,
   body: Body,
   register: readonly Appointment[],
   input: AppointmentInput,
@@ -207,6 +209,15 @@ export function checkAppointment(
       {
         path: 'role',
         message: `${body.name} has no seat for ${input.organisation ?? input.constituency} as ${input.role} on ${input.from}`,
+      },
+    ]);
+  }
+  const organisation = partnership.organisations.find((o) => o.id === input.organisation);
+  if (input.organisation !== undefined && (organisation === undefined || !inForceOn(organisation, input.from))) {
+    return err([
+      {
+        path: 'role',
+        message: `${organisation?.name ?? input.organisation} does not exist on ${input.from}, so its seat cannot be filled`,
       },
     ]);
   }

@@ -123,7 +123,7 @@ export async function changeRegister(
       case 'appointed': {
         const input = parse(AppointmentInput, change.input);
         if (!input.ok) return input;
-        const seat = checkAppointment(body, register, input.value);
+        const seat = checkAppointment(partnership, body, register, input.value);
         if (!seat.ok) return err(badInput(seat.error));
         event = { kind: 'appointed', payload: { ...input.value, voting: seat.value.voting } };
         break;

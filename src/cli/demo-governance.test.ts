@@ -1,0 +1,55 @@
+/**
+ * The demo's governance records on West Yorkshire and Harrogate's own files, made through the real workflow: every
+ * rule (seats, quorum by sector, declarations, delegation, minutes) has to let them through, so this also checks the
+ * partnership's bodies can hold a quorate meeting.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
+import { seedDemoUsers } from '../access/index.js';
+import { defaultPartnershipDir } from '../core/paths.js';
+import { listMeetings, searchDecisions } from '../governance/meetings/index.js';
+import { loadPartnership, syncPartnership, type LoadedPartnership } from '../partnership/index.js';
+import { ensureDemoGovernance } from './demo-governance.js';
+
+let test: TestDatabase;
+let loaded: LoadedPartnership;
+const NOW = new Date('2026-11-25T10:00:00Z');
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const files = loadPartnership(defaultPartnershipDir);
+  if (!files.ok) throw new Error('WY&H does not load');
+  loaded = files.value;
+  await syncPartnership(test.db, loaded, defaultPartnershipDir);
+  await seedDemoUsers(test.db, loaded.partnership, 'calderdale');
+});
+
+afterAll(async () => {
+  await test.drop();
+});
+
+it('makes the Partnership Board’s year and a place proposal on its board’s agenda, once', async () => {
+  const lines: string[] = [];
+  await ensureDemoGovernance(test.db, loaded.partnership, 'calderdale', NOW, (line) => lines.push(line));
+  const meetings = await listMeetings(test.db, loaded.partnership.info.id);
+  expect(meetings.map((m) => [m.bodyId, m.day])).toEqual([
+    ['partnership-board', '2026-09-23'],
+    ['partnership-board', '2026-11-04'],
+    ['partnership-board', '2026-12-09'],
+    ['calderdale-hwb', '2026-12-16'],
+  ]);
+  const [earlier, recent, next, place] = meetings;
+  expect(earlier?.approval).toMatchObject({ version: 1, atMeeting: recent?.id });
+  expect(recent?.items[0]?.declarations).toHaveLength(1);
+  expect(next?.questions).toHaveLength(1);
+  expect(place?.items[0]?.proposal).toBeDefined();
+  const decisions = await searchDecisions(test.db, loaded.partnership.info.id, {});
+  expect(decisions.map((d) => [d.reference, d.method, d.outcome])).toEqual([
+    ['PB-2026-002', 'vote', 'agreed'],
+    ['PB-2026-001', 'consensus', 'agreed'],
+  ]);
+
+  await ensureDemoGovernance(test.db, loaded.partnership, 'calderdale', NOW, (line) => lines.push(line));
+  expect(await listMeetings(test.db, loaded.partnership.info.id)).toHaveLength(4);
+  expect(lines.at(-1)).toBe('demo: meetings kept from an earlier start');
+});
