@@ -213,7 +213,10 @@ export function checkAppointment(
     ]);
   }
   const organisation = partnership.organisations.find((o) => o.id === input.organisation);
-  if (input.organisation !== undefined && (organisation === undefined || !inForceOn(organisation, input.from))) {
+  if (
+    input.organisation !== undefined &&
+    (organisation === undefined || !inForceOn(organisation, input.from))
+  ) {
     return err([
       {
         path: 'role',
