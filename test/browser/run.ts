@@ -1,7 +1,8 @@
 /**
  * Browser tests against a running Accord: every public page renders in Chromium with no console errors, has no
  * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; a demo user can sign in and out; and an
- * officer can draft and submit a proposal through its forms, with and without JavaScript; a registration officer works
+ * officer can draft and submit a proposal through its forms, with and without JavaScript, and take it through a
+ * meeting in public to the decision register (meetings.ts); a registration officer works
  * the record-matching review queue (the demo loads one place's partners into the index).
  *
  * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { axeViolations, formatViolations } from './axe.js';
 import { carerPlanChecks } from './carer-plans.js';
+import { meetingChecks } from './meetings.js';
 
 const { values } = parseArgs({
   options: { 'base-url': { type: 'string', default: 'http://localhost:3999' } },
@@ -90,6 +92,10 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/delegations',
     '/mou',
     '/proposals',
+    '/meetings',
+    '/decisions',
+    '/interests',
+    '/bodies/partnership-board/members',
     '/sources',
     '/about',
     '/accessibility',
@@ -104,6 +110,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     ['/partners', '/partners/'],
     ['/bodies', '/bodies/'],
     ['/proposals', '/proposals/'],
+    ['/meetings', '/meetings/'],
     ['/carers', '/carers/places/'],
     ['/workforce', '/workforce/places/'],
   ] as const) {
@@ -683,6 +690,8 @@ async function main() {
     await signInChecks(browser, false);
     await proposalChecks(browser, true);
     await proposalChecks(browser, false);
+    await meetingChecks(browser, baseUrl, true, check);
+    await meetingChecks(browser, baseUrl, false, check);
     await reviewChecks(browser, true);
     await reviewChecks(browser, false);
     await recordChecks(browser, true);
