@@ -1,6 +1,6 @@
 /**
  * @module governance/meetings/repository
- * Bodies' registers, meetings' events and the decision register in PostgreSQL (migrations/0014_meetings.sql). Only
+ * Bodies' registers, meetings' events and the decision register in PostgreSQL (migrations/0013_meetings.sql). Only
  * inserts and reads; the database refuses the rest. Writes take a `Queryable` so the workflow records an event, and
  * a decision's register row, in one transaction with the stream locked.
  */

@@ -150,7 +150,7 @@ export function meetingForm(name: string, data: FormData): FormSpec | undefined 
       };
     case 'question':
       return {
-        title: 'Ask the board a question',
+        title: 'Ask a question for this meeting',
         lead: 'Your name and question are published on this page, and the answer in the minutes.',
         submit: 'Send your question',
         fields: [
