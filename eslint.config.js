@@ -55,6 +55,7 @@ export default tseslint.config(
       'src/population/**',
       'src/carers/**',
       'src/workforce/**',
+      'src/outcomes/**',
     ],
     rules: { 'no-restricted-imports': ['error', { paths: [noDriver], patterns: [noEdges, noFastify] }] },
   },

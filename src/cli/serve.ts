@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
 import { ensureDemoGovernance } from './demo-governance.js';
+import { seedDemoPeerReviews } from './demo-peer-review.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -138,6 +139,12 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
         `demo: ${demoUsers.length} demo users (${demoUsers.map((u) => u.username).join(', ')}), password '${DEMO_PASSWORD}'`,
       );
       await ensureDemoGovernance(store.db, files.partnership, DEMO_INDEX_PLACE, new Date(), log);
+      const peerReviews = await seedDemoPeerReviews(store.db, files.partnership, demoUsers, () => new Date());
+      log(
+        peerReviews === 0
+          ? 'demo: peer reviews kept from an earlier start'
+          : `demo: ${peerReviews} peer reviews`,
+      );
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);
       log(

@@ -26,6 +26,7 @@ import { governanceApi } from './routes/governance-api.js';
 import { governancePages } from './routes/governance-pages.js';
 import { meetingsPages } from './routes/meetings-pages.js';
 import { decisionsPages } from './routes/decisions-pages.js';
+import { peerReviewPages } from './routes/peer-review-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -320,6 +321,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(governancePages, context);
   await app.register(meetingsPages, context);
   await app.register(decisionsPages, context);
+  await app.register(peerReviewPages, context);
   await app.register(governanceApi, context);
   await app.register(identityPages, context);
   await app.register(identityApi, context);
