@@ -3,7 +3,7 @@
  * Meetings and bodies' registers as the pages show them: every id named from the partnership and the register,
  * moments as ISO strings for the templates' filters, and what the public may not see left out — an exempt item's
  * papers are withheld (its title, its Schedule 12A paragraph, the public-interest statement and its decision stay
- * public). Pure.
+ * public), and so are the papers of a body that does not meet in public. Pure.
  */
 import {
   DECISION_METHODS,
@@ -158,7 +158,8 @@ export function meetingView(
     },
     quorumRule: body.quorum.description,
     items: meeting.items.map((item) => {
-      const withheld = item.exempt !== undefined && !options.mayRecord;
+      // Papers of an exempt item, or of a body that does not meet in public, are for officers only.
+      const withheld = (item.exempt !== undefined || !meeting.inPublic) && !options.mayRecord;
       return {
         number: item.number,
         title: item.title,

@@ -246,6 +246,19 @@ export async function insertDecisionEntry(
   );
 }
 
+/** The reference of the decision made on a proposal, if one was. */
+export async function decisionOnProposal(
+  q: Queryable,
+  partnershipId: string,
+  proposalId: number,
+): Promise<string | undefined> {
+  const [row] = await q.query<{ reference: string }>(
+    'SELECT reference FROM decision_record WHERE partnership_id = $1 AND proposal_id = $2 LIMIT 1',
+    [partnershipId, proposalId],
+  );
+  return row?.reference;
+}
+
 /** How many decisions the body has recorded in `year` (for the next reference; call with the body locked). */
 export async function decisionsInYear(
   tx: Queryable,

@@ -376,3 +376,18 @@ it('a cancelled meeting takes nothing more', () => {
     'cancelled (Not enough business.)',
   );
 });
+
+describe('a proposal is decided once', () => {
+  it('cannot go on another agenda, or be decided again, once decided', () => {
+    const item: Command = { name: 'item', input: { title: 'Again', purpose: 'decision', proposal: 7 } };
+    expect(
+      refusal(
+        decide(meetingOf([]), item, context({ proposal: proposal(), proposalDecidedAs: 'PB-2025-001' })),
+      ),
+    ).toContain('has been decided (PB-2025-001)');
+    const m = meetingOf([decisionItem, attendance([1, 2, 3])]);
+    expect(
+      refusal(decide(m, consensus, context({ proposal: proposal(), proposalDecidedAs: 'PB-2025-001' }))),
+    ).toContain('decided already (PB-2025-001)');
+  });
+});

@@ -38,6 +38,8 @@ export interface RuleContext {
   readonly today: Day;
   /** The proposal an item names (for adding the item and deciding it), when it exists and is public. */
   readonly proposal?: ProposalRecord | undefined;
+  /** The register reference of a decision already made on that proposal, at any meeting. */
+  readonly proposalDecidedAs?: string | undefined;
   /** The meeting named as approving the minutes, when it exists. */
   readonly approvingMeeting?: Meeting | undefined;
   /** The register reference the next decision of this body takes. */
@@ -189,6 +191,12 @@ export function decide(meeting: Meeting, command: Command, ctx: RuleContext): Re
         else {
           const why = delegationRefusal(ctx, ctx.proposal, meeting.day);
           if (why !== undefined) issues.push({ path: 'proposal', message: why });
+          if (ctx.proposalDecidedAs !== undefined) {
+            issues.push({
+              path: 'proposal',
+              message: `Proposal ${input.proposal} has been decided (${ctx.proposalDecidedAs})`,
+            });
+          }
           if (meeting.items.some((i) => i.proposal === input.proposal)) {
             issues.push({
               path: 'proposal',
@@ -345,6 +353,11 @@ export function decide(meeting: Meeting, command: Command, ctx: RuleContext): Re
         if (ctx.proposal === undefined) return err(refused(`Proposal ${item.proposal} cannot be found.`));
         const why = delegationRefusal(ctx, ctx.proposal, meeting.day);
         if (why !== undefined) return err(refused(why));
+        if (ctx.proposalDecidedAs !== undefined) {
+          return err(
+            refused(`Proposal ${item.proposal} has been decided already (${ctx.proposalDecidedAs}).`),
+          );
+        }
       }
       const found = itemQuorum(ctx, meeting, item);
       if (!found.quorate) {

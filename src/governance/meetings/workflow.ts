@@ -32,6 +32,7 @@ import {
   type RegisterEvent,
 } from './members.js';
 import {
+  decisionOnProposal,
   decisionsInYear,
   insertDecisionEntry,
   insertMeeting,
@@ -274,6 +275,8 @@ export async function recordAtMeeting(
       today: ctx.today,
       // A draft is its proposer's alone: to the rules, it does not exist.
       proposal: proposal !== undefined && proposal.routings.length > 0 ? proposal : undefined,
+      proposalDecidedAs:
+        proposalId === undefined ? undefined : await decisionOnProposal(tx, ctx.partnershipId, proposalId),
       approvingMeeting: approving,
       ...(command.name === 'decision'
         ? {
