@@ -186,6 +186,12 @@ describe('a proposal from routing to the decision register', () => {
     expect(exempt.body).toContain('value="Contract terms"');
     const calendar = await get('/meetings');
     expect(calendar.body).toContain('Riverside Town Hall');
+    const ics = await get('/meetings.ics');
+    expect(ics.headers['content-type']).toContain('text/calendar');
+    expect(ics.body).toContain('BEGIN:VEVENT\r\nUID:meeting-1@accord.example\r\n');
+    expect(ics.body).toContain('DTSTART:20250612T130000Z');
+    expect(ics.body).toContain('LOCATION:Riverside Town Hall');
+    expect(ics.body).toContain('1. One stroke unit for both banks');
   });
 
   it('a paper with four clear days is flagged late, with the reason it must be given', async () => {

@@ -25,6 +25,7 @@ import {
 } from '../../governance/meetings/index.js';
 import type { Partnership } from '../../partnership/index.js';
 import { londonDay } from '../../partnership/views.js';
+import { meetingsCalendar } from '../meetings-calendar.js';
 import { memberView, meetingSummary, meetingView } from '../meetings-view.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
@@ -178,6 +179,15 @@ export async function meetingsPages(app: FastifyInstance, ctx: AppContext): Prom
       body: body?.id ?? '',
       mayRecord: isClerk(request),
     });
+  });
+
+  app.get('/meetings.ics', PUBLIC, async (_request, reply) => {
+    const p = await currentPartnership(ctx);
+    const meetings = await listMeetings(ctx.db, ctx.partnershipId);
+    return reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', 'inline; filename="meetings.ics"')
+      .send(meetingsCalendar(p, meetings, ctx.config.publicUrl, clock()));
   });
 
   app.get('/meetings/new', CLERKS, async (_request, reply) => {
