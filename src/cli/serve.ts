@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.js';
 import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoPeerReviews } from './demo-peer-review.js';
+import { seedDemoMilestones } from './demo-outcomes.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -144,6 +145,12 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
         peerReviews === 0
           ? 'demo: peer reviews kept from an earlier start'
           : `demo: ${peerReviews} peer reviews`,
+      );
+      const milestones = await seedDemoMilestones(store.db, files.partnership, () => new Date());
+      log(
+        milestones.skipped === undefined
+          ? `demo: milestones — ${milestones.verifiedOnTime.length} verified on time, ${milestones.verifiedLate.length} verified late, ${milestones.awaitingVerification.length} awaiting verification`
+          : `demo: milestone progress kept (${milestones.skipped})`,
       );
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);

@@ -195,4 +195,77 @@ describe('loadPartnership', () => {
     if (!result.ok)
       expect(result.error.map((i) => i.message)).toContain('must be an http:// or https:// address');
   });
+
+  it('loads a folder without outcomes.yaml and milestones.yaml (optional files), with none', () => {
+    const dir = copyOf('riverside');
+    rmSync(join(dir, 'outcomes.yaml'));
+    rmSync(join(dir, 'milestones.yaml'));
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.partnership.outcomes).toEqual([]);
+    expect(result.value.partnership.milestones).toEqual([]);
+    expect(Object.keys(result.value.fileHashes)).not.toContain('outcomes.yaml');
+  });
+
+  it('checks outcomes and milestones: partners, programmes, milestones and sources must exist', () => {
+    const dir = copyOf('riverside');
+    const outcomes = join(dir, 'outcomes.yaml');
+    writeFileSync(
+      outcomes,
+      readFileSync(outcomes, 'utf8')
+        .replace(
+          'accountable: [riverside-icb, riverside-hospitals]',
+          'accountable: [riverside-icb, riverside-hospital]',
+        )
+        .replace('milestones: [shared-record-live]', 'milestones: [shared-record]')
+        .replace('programmes: [digital]', 'programmes: [digitl]')
+        .replace(
+          'target: { year: 2026, value: 600, source: invented-for-tests }',
+          'target: { year: 2026, value: 600, source: nowhere }',
+        ),
+    );
+    const milestones = join(dir, 'milestones.yaml');
+    writeFileSync(
+      milestones,
+      readFileSync(milestones, 'utf8').replace('owner: north-bank-council', 'owner: north-council'),
+    );
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const found = result.error.map((issue) => `${issue.file ?? ''} ${issue.path ?? ''} ${issue.message}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        "outcomes.yaml outcomes[0].accountable[1] unknown organisation 'riverside-hospital': add it to organisations.yaml or correct the id",
+        "outcomes.yaml outcomes[1].milestones[0] unknown milestone 'shared-record': add it to milestones.yaml or correct the id",
+        "outcomes.yaml outcomes[1].programmes[0] unknown programme 'digitl': use an id from programmes.yaml",
+        "milestones.yaml milestones[2].owner unknown organisation 'north-council': add it to organisations.yaml or correct the id",
+      ]),
+    );
+    expect(found).toContain(
+      "outcomes.yaml outcomes[2].target.source unknown source 'nowhere': add it to sources.yaml or correct the id",
+    );
+    for (const issue of result.error) expect(issue.line).toBeGreaterThan(0);
+  });
+
+  it('refuses an outcome with an indicator but no baseline, and figures on an unmeasured one', () => {
+    const dir = copyOf('riverside');
+    const outcomes = join(dir, 'outcomes.yaml');
+    writeFileSync(
+      outcomes,
+      readFileSync(outcomes, 'utf8')
+        .replace('    baseline: { year: 2022, value: 3.3, source: invented-for-tests }\n', '')
+        .replace(
+          '    note: No indicator yet.',
+          '    target: { year: 2026, value: 1, source: invented-for-tests }',
+        ),
+    );
+    const result = loadPartnership(dir);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.map((i) => `${i.path ?? ''} ${i.message}`)).toEqual([
+      'outcomes[1].baseline an outcome with a target needs a baseline too (year, value, source)',
+      'outcomes[3].target an outcome without an indicator is not measured: remove its target, or name its indicator',
+    ]);
+  });
 });

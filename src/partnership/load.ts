@@ -11,13 +11,13 @@ import type { z } from 'zod';
 import { pathText, readYamlFile, type CheckedYaml } from '../core/input-file.js';
 import type { Issue } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import { PartnershipFiles, type Partnership, type PartnershipFileName } from './schema.js';
+import { OPTIONAL_FILES, PartnershipFiles, type Partnership, type PartnershipFileName } from './schema.js';
 import { crossCheck } from './validate.js';
 
 export interface LoadedPartnership {
   readonly partnership: Partnership;
-  /** sha-256 of each file's bytes, to tell which files changed since the last load. */
-  readonly fileHashes: Readonly<Record<PartnershipFileName, string>>;
+  /** sha-256 of each file's bytes, to tell which files changed since the last load (an optional file left out: none). */
+  readonly fileHashes: Readonly<Partial<Record<PartnershipFileName, string>>>;
 }
 
 type Parsed = { [K in PartnershipFileName]: z.infer<(typeof PartnershipFiles)[K]> };
@@ -30,6 +30,8 @@ function readFile<K extends PartnershipFileName>(
   hashes: Partial<Record<PartnershipFileName, string>>,
 ): CheckedYaml<Parsed[K]> | undefined {
   const missing = 'file is missing: every partnership folder needs it (see the schema)';
+  // An optional file left out is not a problem: the partnership has none of its entries.
+  if (OPTIONAL_FILES.has(file) && !existsSync(join(dir, file))) return undefined;
   const read = readYamlFile(join(dir, file), file, PartnershipFiles[file], missing, issues);
   if (read === undefined) return undefined;
   // The hash and the parse come from the same bytes, so the recorded hash describes exactly what was loaded.
@@ -50,7 +52,8 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
 
   // Files that failed their schema stand in as empty, so the references among the files that passed are still
   // checked now: whoever fixes the folder sees every problem at once.
-  const unavailable = new Set(files.filter((file) => read[file] === undefined));
+  const absent = new Set(files.filter((file) => OPTIONAL_FILES.has(file) && !existsSync(join(dir, file))));
+  const unavailable = new Set(files.filter((file) => read[file] === undefined && !absent.has(file)));
   const list = <T>(entries: readonly T[] | undefined): readonly T[] => entries ?? [];
   const info = read['partnership.yaml']?.data.partnership;
   const mou = read['mou.yaml']?.data.mou;
@@ -65,6 +68,8 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
     bodies: list(read['bodies.yaml']?.data.bodies),
     delegations: list(read['delegations.yaml']?.data.delegations),
     mou,
+    outcomes: list(read['outcomes.yaml']?.data.outcomes),
+    milestones: list(read['milestones.yaml']?.data.milestones),
   };
   const crossIssues = crossCheck(partnership as Partnership, unavailable).map((issue) => {
     const located = read[issue.file]?.locate(issue.pathParts);
@@ -77,9 +82,6 @@ export function loadPartnership(dir: string): Result<LoadedPartnership, Issue[]>
   });
   if (issues.length + crossIssues.length > 0) return err([...issues, ...crossIssues]);
   if (info === undefined || mou === undefined) throw new Error('unreachable: both files passed their schema');
-  // Every file was read (otherwise there would be issues), so every hash is present.
-  return ok({
-    partnership: { ...partnership, info, mou },
-    fileHashes: fileHashes as Record<PartnershipFileName, string>,
-  });
+  // Every file present was read (otherwise there would be issues), so every present file's hash is here.
+  return ok({ partnership: { ...partnership, info, mou }, fileHashes });
 }

@@ -19,7 +19,9 @@ export type EntryKind =
   | 'programme'
   | 'body'
   | 'delegation'
-  | 'mou';
+  | 'mou'
+  | 'outcome'
+  | 'milestone';
 
 interface Entry {
   readonly kind: EntryKind;
@@ -74,6 +76,8 @@ function entries(p: Partnership): Entry[] {
     ...list('programme', p.programmes),
     ...list('body', p.bodies),
     ...list('delegation', p.delegations),
+    ...list('outcome', p.outcomes ?? []),
+    ...list('milestone', p.milestones ?? []),
   ];
 }
 
@@ -258,6 +262,8 @@ export async function readPartnership(
     programmes: of('programme'),
     bodies: of('body'),
     delegations: of('delegation'),
+    outcomes: of('outcome'),
+    milestones: of('milestone'),
   };
 }
 

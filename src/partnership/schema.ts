@@ -408,6 +408,127 @@ export const Mou = z
   })
   .strict();
 
+/**
+ * A point of an outcome's measure: a year and its value, with where the value came from. Values may be negative (a
+ * deprivation gap of a high-is-good indicator, quintile 1 − quintile 5, is below zero), so this is not a `Figure`.
+ */
+export const OutcomePoint = z
+  .object({
+    /** The calendar year the value describes (the indicator's years run 1 January to 31 December). */
+    year: z.int().min(1990).max(2100),
+    value: z.number(),
+    source: SourceRef,
+    note: z.string().optional(),
+  })
+  .strict();
+
+/**
+ * One of the partnership's shared outcomes (issue 7, item 4): an ambition stated measurably, against an indicator of
+ * the catalogue (indicators/), with a baseline, a target and the trajectory between them, the partners accountable
+ * for it and the milestones of the programmes that deliver it. An ambition with no indicator yet is listed without
+ * `indicator`, `baseline` and `target`: it is shown as not measured, never given invented figures.
+ */
+export const Outcome = z
+  .object({
+    id: Id,
+    title: z.string().min(1),
+    /** The ambition in the partnership's own words (e.g. "reduce suicide by 10%"). */
+    ambition: z.string().min(1),
+    /** An indicator id of the catalogue (indicators/<id>.yaml); absent while the ambition is not measured. */
+    indicator: Id.optional(),
+    /**
+     * What is measured: the indicator's value for the whole partnership, or its deprivation gap — the absolute gap
+     * quintile 1 − quintile 5 (national IMD quintiles; 1 = most deprived).
+     */
+    measure: z.enum(['value', 'deprivation-gap']).default('value'),
+    /** Both, or neither: without them the outcome is not measured (no trajectory to compare with). */
+    baseline: OutcomePoint.optional(),
+    target: OutcomePoint.optional(),
+    /**
+     * Stated points between the baseline and the target, when the plan gives them; absent: the trajectory is the
+     * straight line from the baseline to the target.
+     */
+    trajectory: z.array(OutcomePoint).default([]),
+    /** The partners accountable for it (organisation ids). */
+    accountable: z.array(Id).min(1),
+    /** The programmes that deliver it (programme ids). */
+    programmes: z.array(Id).default([]),
+    /** The milestones whose progress counts towards its status (milestone ids). */
+    milestones: z.array(Id).default([]),
+    source: SourceRef,
+    /** Caveats: an assumption made, a figure not sourced. Shown beside the entry. */
+    note: z.string().optional(),
+  })
+  .strict()
+  .superRefine((outcome, ctx) => {
+    const measured = outcome.indicator !== undefined;
+    // An indicator without a baseline and target is allowed — the outcome is not measured until both are set — so
+    // that a baseline that cannot be sourced (or published) is left out rather than invented.
+    if (measured && (outcome.baseline === undefined) !== (outcome.target === undefined)) {
+      const missing = outcome.baseline === undefined ? 'baseline' : 'target';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: `an outcome with a ${missing === 'baseline' ? 'target' : 'baseline'} needs a ${missing} too (year, value, source)`,
+      });
+    }
+    if (outcome.trajectory.length > 0 && (outcome.baseline === undefined || outcome.target === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trajectory'],
+        message: 'a trajectory needs a baseline and a target',
+      });
+    }
+    for (const key of ['baseline', 'target'] as const) {
+      if (!measured && outcome[key] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `an outcome without an indicator is not measured: remove its ${key}, or name its indicator`,
+        });
+      }
+    }
+    const { baseline, target } = outcome;
+    if (baseline === undefined || target === undefined) return;
+    if (target.year <= baseline.year) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['target', 'year'],
+        message: `the target year (${target.year}) must come after the baseline year (${baseline.year})`,
+      });
+    }
+    // Stated points lie strictly between the baseline and the target, in order, so the trajectory is a function of
+    // the year.
+    let previous = baseline.year;
+    outcome.trajectory.forEach((point, index) => {
+      if (point.year <= previous || point.year >= target.year) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['trajectory', index, 'year'],
+          message: `must come after ${previous} and before the target year ${target.year}, in order`,
+        });
+      }
+      previous = Math.max(previous, point.year);
+    });
+  });
+
+/** A programme milestone: what is to be delivered, by which partner, by when. Its progress is recorded in Accord. */
+export const Milestone = z
+  .object({
+    id: Id,
+    /** The programme it belongs to (a programme id). */
+    programme: Id,
+    title: z.string().min(1),
+    /** The partner that delivers it (an organisation id): its officers report it complete. */
+    owner: Id,
+    /** The day it is due. */
+    due: IsoDate,
+    source: SourceRef,
+    /** Caveats: an assumption made, a date not confirmed. Shown beside the entry. */
+    note: z.string().optional(),
+  })
+  .strict();
+
 /** The files of a partnership folder and the schema of each. Each list file holds `{ <key>: [...] }`. */
 export const PartnershipFiles = {
   'partnership.yaml': z.object({ partnership: PartnershipInfo }).strict(),
@@ -420,7 +541,15 @@ export const PartnershipFiles = {
   'bodies.yaml': z.object({ bodies: z.array(Body).min(1) }).strict(),
   'delegations.yaml': z.object({ delegations: z.array(Delegation) }).strict(),
   'mou.yaml': z.object({ mou: Mou }).strict(),
+  'outcomes.yaml': z.object({ outcomes: z.array(Outcome) }).strict(),
+  'milestones.yaml': z.object({ milestones: z.array(Milestone) }).strict(),
 } as const;
+
+/**
+ * Files a partnership folder may leave out: shared outcomes and milestones came later (issue 7, item 4), and a
+ * partnership that has not written them yet still loads, with none.
+ */
+export const OPTIONAL_FILES: ReadonlySet<PartnershipFileName> = new Set(['outcomes.yaml', 'milestones.yaml']);
 
 export type PartnershipFileName = keyof typeof PartnershipFiles;
 
@@ -442,6 +571,9 @@ export type Body = z.infer<typeof Body>;
 export type Delegation = z.infer<typeof Delegation>;
 export type Commitment = z.infer<typeof Commitment>;
 export type Mou = z.infer<typeof Mou>;
+export type OutcomePoint = z.infer<typeof OutcomePoint>;
+export type Outcome = z.infer<typeof Outcome>;
+export type Milestone = z.infer<typeof Milestone>;
 
 /** A whole partnership, after every file has passed its schema and every reference resolves. */
 export interface Partnership {
@@ -455,4 +587,10 @@ export interface Partnership {
   readonly bodies: readonly Body[];
   readonly delegations: readonly Delegation[];
   readonly mou: Mou;
+  /**
+   * The shared outcomes and programme milestones (outcomes.yaml, milestones.yaml). Optional: a partnership may not
+   * have written them, and a partnership read back from the store has them once the store keeps them.
+   */
+  readonly outcomes?: readonly Outcome[];
+  readonly milestones?: readonly Milestone[];
 }

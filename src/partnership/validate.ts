@@ -221,6 +221,40 @@ export function crossCheck(
     });
   });
 
+  // Shared outcomes and milestones (optional files): every partner, programme and milestone they name must exist.
+  // Whether an outcome's indicator is in the catalogue is checked where outcomes are computed (src/outcomes), since
+  // the catalogue lives beside the partnerships, not in them.
+  const outcomes = p.outcomes ?? [];
+  const milestoneList = p.milestones ?? [];
+  ids('outcomes.yaml', 'outcomes', outcomes);
+  const milestones = ids('milestones.yaml', 'milestones', milestoneList);
+  walkSources('outcomes.yaml', outcomes, ['outcomes']);
+  walkSources('milestones.yaml', milestoneList, ['milestones']);
+  const programme = (file: PartnershipFileName, path: (string | number)[], id: string) => {
+    if (known('programmes.yaml') && !programmes.has(id)) {
+      add(file, path, `unknown programme '${id}': use an id from programmes.yaml`);
+    }
+  };
+  outcomes.forEach((o, i) => {
+    const at = ['outcomes', i];
+    o.accountable.forEach((id, j) => org('outcomes.yaml', [...at, 'accountable', j], id));
+    o.programmes.forEach((id, j) => programme('outcomes.yaml', [...at, 'programmes', j], id));
+    o.milestones.forEach((id, j) => {
+      if (known('milestones.yaml') && !milestones.has(id)) {
+        add(
+          'outcomes.yaml',
+          [...at, 'milestones', j],
+          `unknown milestone '${id}': add it to milestones.yaml or correct the id`,
+        );
+      }
+    });
+  });
+  milestoneList.forEach((m, i) => {
+    const at = ['milestones', i];
+    programme('milestones.yaml', [...at, 'programme'], m.programme);
+    org('milestones.yaml', [...at, 'owner'], m.owner);
+  });
+
   if (!known('mou.yaml')) return issues;
   period('mou.yaml', ['mou'], p.mou);
   p.mou.signatories.forEach((id, j) => org('mou.yaml', ['mou', 'signatories', j], id));

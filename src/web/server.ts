@@ -27,6 +27,9 @@ import { governancePages } from './routes/governance-pages.js';
 import { meetingsPages } from './routes/meetings-pages.js';
 import { decisionsPages } from './routes/decisions-pages.js';
 import { peerReviewPages } from './routes/peer-review-pages.js';
+import { outcomesApi } from './routes/outcomes-api.js';
+import { outcomesPages } from './routes/outcomes-pages.js';
+import { annualReportPages } from './routes/annual-report-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -315,6 +318,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(workforcePages, context);
   await app.register(
     fairSharesPages(() => deps.population?.fairShares),
+    context,
+  );
+  await app.register(
+    outcomesPages(() => deps.population),
+    context,
+  );
+  await app.register(
+    outcomesApi(() => deps.population),
+    context,
+  );
+  await app.register(
+    annualReportPages(() => deps.population),
     context,
   );
   await app.register(partnershipApi, context);
