@@ -45,6 +45,7 @@ it('makes the Partnership Board’s year and a place proposal on its board’s a
   expect(place?.items[0]?.proposal).toBeDefined();
   const decisions = await searchDecisions(test.db, loaded.partnership.info.id, {});
   expect(decisions.map((d) => [d.reference, d.method, d.outcome])).toEqual([
+    ['PB-2026-003', 'consensus', 'agreed'],
     ['PB-2026-002', 'vote', 'agreed'],
     ['PB-2026-001', 'consensus', 'agreed'],
   ]);

@@ -220,6 +220,16 @@ export async function ensureDemoGovernance(
       summary:
         'Three options for a shared approach to carers’ breaks, with the carers identified in each place (demo).',
     });
+    await record(at(-35), recent, 'item', {
+      title: 'Cancer transformation fund: release of the first tranche',
+      purpose: 'procedural',
+    });
+    await record(at(-34), recent, 'paper', {
+      item: 2,
+      title: 'Lung health checks: milestone report',
+      summary:
+        'The extension of lung health checks to every place is complete; the first tranche can be released once the milestone is verified (demo).',
+    });
     await record(at(-21, 15), recent, 'attendance', { present, apologies });
     if (first !== undefined && present.includes(first.id)) {
       await record(at(-21, 15), recent, 'declaration', {
@@ -238,6 +248,12 @@ export async function ensureDemoGovernance(
       votesFor: voters.slice(0, voters.length - 2),
       votesAgainst: voters.slice(voters.length - 2, voters.length - 1),
       abstentions: voters.slice(voters.length - 1),
+    });
+    await record(at(-21, 15), recent, 'decision', {
+      item: 2,
+      resolution:
+        'The Board agreed to release the first tranche of the cancer transformation fund once the lung health checks milestone is verified.',
+      method: 'consensus',
     });
     await record(at(-21, 15), earlier, 'approval', { version: 1, atMeeting: recent });
     await record(at(-18), recent, 'minutes', {

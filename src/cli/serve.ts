@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, disableDemoUsers, seedDemoUsers } from '../access/index.
 import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoPeerReviews } from './demo-peer-review.js';
 import { seedDemoMilestones } from './demo-outcomes.js';
+import { ensureDemoTransformation } from './demo-transformation.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -152,6 +153,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
           ? `demo: milestones — ${milestones.verifiedOnTime.length} verified on time, ${milestones.verifiedLate.length} verified late, ${milestones.awaitingVerification.length} awaiting verification`
           : `demo: milestone progress kept (${milestones.skipped})`,
       );
+      await ensureDemoTransformation(store.db, files.partnership, new Date(), log);
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);
       log(

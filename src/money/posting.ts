@@ -76,6 +76,39 @@ async function reread(ctx: LedgerContext, id: number): Promise<PostedEntry> {
 }
 
 /**
+ * Posts an entry inside a transaction the caller holds (so another record — a fund's release, say — and its entry
+ * are written together or not at all). The checks and locks are `postEntry`'s; the answer is the new entry's id.
+ */
+export async function postEntryIn(
+  tx: Queryable,
+  partnershipId: string,
+  actor: Actor,
+  now: Date,
+  input: unknown,
+): Promise<Result<number, Problem>> {
+  const wanted = referencedBy(input);
+  const books = await booksFacts(tx, partnershipId, wanted.date, wanted.accounts);
+  const checked = checkEntry(input, books);
+  if (!checked.ok) return err(badInput('journal entry', checked.error));
+  const entry = checked.value;
+  const id = await insertEntry(
+    tx,
+    partnershipId,
+    {
+      period: periodOfDate(entry.date),
+      date: entry.date,
+      description: entry.description,
+      reason: entry.reason,
+      reversalOf: undefined,
+    },
+    entry.lines,
+    actor,
+    now,
+  );
+  return ok(id);
+}
+
+/**
  * Posts an entry: `{ date, description, reason, lines: [{ account, amountPence, memo? }] }`, amounts in pence,
  * debit positive and credit negative. Refused with every problem found, and nothing written, unless it is valid.
  */
@@ -84,28 +117,7 @@ export async function postEntry(
   actor: Actor,
   input: unknown,
 ): Promise<Result<PostedEntry, Problem>> {
-  const wanted = referencedBy(input);
-  const posted = await inTransaction(ctx.db, async (tx) => {
-    const books = await booksFacts(tx, ctx.partnershipId, wanted.date, wanted.accounts);
-    const checked = checkEntry(input, books);
-    if (!checked.ok) return err(badInput('journal entry', checked.error));
-    const entry = checked.value;
-    const id = await insertEntry(
-      tx,
-      ctx.partnershipId,
-      {
-        period: periodOfDate(entry.date),
-        date: entry.date,
-        description: entry.description,
-        reason: entry.reason,
-        reversalOf: undefined,
-      },
-      entry.lines,
-      actor,
-      ctx.now,
-    );
-    return ok(id);
-  });
+  const posted = await inTransaction(ctx.db, (tx) => postEntryIn(tx, ctx.partnershipId, actor, ctx.now, input));
   return posted.ok ? ok(await reread(ctx, posted.value)) : posted;
 }
 

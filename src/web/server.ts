@@ -30,6 +30,7 @@ import { peerReviewPages } from './routes/peer-review-pages.js';
 import { outcomesApi } from './routes/outcomes-api.js';
 import { outcomesPages } from './routes/outcomes-pages.js';
 import { annualReportPages } from './routes/annual-report-pages.js';
+import { transformationPages } from './routes/transformation-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -332,6 +333,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     annualReportPages(() => deps.population),
     context,
   );
+  await app.register(transformationPages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(meetingsPages, context);

@@ -109,6 +109,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/carers',
     '/workforce',
     '/money/fair-shares',
+    '/money/transformation',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [

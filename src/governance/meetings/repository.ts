@@ -328,7 +328,7 @@ export async function searchDecisions(
           SELECT 1 FROM unnest($6::text[]) AS w(pattern)
            WHERE lower(title || ' ' || resolution) NOT LIKE w.pattern
         )
-      ORDER BY decided_on DESC, recorded_at DESC
+      ORDER BY decided_on DESC, recorded_at DESC, reference DESC
       LIMIT $7`,
     [
       partnershipId,
