@@ -1,7 +1,8 @@
 /**
  * The demo's governance records on West Yorkshire and Harrogate's own files, made through the real workflow: every
  * rule (seats, quorum by sector, declarations, delegation, minutes) has to let them through, so this also checks the
- * partnership's bodies can hold a quorate meeting.
+ * partnership's bodies can hold a quorate meeting. Then, after the demo's milestones, its transformation fund: the
+ * release has to pass the milestone and decision checks too.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
@@ -9,7 +10,10 @@ import { seedDemoUsers } from '../access/index.js';
 import { defaultPartnershipDir } from '../core/paths.js';
 import { listMeetings, searchDecisions } from '../governance/meetings/index.js';
 import { loadPartnership, syncPartnership, type LoadedPartnership } from '../partnership/index.js';
+import { listFunds } from '../money/transformation/index.js';
 import { ensureDemoGovernance } from './demo-governance.js';
+import { seedDemoMilestones } from './demo-outcomes.js';
+import { ensureDemoTransformation } from './demo-transformation.js';
 
 let test: TestDatabase;
 let loaded: LoadedPartnership;
@@ -53,4 +57,22 @@ it('makes the Partnership Board’s year and a place proposal on its board’s a
   await ensureDemoGovernance(test.db, loaded.partnership, 'calderdale', NOW, (line) => lines.push(line));
   expect(await listMeetings(test.db, loaded.partnership.info.id)).toHaveLength(4);
   expect(lines.at(-1)).toBe('demo: meetings kept from an earlier start');
+});
+
+it('then the transformation fund: the first tranche released under the board’s decision, the second waiting, once', async () => {
+  await seedDemoMilestones(test.db, loaded.partnership, () => NOW);
+  const lines: string[] = [];
+  await ensureDemoTransformation(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  expect(lines).toEqual([
+    'demo: a cancer transformation fund of two tranches, the first released under PB-2026-003',
+  ]);
+  const [fund] = await listFunds(test.db, loaded.partnership.info.id);
+  expect(fund?.name).toBe('Cancer transformation fund 2026/27');
+  expect(fund?.tranches.map((t) => [t.amountPence, t.releasedPence])).toEqual([
+    [120_000_000, 120_000_000],
+    [80_000_000, 0],
+  ]);
+  await ensureDemoTransformation(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  expect(lines.at(-1)).toBe('demo: transformation funding kept from an earlier start');
+  expect(await listFunds(test.db, loaded.partnership.info.id)).toHaveLength(1);
 });
