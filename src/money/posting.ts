@@ -117,7 +117,9 @@ export async function postEntry(
   actor: Actor,
   input: unknown,
 ): Promise<Result<PostedEntry, Problem>> {
-  const posted = await inTransaction(ctx.db, (tx) => postEntryIn(tx, ctx.partnershipId, actor, ctx.now, input));
+  const posted = await inTransaction(ctx.db, (tx) =>
+    postEntryIn(tx, ctx.partnershipId, actor, ctx.now, input),
+  );
   return posted.ok ? ok(await reread(ctx, posted.value)) : posted;
 }
 
