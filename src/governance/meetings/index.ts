@@ -37,7 +37,7 @@ export {
   type InterestCategory,
 } from './members.js';
 export { quorum, sectorOf, type QuorumFinding } from './quorum.js';
-export { QUESTION_CLEAR_DAYS, delegationRefusal, itemQuorum, presentAt } from './rules.js';
+export { QUESTION_CLEAR_DAYS, delegationRefusal, itemQuorum, presentAt, questionsOpen } from './rules.js';
 export { searchDecisions, type DecisionEntry, type DecisionSearch } from './repository.js';
 export {
   CLERK_ROLES,

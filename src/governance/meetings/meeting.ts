@@ -5,6 +5,7 @@
  * actions, the minutes' drafts and their approval. Pure. The events are what `rules.ts` let through, so the fold
  * trusts them; it keeps who recorded each and when, which the meeting's page shows as its history.
  */
+import { londonDay } from '../../partnership/views.js';
 import type { Day } from './clear-days.js';
 
 /** The categories of exempt information of the Local Government Act 1972, Schedule 12A, Part 1 (as amended 2006). */
@@ -187,8 +188,6 @@ export interface Meeting {
   readonly events: readonly StoredMeetingEvent[];
 }
 
-const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
-
 export function foldMeeting(id: number, bodyId: string, events: readonly StoredMeetingEvent[]): Meeting {
   const first = events[0];
   if (first === undefined || first.event.kind !== 'scheduled') {
@@ -199,7 +198,7 @@ export function foldMeeting(id: number, bodyId: string, events: readonly StoredM
     id,
     bodyId,
     startsAt,
-    day: LONDON_DAY.format(startsAt),
+    day: londonDay(startsAt),
     location: first.event.payload.location,
     inPublic: first.event.payload.inPublic,
     cancelled: undefined,

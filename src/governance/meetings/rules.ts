@@ -28,6 +28,17 @@ import { quorum } from './quorum.js';
 /** Questions from the public close this many clear days before the meeting (Accord's default; councils use 2–3). */
 export const QUESTION_CLEAR_DAYS = 3;
 
+/** Whether the public may still ask a question for the meeting on `today`. */
+export function questionsOpen(meeting: Meeting, today: Day): boolean {
+  return (
+    meeting.inPublic &&
+    meeting.cancelled === undefined &&
+    !held(meeting) &&
+    today < meeting.day &&
+    clearDaysBetween(today, meeting.day) >= QUESTION_CLEAR_DAYS
+  );
+}
+
 export interface RuleContext {
   readonly partnership: Partnership;
   readonly body: Body;
@@ -254,8 +265,7 @@ export function decide(meeting: Meeting, command: Command, ctx: RuleContext): Re
     case 'question': {
       if (!meeting.inPublic)
         return err(refused('This body does not meet in public, so it takes no public questions.'));
-      const clear = ctx.today < meeting.day ? clearDaysBetween(ctx.today, meeting.day) : 0;
-      if (isHeld || clear < QUESTION_CLEAR_DAYS) {
+      if (!questionsOpen(meeting, ctx.today)) {
         return err(
           refused(
             `Questions for this meeting closed ${QUESTION_CLEAR_DAYS} clear working days before it.`,

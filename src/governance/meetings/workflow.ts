@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { problem, type Issue, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { readPartnership, type Body, type Partnership } from '../../partnership/index.js';
-import { inForceOn } from '../../partnership/views.js';
+import { inForceOn, londonDay } from '../../partnership/views.js';
 import type { Queryable } from '../../store/database.js';
 import { inTransaction } from '../../store/in-transaction.js';
 import type { Actor } from '../permissions.js';
@@ -98,11 +98,11 @@ export async function allRegisters(
   return new Map([...events].map(([body, list]) => [body, foldRegister(list)]));
 }
 
-type RegisterChange =
-  | { readonly kind: 'appointed'; readonly input: unknown }
-  | { readonly kind: 'appointment-ended'; readonly input: unknown }
-  | { readonly kind: 'interest-registered'; readonly input: unknown }
-  | { readonly kind: 'interest-ended'; readonly input: unknown };
+/** A change to a body's register, as asked: its kind and the input, checked here. */
+interface RegisterChange {
+  readonly kind: RegisterEvent['kind'];
+  readonly input: unknown;
+}
 
 /** Appoints a member to a seat, ends an appointment, or registers or ends a standing interest. */
 export async function changeRegister(
@@ -192,7 +192,7 @@ export async function scheduleMeeting(
   const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
   const body = bodyIn(partnership, input.value.body);
   const startsAt = new Date(input.value.startsAt);
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(startsAt);
+  const day = londonDay(startsAt);
   if (body === undefined)
     return err(badInput([{ path: 'body', message: 'Choose one of the partnership’s bodies' }]));
   if (!inForceOn(body, day))

@@ -21,6 +21,9 @@ import { checkFund, checkRelease, FundInput, ReleaseInput, type ReleaseFacts } f
 /** Finance officers set funds up and release them. */
 export const FUND_ROLES = ['finance'] as const;
 
+/** Who is acting: a signed-in person, the organisation they act for, and their roles. */
+export type FundActor = Actor & { readonly roles: readonly string[] };
+
 export interface Release {
   readonly number: number;
   readonly amountPence: number;
@@ -56,8 +59,8 @@ export interface Fund {
 }
 
 const num = (v: string | number) => Number(v);
-const isFinance = (actor: Actor & { roles?: readonly string[] }) =>
-  actor.roles?.some((r) => (FUND_ROLES as readonly string[]).includes(r)) === true;
+const isFinance = (actor: FundActor) =>
+  actor.roles.some((r) => (FUND_ROLES as readonly string[]).includes(r));
 const badInput = (what: string, issues: Problem['issues']): Problem =>
   problem(
     'bad-input',
@@ -163,7 +166,7 @@ export async function listFunds(db: Queryable, partnershipId: string, fundId?: n
 /** Sets up a fund with its tranches. */
 export async function createFund(
   ctx: LedgerContext,
-  actor: Actor & { roles?: readonly string[] },
+  actor: FundActor,
   raw: unknown,
 ): Promise<Result<Fund, Problem>> {
   if (!isFinance(actor))
@@ -219,7 +222,7 @@ export async function createFund(
  */
 export async function releaseTranche(
   ctx: LedgerContext & { readonly today: string },
-  actor: Actor & { roles?: readonly string[] },
+  actor: FundActor,
   fundId: number,
   raw: unknown,
 ): Promise<Result<Fund, Problem>> {

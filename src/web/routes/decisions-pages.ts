@@ -5,6 +5,7 @@
  * Each decision's address (/decisions/<reference>) leads to its item in the meeting's page.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { systemClock } from '../../access/index.js';
 import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { searchDecisions, type DecisionEntry, type DecisionSearch } from '../../governance/meetings/index.js';
@@ -112,7 +113,7 @@ export function decisionsAtom(
 }
 
 export async function decisionsPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const clock = ctx.clock ?? (() => new Date());
+  const clock = ctx.clock ?? systemClock;
 
   /** The search in the query string, checked: unknown bodies and places, and dates that are not dates, refused. */
   const searchOf = (query: Query['Querystring'], p: Partnership): Result<DecisionSearch, Problem> => {

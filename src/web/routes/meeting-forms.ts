@@ -43,7 +43,7 @@ export interface FormSpec {
 }
 
 /** What a form's choices are drawn from. */
-export interface FormData {
+export interface MeetingFormData {
   readonly partnership: Partnership;
   readonly meeting: Meeting;
   readonly register: readonly Appointment[];
@@ -71,7 +71,7 @@ const longDate = (day: string) =>
   });
 
 /** The forms of a meeting, by command name. */
-export function meetingForm(name: string, data: FormData): FormSpec | undefined {
+export function meetingForm(name: string, data: MeetingFormData): FormSpec | undefined {
   const { meeting, register, partnership } = data;
   const onDay = membersOn(register, meeting.day);
   const present = presentAt(meeting, register);

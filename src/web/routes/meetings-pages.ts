@@ -16,9 +16,9 @@ import {
   allRegisters,
   bodyRegister,
   changeRegister,
-  clearDaysBetween,
   getMeeting,
   listMeetings,
+  questionsOpen,
   recordAtMeeting,
   scheduleMeeting,
   type CommandName,
@@ -263,17 +263,11 @@ export async function meetingsPages(app: FastifyInstance, ctx: AppContext): Prom
     const register = await bodyRegister(ctx.db, ctx.partnershipId, body.id);
     const mayRecord = isClerk(request);
     const view = meetingView(p, body, meeting, register, { mayRecord });
-    const today = londonDay(clock());
-    const questionsOpen =
-      meeting.inPublic &&
-      view.status === 'scheduled' &&
-      today < meeting.day &&
-      clearDaysBetween(today, meeting.day) >= QUESTION_CLEAR_DAYS;
     return reply.page('meetings/meeting.njk', {
       ...frame(p, `${body.name}, ${view.day}`),
       meeting: view,
       mayRecord,
-      questionsOpen,
+      questionsOpen: questionsOpen(meeting, londonDay(clock())),
       questionClearDays: QUESTION_CLEAR_DAYS,
       done: DONE[request.query.done ?? ''],
     });

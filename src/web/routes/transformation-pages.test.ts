@@ -257,14 +257,17 @@ describe('transformation funding', () => {
     expect(waiting.body).toContain(
       'milestone “Stroke rehabilitation pathway agreed” is not verified (not reported)',
     );
+    const releases = await count('tranche_release');
     const fractional = await releaseForm({
-      tranche: '1',
+      tranche: '2',
       amount: '10.005',
-      decision,
+      decision: 'PB-2099-001',
       releasedOn: '2025-07-01',
       reason: 'x',
     });
     expect(fractional.statusCode).toBe(400);
+    expect(fractional.body).toContain('value="10.005"');
+    expect(await count('tranche_release')).toBe(releases);
   });
 
   it('the database refuses a release beyond the tranche, and any change', async () => {

@@ -213,29 +213,26 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
     if (fund === undefined || who === undefined) return noFund(request, reply, p);
     const values = Object.fromEntries(FIELDS.map((f) => [f, formText(request.body, f)]));
     const amount = parsePounds(values.amount ?? '');
-    const amountIssue: Issue[] = amount.ok ? [] : [{ path: 'amount', message: amount.error }];
-    const input = {
-      tranche: /^\d+$/.test(values.tranche ?? '') ? Number(values.tranche) : values.tranche,
-      amountPence: amount.ok ? amount.value : 1,
-      decision: values.decision,
-      releasedOn: values.releasedOn,
-      reason: values.reason,
-    };
+    // An amount that is not one is refused before anything else is tried: nothing is released on a guess.
+    if (!amount.ok) return releaseForm(reply, p, fund, values, [{ path: 'amount', message: amount.error }]);
     const now = clock();
     const result = await releaseTranche(
       { db: ctx.db, partnershipId: ctx.partnershipId, now, today: londonDay(now) },
       who,
       fund.id,
-      input,
+      {
+        tranche: /^\d+$/.test(values.tranche ?? '') ? Number(values.tranche) : values.tranche,
+        amountPence: amount.value,
+        decision: values.decision,
+        releasedOn: values.releasedOn,
+        reason: values.reason,
+      },
     );
-    if (!result.ok || amountIssue.length > 0) {
-      if (!result.ok && result.error.kind !== 'bad-input') {
+    if (!result.ok) {
+      if (result.error.kind !== 'bad-input') {
         return replyWithProblem(request, reply, result.error, undefined, { partnership: p.info });
       }
-      return releaseForm(reply, p, fund, values, [
-        ...amountIssue,
-        ...(result.ok ? [] : (result.error.issues ?? [])),
-      ]);
+      return releaseForm(reply, p, fund, values, result.error.issues ?? []);
     }
     return reply.redirect('/money/transformation?done=released', 303);
   });
