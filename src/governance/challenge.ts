@@ -17,6 +17,13 @@ export const ChallengeInput = z
   .strict();
 export type ChallengeInput = z.input<typeof ChallengeInput>;
 
+/** Why the proposer withdraws a submitted proposal: published with it. */
+export const WithdrawalInput = z
+  .object({
+    reason: requiredText('Enter why the proposal is withdrawn (it is published with it)', REASON_MAX),
+  })
+  .strict();
+
 export const OUTCOMES = ['dismissed', 'upheld'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

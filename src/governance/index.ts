@@ -29,7 +29,14 @@ export {
   type PartnersReason,
 } from './routing.js';
 export { rationale, RULE_NAMES, listInWords, longDate } from './rationale.js';
-export { ChallengeInput, ResolutionInput, OUTCOMES, REASON_MAX, type Outcome } from './challenge.js';
+export {
+  ChallengeInput,
+  ResolutionInput,
+  WithdrawalInput,
+  OUTCOMES,
+  REASON_MAX,
+  type Outcome,
+} from './challenge.js';
 export {
   DRAFTING_ROLES,
   CHALLENGING_ROLES,
@@ -39,6 +46,7 @@ export {
   maySee,
   challengeRefusal,
   resolutionRefusal,
+  withdrawalRefusal,
   type Actor,
   type ProposalFacts,
   type Refusal,
@@ -53,6 +61,7 @@ export {
   type ProposalSummary,
   type ResolutionRecord,
   type RoutingRecord,
+  type WithdrawalRecord,
 } from './repository.js';
 export {
   createDraft,
@@ -60,6 +69,7 @@ export {
   submitProposal,
   challengeRouting,
   resolveChallenge,
+  withdrawProposal,
   getProposal,
   listSubmitted,
   listDrafts,

@@ -28,6 +28,8 @@ const holds = (actor: Actor | undefined, roles: readonly Role[]) =>
 export interface ProposalFacts {
   readonly proposerId: string;
   readonly submitted: boolean;
+  /** Withdrawn by its proposer: nothing more happens to it. */
+  readonly withdrawn: boolean;
   readonly challenges: readonly {
     readonly id: number;
     readonly challengedById: string;
@@ -54,6 +56,7 @@ export function challengeRefusal(actor: Actor | undefined, facts: ProposalFacts)
   if (!holds(actor, CHALLENGING_ROLES))
     return { kind: 'forbidden', message: 'Only a member may challenge a routing.' };
   if (!facts.submitted) return { kind: 'conflict', message: 'A draft has no routing to challenge yet.' };
+  if (facts.withdrawn) return { kind: 'conflict', message: 'The proposal has been withdrawn.' };
   if (facts.challenges.some((c) => c.challengedById === actor?.userId && !c.resolved)) {
     return {
       kind: 'conflict',
@@ -76,6 +79,7 @@ export function resolutionRefusal(
     return { kind: 'forbidden', message: 'Only a governance officer may resolve a challenge.' };
   }
   if (challenge.resolved) return { kind: 'conflict', message: 'This challenge is already resolved.' };
+  if (facts.withdrawn) return { kind: 'conflict', message: 'The proposal has been withdrawn.' };
   // Independence: whoever resolves has no stake in the answer.
   if (actor?.userId === facts.proposerId) {
     return {
@@ -85,6 +89,30 @@ export function resolutionRefusal(
   }
   if (actor?.userId === challenge.challengedById) {
     return { kind: 'forbidden', message: 'You made this challenge, so another officer must resolve it.' };
+  }
+  return undefined;
+}
+
+/**
+ * Why `actor` may not withdraw the proposal, or undefined when they may: its proposer, once submitted (a draft is
+ * simply left), not already withdrawn, and not decided (`decidedAs`: the decision register's reference, if decided).
+ */
+export function withdrawalRefusal(
+  actor: Actor | undefined,
+  facts: ProposalFacts,
+  decidedAs: string | undefined,
+): Refusal | undefined {
+  if (!holds(actor, DRAFTING_ROLES) || actor?.userId !== facts.proposerId) {
+    return { kind: 'forbidden', message: 'Only the officer who proposed it may withdraw a proposal.' };
+  }
+  if (!facts.submitted)
+    return { kind: 'conflict', message: 'A draft is not withdrawn: it stays yours alone.' };
+  if (facts.withdrawn) return { kind: 'conflict', message: 'The proposal has been withdrawn already.' };
+  if (decidedAs !== undefined) {
+    return {
+      kind: 'conflict',
+      message: `The proposal has been decided (${decidedAs}); a decision is not withdrawn.`,
+    };
   }
   return undefined;
 }

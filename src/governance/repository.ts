@@ -63,6 +63,7 @@ export const AUDIT_ACTIONS = [
   'routing-challenged',
   'challenge-dismissed',
   'challenge-upheld',
+  'proposal-withdrawn',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -86,7 +87,15 @@ export interface ProposalRecord {
   /** Oldest first; empty while the proposal is a draft. */
   readonly routings: readonly RoutingRecord[];
   readonly challenges: readonly ChallengeRecord[];
+  /** Why, by whom and when its proposer withdrew it, once submitted; undefined while it stands. */
+  readonly withdrawal: WithdrawalRecord | undefined;
   readonly audit: readonly AuditRecord[];
+}
+
+export interface WithdrawalRecord {
+  readonly reason: string;
+  readonly withdrawnBy: Person;
+  readonly withdrawnAt: Date;
 }
 
 export interface ProposalSummary {
@@ -109,6 +118,7 @@ export interface ProposalSummary {
         readonly openChallenges: number;
       }
     | undefined;
+  readonly withdrawn: boolean;
 }
 
 const num = (value: string | number): number => Number(value);
@@ -213,6 +223,20 @@ export async function insertRouting(
       routing.challengeId ?? null,
       at,
     ],
+  );
+}
+
+export async function insertWithdrawal(
+  tx: Queryable,
+  proposalId: number,
+  reason: string,
+  actor: Actor,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO proposal_withdrawal (proposal_id, reason, withdrawn_by, withdrawn_by_organisation, withdrawn_at)
+     VALUES ($1, $2, $3, $4, $5)`,
+    [proposalId, reason, actor.userId, actor.organisation, at],
   );
 }
 
@@ -397,6 +421,16 @@ export async function readProposal(
       WHERE c.proposal_id = $1 ORDER BY c.id`,
     [id],
   );
+  const [withdrawal] = await db.query<{
+    reason: string;
+    name: string;
+    withdrawn_by_organisation: string;
+    withdrawn_at: Date;
+  }>(
+    `SELECT w.reason, u.display_name AS name, w.withdrawn_by_organisation, w.withdrawn_at
+       FROM proposal_withdrawal w JOIN app_user u ON u.id = w.withdrawn_by WHERE w.proposal_id = $1`,
+    [id],
+  );
   const auditRows = await db.query<{
     at: Date;
     actor_name: string;
@@ -462,6 +496,14 @@ export async function readProposal(
               routingVersion: c.resolution_routing_version ?? undefined,
             },
     })),
+    withdrawal:
+      withdrawal === undefined
+        ? undefined
+        : {
+            reason: withdrawal.reason,
+            withdrawnBy: { name: withdrawal.name, organisation: withdrawal.withdrawn_by_organisation },
+            withdrawnAt: withdrawal.withdrawn_at,
+          },
     audit: auditRows.map((a) => ({
       at: a.at,
       actor: { name: a.actor_name, organisation: a.actor_organisation },
@@ -497,13 +539,15 @@ export async function listProposals(
     organisations: string[] | null;
     submitted_at: Date | null;
     open_challenges: string | null;
+    withdrawn: boolean;
   }>(
     `SELECT p.id, v.title, v.places, v.programme, u.display_name AS proposer_name, p.proposer_organisation,
             v.version, v.edited_at, r.version AS routing_version, r.proposal_date::text AS proposal_date, r.rule,
             r.bodies, r.organisations, first.recorded_at AS submitted_at,
             (SELECT count(*) FROM routing_challenge c
               WHERE c.proposal_id = p.id
-                AND NOT EXISTS (SELECT 1 FROM challenge_resolution x WHERE x.challenge_id = c.id)) AS open_challenges
+                AND NOT EXISTS (SELECT 1 FROM challenge_resolution x WHERE x.challenge_id = c.id)) AS open_challenges,
+            EXISTS (SELECT 1 FROM proposal_withdrawal w WHERE w.proposal_id = p.id) AS withdrawn
        FROM proposal p
        JOIN app_user u ON u.id = p.proposer_id
        JOIN LATERAL (SELECT * FROM proposal_version v WHERE v.proposal_id = p.id
@@ -539,5 +583,6 @@ export async function listProposals(
             submittedAt: row.submitted_at,
             openChallenges: num(row.open_challenges ?? 0),
           },
+    withdrawn: row.withdrawn,
   }));
 }

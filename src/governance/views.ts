@@ -89,7 +89,7 @@ export type ChallengeDocument = z.infer<typeof ChallengeDocument>;
 export const ProposalDocument = z
   .object({
     id: z.number().int(),
-    status: z.enum(['draft', 'submitted']),
+    status: z.enum(['draft', 'submitted', 'withdrawn']),
     /** The version of the content; send it back to edit or submit a draft. */
     version: z.number().int(),
     title: z.string(),
@@ -109,6 +109,8 @@ export const ProposalDocument = z
     /** Every routing, oldest first. */
     routings: z.array(RoutingDocument),
     challenges: z.array(ChallengeDocument),
+    /** Why, by whom and when its proposer withdrew it (null while it stands). */
+    withdrawal: z.object({ reason: z.string(), by: PersonView, at: Timestamp }).strict().nullable(),
     /** Every change, with who and when. */
     history: z.array(
       z.object({ at: Timestamp, by: PersonView, action: z.string(), description: z.string() }).strict(),
@@ -120,7 +122,7 @@ export type ProposalDocument = z.infer<typeof ProposalDocument>;
 export const ProposalSummaryDocument = z
   .object({
     id: z.number().int(),
-    status: z.enum(['draft', 'submitted']),
+    status: z.enum(['draft', 'submitted', 'withdrawn']),
     version: z.number().int(),
     title: z.string(),
     places: z.array(Named),
@@ -228,6 +230,8 @@ export function describeAudit(entry: AuditRecord): string {
       return `Dismissed challenge ${detailNumber(d, 'challengeId')}: the routing stands`;
     case 'challenge-upheld':
       return `Upheld challenge ${detailNumber(d, 'challengeId')}: re-routed (routing ${detailNumber(d, 'routingVersion')})`;
+    case 'proposal-withdrawn':
+      return 'Withdrew the proposal';
   }
 }
 
@@ -237,7 +241,7 @@ export function proposalDocument(record: ProposalRecord, p: Partnership): Propos
   const first = record.routings[0];
   return {
     id: record.id,
-    status: first === undefined ? 'draft' : 'submitted',
+    status: first === undefined ? 'draft' : record.withdrawal === undefined ? 'submitted' : 'withdrawn',
     version: record.version,
     title: record.content.title,
     summary: record.content.summary,
@@ -258,6 +262,14 @@ export function proposalDocument(record: ProposalRecord, p: Partnership): Propos
     routing: routings.at(-1) ?? null,
     routings,
     challenges: record.challenges.map((c) => challengeDocument(names, c)),
+    withdrawal:
+      record.withdrawal === undefined
+        ? null
+        : {
+            reason: record.withdrawal.reason,
+            by: names.person(record.withdrawal.withdrawnBy),
+            at: iso(record.withdrawal.withdrawnAt),
+          },
     history: record.audit.map((a) => ({
       at: iso(a.at),
       by: names.person(a.actor),
@@ -272,7 +284,7 @@ export function proposalSummaryDocument(summary: ProposalSummary, p: Partnership
   const r = summary.routing;
   return {
     id: summary.id,
-    status: r === undefined ? 'draft' : 'submitted',
+    status: r === undefined ? 'draft' : summary.withdrawn ? 'withdrawn' : 'submitted',
     version: summary.version,
     title: summary.title,
     places: summary.places.map(names.place),

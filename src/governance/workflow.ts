@@ -12,13 +12,15 @@ import { err, ok, type Result } from '../core/result.js';
 import { readPartnership, type Partnership } from '../partnership/index.js';
 import type { Database, Queryable } from '../store/database.js';
 import { inTransaction } from '../store/in-transaction.js';
-import { ChallengeInput, ResolutionInput } from './challenge.js';
+import { ChallengeInput, ResolutionInput, WithdrawalInput } from './challenge.js';
+import { decisionOnProposal } from './meetings/repository.js';
 import {
   challengeRefusal,
   mayDraft,
   mayEdit,
   maySee,
   resolutionRefusal,
+  withdrawalRefusal,
   type Actor,
   type ProposalFacts,
 } from './permissions.js';
@@ -31,6 +33,7 @@ import {
   insertResolution,
   insertRouting,
   insertVersion,
+  insertWithdrawal,
   latestLoadId,
   listProposals,
   lockProposal,
@@ -66,6 +69,7 @@ export function factsOf(record: ProposalRecord): ProposalFacts {
   return {
     proposerId: record.proposerId,
     submitted: record.routings.length > 0,
+    withdrawn: record.withdrawal !== undefined,
     challenges: record.challenges.map((c) => ({
       id: c.id,
       challengedById: c.challengedById,
@@ -271,6 +275,34 @@ export async function challengeRouting(
       actor,
       ctx.now,
     );
+    return ok(undefined);
+  });
+  return result.ok ? ok(await reread(ctx, id)) : result;
+}
+
+/**
+ * Withdraws a submitted proposal, with the reason: its proposer only, and never once it has been decided (the
+ * decision register says). It stays public, marked withdrawn; no meeting may then take it.
+ */
+export async function withdrawProposal(
+  ctx: GovernanceContext,
+  actor: Actor,
+  id: number,
+  input: unknown,
+): Promise<Result<ProposalRecord, Problem>> {
+  const parsed = WithdrawalInput.safeParse(input);
+  if (!parsed.success) return err(badInput('withdrawal', zodIssues(parsed.error)));
+  const result = await inTransaction(ctx.db, async (tx) => {
+    const opened = await openForChange(tx, ctx, actor, id);
+    if (!opened.ok) return opened;
+    const refusal = withdrawalRefusal(
+      actor,
+      factsOf(opened.value),
+      await decisionOnProposal(tx, ctx.partnershipId, id),
+    );
+    if (refusal !== undefined) return err(problem(refusal.kind, refusal.message));
+    await insertWithdrawal(tx, id, parsed.data.reason, actor, ctx.now);
+    await audit(tx, id, 'proposal-withdrawn', {}, actor, ctx.now);
     return ok(undefined);
   });
   return result.ok ? ok(await reread(ctx, id)) : result;

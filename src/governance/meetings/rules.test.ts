@@ -391,3 +391,16 @@ describe('a proposal is decided once', () => {
     ).toContain('decided already (PB-2025-001)');
   });
 });
+
+it('a withdrawn proposal goes on no agenda and is not decided', () => {
+  const withdrawn = {
+    ...proposal(),
+    withdrawal: { reason: 'Merged', withdrawnBy: by, withdrawnAt: new Date() },
+  } as ProposalRecord;
+  const item: Command = { name: 'item', input: { title: 'Stroke', purpose: 'decision', proposal: 7 } };
+  expect(refusal(decide(meetingOf([]), item, context({ proposal: withdrawn })))).toContain(
+    'was withdrawn by its proposer (Merged)',
+  );
+  const m = meetingOf([decisionItem, attendance([1, 2, 3])]);
+  expect(refusal(decide(m, consensus, context({ proposal: withdrawn })))).toContain('was withdrawn');
+});

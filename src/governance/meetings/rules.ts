@@ -103,6 +103,9 @@ export function delegationRefusal(
   const routing = proposal.routings.at(-1);
   if (routing === undefined)
     return `Proposal ${proposal.id} has not been submitted, so nothing routes it here.`;
+  if (proposal.withdrawal !== undefined) {
+    return `Proposal ${proposal.id} was withdrawn by its proposer (${proposal.withdrawal.reason}).`;
+  }
   if (!routing.bodies.includes(ctx.body.id)) {
     return `Proposal ${proposal.id} is routed to ${routing.bodies.length === 0 ? 'the partners’ own boards' : routing.bodies.join(', ')}, not to ${ctx.body.name}: it is outside this body’s delegation.`;
   }

@@ -23,6 +23,8 @@ import {
   RESOLVING_ROLES,
   ResolutionInput,
   challengeRouting,
+  withdrawProposal,
+  WithdrawalInput,
   createDraft,
   editDraft,
   getProposal,
@@ -277,6 +279,31 @@ export async function governanceApi(app: FastifyInstance, ctx: AppContext): Prom
       const id = proposalNumber(request.params.id);
       if (id === undefined) return notFound(reply, request.params.id);
       const result = await challengeRouting(governance(), actor(request), id, request.body);
+      if (!result.ok) return sendProblem(reply, result.error);
+      return reply.status(201).send(proposalDocument(result.value, await currentPartnership(ctx)));
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/governance/proposals/:id/withdrawal',
+    {
+      config: { access: { signedIn: true, anyRole: DRAFTING_ROLES } },
+      ...DOMAIN_CHECKS_INPUT,
+      schema: {
+        summary: 'Withdraw a submitted proposal, with the reason (its proposer; not once decided)',
+        description:
+          'The proposal stays public, marked withdrawn, with the reason; no meeting may then take it.',
+        tags: TAGS,
+        security: SESSION,
+        params: idParams,
+        body: jsonSchema(WithdrawalInput, 'input'),
+        response: { 201: jsonSchema(ProposalDocument), ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const id = proposalNumber(request.params.id);
+      if (id === undefined) return notFound(reply, request.params.id);
+      const result = await withdrawProposal(governance(), actor(request), id, request.body);
       if (!result.ok) return sendProblem(reply, result.error);
       return reply.status(201).send(proposalDocument(result.value, await currentPartnership(ctx)));
     },

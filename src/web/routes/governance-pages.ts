@@ -32,11 +32,14 @@ import {
   routeProposal,
   RULE_NAMES,
   submitProposal,
+  withdrawalRefusal,
+  withdrawProposal,
   type Actor,
   type GovernanceContext,
   type ProposalRecord,
 } from '../../governance/index.js';
 import type { Partnership } from '../../partnership/index.js';
+import { decisionOnProposal } from '../../governance/meetings/index.js';
 import { inForceOn, londonDay } from '../../partnership/views.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
@@ -72,6 +75,7 @@ const DONE: Record<string, string> = {
   submitted: 'The proposal is submitted and routed. It is now public, with the reasons for its routing.',
   challenged: 'Your challenge is recorded and shown with the proposal. A governance officer will resolve it.',
   resolved: 'The challenge is resolved, and the resolution is recorded with the proposal.',
+  withdrawn: 'The proposal is withdrawn. It stays public, marked withdrawn, with your reason.',
 };
 
 type WithId = { Params: { id: string }; Querystring: { done?: string } };
@@ -298,10 +302,72 @@ export async function governancePages(app: FastifyInstance, ctx: AppContext): Pr
       preview,
       mayEdit: mayEdit(who, facts),
       mayChallenge: facts.submitted && challengeRefusal(who, facts) === undefined,
+      mayWithdraw:
+        withdrawalRefusal(who, facts, await decisionOnProposal(ctx.db, ctx.partnershipId, record.id)) ===
+        undefined,
       mayResolve: Object.fromEntries(
         record.challenges.map((c) => [String(c.id), resolutionRefusal(who, facts, c.id) === undefined]),
       ),
     });
+  });
+
+  // ----------------------------------------------------------------------------------------------------------------
+  // Withdrawing a submitted proposal: one reason, on the meetings' generic form.
+
+  const WITHDRAWAL_FORM = {
+    title: 'Withdraw this proposal',
+    lead: 'A withdrawn proposal stays public, marked withdrawn, with your reason; no meeting will take it. It cannot be undone.',
+    submit: 'Withdraw the proposal',
+    fields: [{ name: 'reason', label: 'Why it is withdrawn', kind: 'textarea' }],
+  } as const;
+  const renderWithdrawal = (
+    reply: FastifyReply,
+    p: Partnership,
+    record: ProposalRecord,
+    reason: string,
+    issues: readonly Issue[],
+  ) => {
+    const errors = formErrors(issues, () => 'reason');
+    if (errors.length > 0) reply.status(400);
+    return reply.page('meetings/form.njk', {
+      ...frame(p, `${errors.length > 0 ? 'Error: ' : ''}Withdraw this proposal`, [
+        { href: `/proposals/${record.id}`, text: record.content.title },
+      ]),
+      form: WITHDRAWAL_FORM,
+      values: { reason },
+      errorList: errors,
+      errors: errorsByField(errors),
+      action: `/proposals/${record.id}/withdraw`,
+      back: { href: `/proposals/${record.id}`, text: 'Back to the proposal' },
+      context: `Proposal ${record.id}`,
+    });
+  };
+
+  app.get<WithId>('/proposals/:id/withdraw', OFFICERS, async (request, reply) => {
+    const p = await currentPartnership(ctx);
+    const record = await proposalFor(request, request.params.id);
+    if (record === undefined) return notFound(request, reply, p);
+    const refusal = withdrawalRefusal(
+      actor(request),
+      factsOf(record),
+      await decisionOnProposal(ctx.db, ctx.partnershipId, record.id),
+    );
+    if (refusal !== undefined) return problemPage(request, reply, p, problem(refusal.kind, refusal.message));
+    return renderWithdrawal(reply, p, record, '', []);
+  });
+
+  app.post<WithId>('/proposals/:id/withdraw', OFFICERS, async (request, reply) => {
+    const p = await currentPartnership(ctx);
+    const record = await proposalFor(request, request.params.id);
+    const who = actor(request);
+    if (record === undefined || who === undefined) return notFound(request, reply, p);
+    const reason = formText(request.body, 'reason');
+    const result = await withdrawProposal(governance(), who, record.id, { reason });
+    if (!result.ok) {
+      if (result.error.kind !== 'bad-input') return problemPage(request, reply, p, result.error);
+      return renderWithdrawal(reply, p, record, reason, result.error.issues ?? []);
+    }
+    return reply.redirect(`/proposals/${record.id}?done=withdrawn`, 303);
   });
 
   // ----------------------------------------------------------------------------------------------------------------
