@@ -38,7 +38,12 @@ export {
 } from './members.js';
 export { quorum, sectorOf, type QuorumFinding } from './quorum.js';
 export { QUESTION_CLEAR_DAYS, delegationRefusal, itemQuorum, presentAt, questionsOpen } from './rules.js';
-export { decisionOnProposal, searchDecisions, type DecisionEntry, type DecisionSearch } from './repository.js';
+export {
+  decisionOnProposal,
+  searchDecisions,
+  type DecisionEntry,
+  type DecisionSearch,
+} from './repository.js';
 export {
   CLERK_ROLES,
   allRegisters,
