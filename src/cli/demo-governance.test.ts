@@ -14,6 +14,8 @@ import { listFunds } from '../money/transformation/index.js';
 import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoMilestones } from './demo-outcomes.js';
 import { ensureDemoTransformation } from './demo-transformation.js';
+import { ensureDemoBudget } from './demo-budget.js';
+import { readBudget } from '../money/budget-store.js';
 
 let test: TestDatabase;
 let loaded: LoadedPartnership;
@@ -75,4 +77,14 @@ it('then the transformation fund: the first tranche released under the board’s
   await ensureDemoTransformation(test.db, loaded.partnership, NOW, (line) => lines.push(line));
   expect(lines.at(-1)).toBe('demo: transformation funding kept from an earlier start');
   expect(await listFunds(test.db, loaded.partnership.info.id)).toHaveLength(1);
+});
+
+it('and the year’s budget, with the months so far as actuals, once', async () => {
+  const lines: string[] = [];
+  await ensureDemoBudget(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  expect(lines).toEqual(["demo: this year's budget for 6 places, with 7 months of actuals"]);
+  const budget = await readBudget(test.db, loaded.partnership.info.id, 2026);
+  expect(budget?.lines).toHaveLength(6 * 4 * 12);
+  await ensureDemoBudget(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  expect(lines.at(-1)).toBe('demo: budget kept from an earlier start');
 });

@@ -11,6 +11,7 @@ import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoPeerReviews } from './demo-peer-review.js';
 import { seedDemoMilestones } from './demo-outcomes.js';
 import { ensureDemoTransformation } from './demo-transformation.js';
+import { ensureDemoBudget } from './demo-budget.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -154,6 +155,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
           : `demo: milestone progress kept (${milestones.skipped})`,
       );
       await ensureDemoTransformation(store.db, files.partnership, new Date(), log);
+      await ensureDemoBudget(store.db, files.partnership, new Date(), log);
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);
       log(

@@ -31,6 +31,7 @@ import { outcomesApi } from './routes/outcomes-api.js';
 import { outcomesPages } from './routes/outcomes-pages.js';
 import { annualReportPages } from './routes/annual-report-pages.js';
 import { transformationPages } from './routes/transformation-pages.js';
+import { budgetPages } from './routes/budget-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -334,6 +335,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     context,
   );
   await app.register(transformationPages, context);
+  await app.register(budgetPages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(meetingsPages, context);

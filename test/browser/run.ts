@@ -110,6 +110,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/workforce',
     '/money/fair-shares',
     '/money/transformation',
+    '/money/budget',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [

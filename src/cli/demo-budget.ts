@@ -1,0 +1,123 @@
+/**
+ * @module cli/demo-budget
+ * The demo's collective budget: for each place, spending accounts by category (acute, mental health, primary care,
+ * social care), this financial year's budget set from a CSV file through the real workflow, and the months so far
+ * posted to the ledger as actuals a few per cent either side of budget (a fixed pattern, so the demo is the same
+ * every time). The amounts are invented for the demo — about £2,000 a head a year — and say so.
+ */
+import type { Database } from '../store/database.js';
+import type { Partnership } from '../partnership/index.js';
+import { londonDay } from '../partnership/views.js';
+import {
+  openAccount,
+  openFinancialYear,
+  periodOfDate,
+  postEntry,
+  readChart,
+  readPeriods,
+} from '../money/index.js';
+import { readBudget, setBudget } from '../money/budget-store.js';
+
+const CATEGORIES = [
+  { id: 'acute', name: 'acute hospital care', share: 0.5 },
+  { id: 'mental-health', name: 'mental health', share: 0.14 },
+  { id: 'primary-care', name: 'primary care', share: 0.16 },
+  { id: 'social-care', name: 'adult social care', share: 0.2 },
+] as const;
+
+/** Annual spending per place, in pounds: invented for the demo, in proportion to the places' sizes. */
+const PER_PLACE_POUNDS = 200_000_000;
+
+/** A month's actual as a share of its budget: a fixed pattern a few per cent either side. */
+const drift = (placeIndex: number, categoryIndex: number, month: number) =>
+  1 + (((placeIndex * 7 + categoryIndex * 3 + month * 5) % 13) - 5) / 100;
+
+export async function ensureDemoBudget(
+  db: Database,
+  partnership: Partnership,
+  now: Date,
+  log: (line: string) => void,
+): Promise<void> {
+  const partnershipId = partnership.info.id;
+  const today = periodOfDate(londonDay(now));
+  const year = today.financialYear;
+  if ((await readBudget(db, partnershipId, year)) !== undefined) {
+    log('demo: budget kept from an earlier start');
+    return;
+  }
+  const [user] = await db.query<{ id: string; organisation_id: string }>(
+    "SELECT id, organisation_id FROM app_user WHERE username = 'demo.finance'",
+  );
+  if (user === undefined) throw new Error('demo budget: the demo finance officer is not seeded');
+  const actor = { userId: user.id, organisation: user.organisation_id, roles: ['finance'] };
+  const books = { db, partnershipId, now };
+  const must = <T>(what: string, result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+    if (!result.ok) throw new Error(`demo budget: ${what} refused: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
+  if ((await readPeriods(db, partnershipId, year)).length === 0)
+    must('the year', await openFinancialYear(books, actor, year));
+  const chart = await readChart(db, partnershipId);
+  const code = (place: string, category: string) => `EXP-${place}-${category}`.toUpperCase().slice(0, 40);
+  if (!chart.some((a) => a.code === 'CASH')) {
+    must(
+      'the cash account',
+      await openAccount(books, actor, { code: 'CASH', name: 'Cash at bank (demo)', kind: 'asset' }),
+    );
+  }
+  const rows = ['account,period,amount'];
+  for (const place of partnership.places) {
+    for (const category of CATEGORIES) {
+      const account = code(place.id, category.id);
+      if (!chart.some((a) => a.code === account)) {
+        must(
+          `account ${account}`,
+          await openAccount(books, actor, {
+            code: account,
+            name: `${place.name}: ${category.name} (demo)`,
+            kind: 'expenditure',
+            place: place.id,
+            category: category.id,
+          }),
+        );
+      }
+      const monthly = Math.round((PER_PLACE_POUNDS * category.share) / 12);
+      for (let month = 1; month <= 12; month += 1) rows.push(`${account},${month},${monthly}`);
+    }
+  }
+  must(
+    'the budget',
+    await setBudget(
+      books,
+      actor,
+      year,
+      `${rows.join('\n')}\n`,
+      'The demo’s budget for the year (invented amounts)',
+    ),
+  );
+  // Actuals for the months already closed: one entry a place a month, paid from cash.
+  for (let month = 1; month < today.period; month += 1) {
+    const calendarMonth = ((month + 2) % 12) + 1;
+    const calendarYear = month <= 9 ? year : year + 1;
+    const date = `${calendarYear}-${String(calendarMonth).padStart(2, '0')}-28`;
+    for (const [p, place] of partnership.places.entries()) {
+      const lines = CATEGORIES.map((category, c) => ({
+        account: code(place.id, category.id),
+        amountPence: Math.round(((PER_PLACE_POUNDS * category.share) / 12) * drift(p, c, month)) * 100,
+      }));
+      const total = lines.reduce((sum, l) => sum + l.amountPence, 0);
+      must(
+        `the actuals of ${date}`,
+        await postEntry(books, actor, {
+          date,
+          description: `${place.name}: the month's spending (demo)`,
+          reason: 'Invented actuals for the demo',
+          lines: [...lines, { account: 'CASH', amountPence: -total }],
+        }),
+      );
+    }
+  }
+  log(
+    `demo: this year's budget for ${partnership.places.length} places, with ${today.period - 1} months of actuals`,
+  );
+}
