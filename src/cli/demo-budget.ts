@@ -3,7 +3,7 @@
  * The demo's collective budget: for each place, spending accounts by category (acute, mental health, primary care,
  * social care), this financial year's budget set from a CSV file through the real workflow, and the months so far
  * posted to the ledger as actuals a few per cent either side of budget (a fixed pattern, so the demo is the same
- * every time). The amounts are invented for the demo — about £2,000 a head a year — and say so.
+ * every time); and a pooled budget (`ensureDemoPool`). The amounts are invented for the demo, and say so.
  */
 import type { Database } from '../store/database.js';
 import type { Partnership } from '../partnership/index.js';
@@ -17,6 +17,7 @@ import {
   readPeriods,
 } from '../money/index.js';
 import { readBudget, setBudget } from '../money/budget-store.js';
+import { chargePool, contribute, createPool, readPools } from '../money/pool-store.js';
 
 const CATEGORIES = [
   { id: 'acute', name: 'acute hospital care', share: 0.5 },
@@ -120,4 +121,108 @@ export async function ensureDemoBudget(
   log(
     `demo: this year's budget for ${partnership.places.length} places, with ${today.period - 1} months of actuals`,
   );
+}
+
+/**
+ * The demo's pooled budget: Calderdale's Better Care Fund for the year (invented amounts), hosted by the council with
+ * the integrated care board, shared in proportion to contributions; the quarters' contributions so far and the
+ * months' spending, a little over plan.
+ */
+export async function ensureDemoPool(
+  db: Database,
+  partnership: Partnership,
+  now: Date,
+  log: (line: string) => void,
+): Promise<void> {
+  const partnershipId = partnership.info.id;
+  if ((await readPools(db, partnershipId)).length > 0) {
+    log('demo: pooled budget kept from an earlier start');
+    return;
+  }
+  const council = partnership.organisations.find((o) => o.id === 'calderdale-council');
+  const icb = partnership.organisations.find((o) => o.id === 'west-yorkshire-icb');
+  if (council === undefined || icb === undefined) {
+    log('demo: no pooled budget (the partnership has not Calderdale’s council and integrated care board)');
+    return;
+  }
+  const [user] = await db.query<{ id: string; organisation_id: string }>(
+    "SELECT id, organisation_id FROM app_user WHERE username = 'demo.finance'",
+  );
+  if (user === undefined) throw new Error('demo pool: the demo finance officer is not seeded');
+  const actor = { userId: user.id, organisation: user.organisation_id, roles: ['finance'] };
+  const books = { db, partnershipId, now };
+  const must = <T>(what: string, result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
+    if (!result.ok) throw new Error(`demo pool: ${what} refused: ${JSON.stringify(result.error)}`);
+    return result.value;
+  };
+  const today = periodOfDate(londonDay(now));
+  const year = today.financialYear;
+  if ((await readPeriods(db, partnershipId, year)).length === 0)
+    must('the year', await openFinancialYear(books, actor, year));
+  const chart = await readChart(db, partnershipId);
+  for (const account of [
+    { code: 'POOL-CAL-CASH', name: 'Calderdale Better Care Fund: cash held (demo)', kind: 'asset' },
+    {
+      code: 'POOL-CAL-FUND',
+      name: 'Calderdale Better Care Fund: partners’ contributions (demo)',
+      kind: 'liability',
+    },
+    {
+      code: 'POOL-CAL-SPEND',
+      name: 'Calderdale Better Care Fund: spending (demo)',
+      kind: 'expenditure',
+      place: 'calderdale',
+      category: 'social-care',
+    },
+  ]) {
+    if (!chart.some((a) => a.code === account.code))
+      must(`account ${account.code}`, await openAccount(books, actor, account));
+  }
+  const pool = must(
+    'the pool',
+    await createPool(books, actor, {
+      name: `Calderdale Better Care Fund ${year}/${String((year + 1) % 100).padStart(2, '0')}`,
+      financialYear: year,
+      scope:
+        'Community health and social care that helps people stay well at home and leave hospital on time (demo).',
+      host: council.id,
+      manager: 'Director of Adult Services and Wellbeing (demo)',
+      rule: 'in-proportion',
+      partners: [
+        { organisation: council.id, plannedPence: 1_200_000_000 },
+        { organisation: icb.id, plannedPence: 2_800_000_000 },
+      ],
+      cashAccount: 'POOL-CAL-CASH',
+      spendAccount: 'POOL-CAL-SPEND',
+      fundAccount: 'POOL-CAL-FUND',
+    }),
+  );
+  const dateOf = (month: number) =>
+    `${month <= 9 ? year : year + 1}-${String(((month + 2) % 12) + 1).padStart(2, '0')}-28`;
+  for (let month = 1; month < today.period; month += 1) {
+    if (month % 3 === 1) {
+      for (const [organisation, quarter] of [
+        [council.id, 300_000_000],
+        [icb.id, 700_000_000],
+      ] as const) {
+        must(
+          'a contribution',
+          await contribute(books, actor, pool.id, {
+            organisation,
+            amountPence: quarter,
+            date: dateOf(month),
+          }),
+        );
+      }
+    }
+    must(
+      'a charge',
+      await chargePool(books, actor, pool.id, {
+        description: 'The month’s care packages and community services (demo)',
+        amountPence: Math.round((4_000_000_000 / 12) * (1 + (month % 4) / 100)),
+        date: dateOf(month),
+      }),
+    );
+  }
+  log(`demo: a pooled budget (Calderdale Better Care Fund) with ${today.period - 1} months of spending`);
 }

@@ -14,7 +14,8 @@ import { listFunds } from '../money/transformation/index.js';
 import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoMilestones } from './demo-outcomes.js';
 import { ensureDemoTransformation } from './demo-transformation.js';
-import { ensureDemoBudget } from './demo-budget.js';
+import { ensureDemoBudget, ensureDemoPool } from './demo-budget.js';
+import { readPools } from '../money/pool-store.js';
 import { readBudget } from '../money/budget-store.js';
 
 let test: TestDatabase;
@@ -87,4 +88,15 @@ it('and the year’s budget, with the months so far as actuals, once', async () 
   expect(budget?.lines).toHaveLength(6 * 4 * 12);
   await ensureDemoBudget(test.db, loaded.partnership, NOW, (line) => lines.push(line));
   expect(lines.at(-1)).toBe('demo: budget kept from an earlier start');
+});
+
+it('and a pooled budget, its contributions and spending so far shared in proportion, once', async () => {
+  const lines: string[] = [];
+  await ensureDemoPool(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  const [pool] = await readPools(test.db, loaded.partnership.info.id);
+  expect(pool?.name).toBe('Calderdale Better Care Fund 2026/27');
+  expect(pool?.spentPence).toBeGreaterThan(0);
+  expect(pool?.split.reduce((sum, s) => sum + s.sharePence, 0)).toBe(pool?.balancePence);
+  await ensureDemoPool(test.db, loaded.partnership, NOW, (line) => lines.push(line));
+  expect(lines.at(-1)).toBe('demo: pooled budget kept from an earlier start');
 });

@@ -11,7 +11,7 @@ import { ensureDemoGovernance } from './demo-governance.js';
 import { seedDemoPeerReviews } from './demo-peer-review.js';
 import { seedDemoMilestones } from './demo-outcomes.js';
 import { ensureDemoTransformation } from './demo-transformation.js';
-import { ensureDemoBudget } from './demo-budget.js';
+import { ensureDemoBudget, ensureDemoPool } from './demo-budget.js';
 import type { Config } from '../core/config.js';
 import { migrationsDir } from '../core/paths.js';
 import { problem, ProblemError } from '../core/problem.js';
@@ -156,6 +156,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       );
       await ensureDemoTransformation(store.db, files.partnership, new Date(), log);
       await ensureDemoBudget(store.db, files.partnership, new Date(), log);
+      await ensureDemoPool(store.db, files.partnership, new Date(), log);
       const workforce = await loadDemoWorkforceReturns(store.db, files.partnership, { now: new Date() });
       if (!workforce.ok) throw new ProblemError(workforce.error);
       log(

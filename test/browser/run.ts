@@ -111,6 +111,7 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/money/fair-shares',
     '/money/transformation',
     '/money/budget',
+    '/money/pools',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [

@@ -1,0 +1,123 @@
+/**
+ * A pooled budget through the real server on Riverside: a finance officer sets it up through the API, the partners
+ * contribute (one from outside the pool refused, nothing written), spending is charged, each posted to the ledger;
+ * the page and CSV show the overspend so far and each partner's share of it by the rule.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { loadRiverside } from '../../../test/support/riverside.js';
+import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { openAccount, openFinancialYear } from '../../money/index.js';
+import { buildServer } from '../server.js';
+
+const NOW = new Date('2025-09-15T10:00:00Z');
+let test: TestDatabase;
+let app: FastifyInstance;
+let finance: SignedIn;
+
+beforeAll(async () => {
+  test = await createTestDatabase();
+  const loaded = await loadRiverside(test.db);
+  finance = await signedInPerson(test.db, 'finance.one', 'north-bank-council', ['finance'], NOW);
+  const books = { db: test.db, partnershipId: loaded.partnership.info.id, now: NOW };
+  const fin = { userId: finance.id, organisation: 'north-bank-council' };
+  await openFinancialYear(books, fin, 2025);
+  for (const account of [
+    { code: 'POOL-CASH', name: 'Pool cash', kind: 'asset' },
+    { code: 'POOL-SPEND', name: 'Pool spending', kind: 'expenditure', category: 'social-care' },
+    { code: 'POOL-FUND', name: 'Partners’ fund', kind: 'liability' },
+  ]) {
+    await openAccount(books, fin, account);
+  }
+  app = await buildServer({
+    db: test.db,
+    config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
+    partnershipId: loaded.partnership.info.id,
+    schemaCurrent: async () => true,
+    clock: () => NOW,
+  });
+});
+
+afterAll(async () => {
+  await app.close();
+  await test.drop();
+});
+
+const call = (url: string, payload: object) =>
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: finance.cookie, 'x-csrf-token': finance.csrf },
+    payload,
+  });
+
+async function count(table: string): Promise<number> {
+  const [row] = await test.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(row?.n);
+}
+
+it('a pool, its contributions and charges, posted to the ledger; the overspend shared by the rule', async () => {
+  const created = await call('/api/money/pools', {
+    name: 'North Bank Better Care Fund',
+    financialYear: 2025,
+    scope: 'Community health and care that keeps older people at home.',
+    host: 'north-bank-council',
+    manager: 'Director of Adult Social Services, North Bank',
+    rule: 'in-proportion',
+    partners: [
+      { organisation: 'north-bank-council', plannedPence: 30_000_000 },
+      { organisation: 'riverside-icb', plannedPence: 70_000_000 },
+    ],
+    cashAccount: 'POOL-CASH',
+    spendAccount: 'POOL-SPEND',
+    fundAccount: 'POOL-FUND',
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  const before = [await count('journal_entry'), await count('pool_contribution')];
+  const outsider = await call('/api/money/pools/1/contributions', {
+    organisation: 'riverside-hospitals',
+    amountPence: 100,
+    date: '2025-04-30',
+  });
+  expect(outsider.statusCode).toBe(400);
+  expect(JSON.stringify(outsider.json())).toContain('riverside-hospitals is not a partner in this pool');
+  expect([await count('journal_entry'), await count('pool_contribution')]).toEqual(before);
+
+  for (const [organisation, amountPence] of [
+    ['north-bank-council', 30_000_000],
+    ['riverside-icb', 70_000_000],
+  ] as const) {
+    expect(
+      (await call('/api/money/pools/1/contributions', { organisation, amountPence, date: '2025-04-30' }))
+        .statusCode,
+    ).toBe(201);
+  }
+  const charged = await call('/api/money/pools/1/charges', {
+    description: 'Home care packages',
+    amountPence: 110_000_000,
+    date: '2025-08-31',
+  });
+  expect(charged.statusCode, charged.body).toBe(201);
+  expect(charged.json()).toMatchObject({
+    contributedPence: 100_000_000,
+    spentPence: 110_000_000,
+    balancePence: -10_000_000,
+    split: [
+      { organisation: 'north-bank-council', sharePence: -3_000_000 },
+      { organisation: 'riverside-icb', sharePence: -7_000_000 },
+    ],
+  });
+  const [ledger] = await test.db.query<{ cash: string }>(
+    "SELECT sum(amount_pence)::text AS cash FROM journal_line WHERE account_code = 'POOL-CASH'",
+  );
+  expect(Number(ledger?.cash)).toBe(-10_000_000);
+
+  const page = await app.inject({ method: 'GET', url: '/money/pools' });
+  expect(page.body).toContain('so far overspent by £100,000');
+  const csv = await app.inject({ method: 'GET', url: '/money/pools.csv' });
+  expect(csv.body).toContain(
+    'North Bank Better Care Fund,2025,north-bank-council,in-proportion,riverside-icb,70000000,70000000,110000000,-10000000,-7000000',
+  );
+  await expect(test.db.query('DELETE FROM pool_charge')).rejects.toThrow(/never changed or deleted/);
+});
