@@ -17,6 +17,7 @@ import {
   checkPool,
   ContributionInput,
   contributionRefusal,
+  dateRefusal,
   PoolInput,
   yearEndSplit,
   type RiskShareRule,
@@ -184,11 +185,13 @@ export async function createPool(
 async function openPool(tx: Queryable, partnershipId: string, poolId: number) {
   const [row] = await tx.query<{
     name: string;
+    financial_year: number;
     cash_account: string;
     spend_account: string;
     fund_account: string;
   }>(
-    'SELECT name, cash_account, spend_account, fund_account FROM pool WHERE partnership_id = $1 AND id = $2 FOR UPDATE',
+    `SELECT name, financial_year, cash_account, spend_account, fund_account FROM pool
+      WHERE partnership_id = $1 AND id = $2 FOR UPDATE`,
     [partnershipId, poolId],
   );
   return row;
@@ -209,8 +212,13 @@ export async function contribute(
     const pool = await openPool(tx, ctx.partnershipId, poolId);
     if (pool === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
     const [current] = await readPools(tx, ctx.partnershipId, poolId);
-    const refusal = current === undefined ? undefined : contributionRefusal(current, input.organisation);
-    if (refusal !== undefined) return err(badInput('contribution', [refusal]));
+    if (current === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
+    const refusals = [
+      contributionRefusal(current, input.organisation),
+      dateRefusal(current.financialYear, input.date),
+    ];
+    const issues = refusals.filter((r) => r !== undefined);
+    if (issues.length > 0) return err(badInput('contribution', issues));
     const posted = await postEntryIn(tx, ctx.partnershipId, actor, ctx.now, {
       date: input.date,
       description: `${pool.name}: contribution from ${input.organisation}`,
@@ -248,6 +256,8 @@ export async function chargePool(
   const done = await inTransaction(ctx.db, async (tx) => {
     const pool = await openPool(tx, ctx.partnershipId, poolId);
     if (pool === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
+    const outside = dateRefusal(pool.financial_year, input.date);
+    if (outside !== undefined) return err(badInput('charge', [outside]));
     const posted = await postEntryIn(tx, ctx.partnershipId, actor, ctx.now, {
       date: input.date,
       description: `${pool.name}: ${input.description}`,

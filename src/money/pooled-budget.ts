@@ -128,6 +128,15 @@ export const ChargeInput = z
   })
   .strict();
 
+/** Why a contribution or charge dated `date` is not the pool's: it must fall in the pool's financial year. */
+export function dateRefusal(financialYear: number, date: string): Issue | undefined {
+  const from = `${financialYear}-04-01`;
+  const to = `${financialYear + 1}-03-31`;
+  return date >= from && date <= to
+    ? undefined
+    : { path: 'date', message: `must fall in the pool's financial year, ${from} to ${to}` };
+}
+
 /** Why a partner may not contribute: only the pool's partners do. */
 export function contributionRefusal(
   pool: { readonly partners: readonly { readonly organisation: string }[] },

@@ -83,6 +83,14 @@ it('a pool, its contributions and charges, posted to the ledger; the overspend s
   expect(outsider.statusCode).toBe(400);
   expect(JSON.stringify(outsider.json())).toContain('riverside-hospitals is not a partner in this pool');
   expect([await count('journal_entry'), await count('pool_contribution')]).toEqual(before);
+  const lastYear = await call('/api/money/pools/1/charges', {
+    description: 'Old bill',
+    amountPence: 100,
+    date: '2025-03-31',
+  });
+  expect(JSON.stringify(lastYear.json())).toContain(
+    "must fall in the pool's financial year, 2025-04-01 to 2026-03-31",
+  );
 
   for (const [organisation, amountPence] of [
     ['north-bank-council', 30_000_000],
