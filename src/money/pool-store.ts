@@ -181,20 +181,47 @@ export async function createPool(
   return ok(pool);
 }
 
-/** The pool's accounts, locked so its postings and records land together. */
-async function openPool(tx: Queryable, partnershipId: string, poolId: number) {
-  const [row] = await tx.query<{
-    name: string;
-    financial_year: number;
-    cash_account: string;
-    spend_account: string;
-    fund_account: string;
-  }>(
-    `SELECT name, financial_year, cash_account, spend_account, fund_account FROM pool
-      WHERE partnership_id = $1 AND id = $2 FOR UPDATE`,
-    [partnershipId, poolId],
-  );
-  return row;
+/** A pool as a change to it sees it: its accounts, and its partners and year. */
+interface OpenPool {
+  readonly name: string;
+  readonly financialYear: number;
+  readonly cashAccount: string;
+  readonly spendAccount: string;
+  readonly fundAccount: string;
+  readonly partners: Pool['partners'];
+}
+
+/**
+ * Runs one change to a pool: locks it (so its posting and its record land together, one change at a time), hands the
+ * change the pool, and reads the pool back when the change is written. Not found when there is no such pool.
+ */
+async function changePool(
+  ctx: LedgerContext,
+  poolId: number,
+  change: (tx: Queryable, pool: OpenPool) => Promise<Result<undefined, Problem>>,
+): Promise<Result<Pool, Problem>> {
+  const done = await inTransaction(ctx.db, async (tx) => {
+    const [row] = await tx.query<{ cash_account: string; spend_account: string; fund_account: string }>(
+      `SELECT cash_account, spend_account, fund_account FROM pool
+        WHERE partnership_id = $1 AND id = $2 FOR UPDATE`,
+      [ctx.partnershipId, poolId],
+    );
+    const [current] = row === undefined ? [] : await readPools(tx, ctx.partnershipId, poolId);
+    if (row === undefined || current === undefined)
+      return err(problem('not-found', `There is no pool ${poolId}.`));
+    return change(tx, {
+      name: current.name,
+      financialYear: current.financialYear,
+      cashAccount: row.cash_account,
+      spendAccount: row.spend_account,
+      fundAccount: row.fund_account,
+      partners: current.partners,
+    });
+  });
+  if (!done.ok) return done;
+  const [pool] = await readPools(ctx.db, ctx.partnershipId, poolId);
+  if (pool === undefined) throw new Error('the pool vanished after a change');
+  return ok(pool);
 }
 
 /** A partner's contribution, posted Dr the pool's cash, Cr the partners' fund. Only the pool's partners contribute. */
@@ -208,24 +235,19 @@ export async function contribute(
   const parsed = ContributionInput.safeParse(raw);
   if (!parsed.success) return err(badInput('contribution', zodIssues(parsed.error)));
   const input = parsed.data;
-  const done = await inTransaction(ctx.db, async (tx) => {
-    const pool = await openPool(tx, ctx.partnershipId, poolId);
-    if (pool === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
-    const [current] = await readPools(tx, ctx.partnershipId, poolId);
-    if (current === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
-    const refusals = [
-      contributionRefusal(current, input.organisation),
-      dateRefusal(current.financialYear, input.date),
-    ];
-    const issues = refusals.filter((r) => r !== undefined);
+  return changePool(ctx, poolId, async (tx, pool) => {
+    const issues = [
+      contributionRefusal(pool, input.organisation),
+      dateRefusal(pool.financialYear, input.date),
+    ].filter((issue) => issue !== undefined);
     if (issues.length > 0) return err(badInput('contribution', issues));
     const posted = await postEntryIn(tx, ctx.partnershipId, actor, ctx.now, {
       date: input.date,
       description: `${pool.name}: contribution from ${input.organisation}`,
       reason: 'A partner’s contribution to the pooled budget',
       lines: [
-        { account: pool.cash_account, amountPence: input.amountPence },
-        { account: pool.fund_account, amountPence: -input.amountPence, memo: input.organisation },
+        { account: pool.cashAccount, amountPence: input.amountPence },
+        { account: pool.fundAccount, amountPence: -input.amountPence, memo: input.organisation },
       ],
     });
     if (!posted.ok) return posted;
@@ -236,10 +258,6 @@ export async function contribute(
     );
     return ok(undefined);
   });
-  if (!done.ok) return done;
-  const [pool] = await readPools(ctx.db, ctx.partnershipId, poolId);
-  if (pool === undefined) throw new Error('the pool vanished');
-  return ok(pool);
 }
 
 /** Spending charged to the pool, posted Dr its spending, Cr its cash. */
@@ -253,18 +271,16 @@ export async function chargePool(
   const parsed = ChargeInput.safeParse(raw);
   if (!parsed.success) return err(badInput('charge', zodIssues(parsed.error)));
   const input = parsed.data;
-  const done = await inTransaction(ctx.db, async (tx) => {
-    const pool = await openPool(tx, ctx.partnershipId, poolId);
-    if (pool === undefined) return err(problem('not-found', `There is no pool ${poolId}.`));
-    const outside = dateRefusal(pool.financial_year, input.date);
+  return changePool(ctx, poolId, async (tx, pool) => {
+    const outside = dateRefusal(pool.financialYear, input.date);
     if (outside !== undefined) return err(badInput('charge', [outside]));
     const posted = await postEntryIn(tx, ctx.partnershipId, actor, ctx.now, {
       date: input.date,
       description: `${pool.name}: ${input.description}`,
       reason: 'Spending charged to the pooled budget',
       lines: [
-        { account: pool.spend_account, amountPence: input.amountPence },
-        { account: pool.cash_account, amountPence: -input.amountPence },
+        { account: pool.spendAccount, amountPence: input.amountPence },
+        { account: pool.cashAccount, amountPence: -input.amountPence },
       ],
     });
     if (!posted.ok) return posted;
@@ -275,8 +291,4 @@ export async function chargePool(
     );
     return ok(undefined);
   });
-  if (!done.ok) return done;
-  const [pool] = await readPools(ctx.db, ctx.partnershipId, poolId);
-  if (pool === undefined) throw new Error('the pool vanished');
-  return ok(pool);
 }
