@@ -1,9 +1,10 @@
 /**
  * @module money
- * Money (issue 8; docs/money.md). So far: the ledger — a double-entry journal in integer pence, per partnership,
- * with a chart of accounts by organisation, place, programme and category, monthly periods that close for good,
- * postings and reversing entries, and the trial balance and balances by dimension. Later: budgets and actuals, fair
- * shares, pooled budgets and transformation funding, on top of this journal.
+ * Money (issue 8; docs/money.md): the ledger — a double-entry journal in integer pence, per partnership, with a
+ * chart of accounts by organisation, place, programme and category, monthly periods that close for good, postings
+ * and reversing entries, and the trial balance and balances by dimension. On top of it, in their own modules: the
+ * budget (budget.ts, budget-store.ts), pooled budgets (pooled-budget.ts, pool-store.ts), fair shares (fair-shares/)
+ * and transformation funding (transformation/).
  */
 export {
   ACCOUNT_KINDS,
