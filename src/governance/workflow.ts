@@ -9,7 +9,7 @@
  */
 import { problem, type Issue, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import { readPartnership, type Partnership } from '../partnership/index.js';
+import { storedPartnership } from '../partnership/index.js';
 import type { Database, Queryable } from '../store/database.js';
 import { inTransaction } from '../store/in-transaction.js';
 import { ChallengeInput, ResolutionInput, WithdrawalInput } from './challenge.js';
@@ -86,12 +86,6 @@ const routingInput = (content: ProposalContent): RoutingInput => ({
   tests: content.tests.map((t) => t.test),
 });
 
-async function partnershipIn(db: Queryable, partnershipId: string): Promise<Partnership> {
-  const partnership = await readPartnership(db, partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${partnershipId} is not in the store`);
-  return partnership;
-}
-
 /** A version number as sent with an edit or a submission: the version the person last saw. */
 function expectedVersion(value: unknown): Result<number, Issue> {
   return typeof value === 'number' && Number.isInteger(value) && value > 0
@@ -153,7 +147,7 @@ export async function createDraft(
   input: unknown,
 ): Promise<Result<ProposalRecord, Problem>> {
   if (!mayDraft(actor)) return err(problem('forbidden', 'Only an officer may draft a proposal.'));
-  const checked = checkProposal(input, await partnershipIn(ctx.db, ctx.partnershipId), ctx.today);
+  const checked = checkProposal(input, await storedPartnership(ctx.db, ctx.partnershipId), ctx.today);
   if (!checked.ok) return err(badInput('proposal', checked.error));
   const id = await ctx.db.transaction(async (tx) => {
     const newId = await insertProposal(tx, ctx.partnershipId, actor, ctx.now);
@@ -172,7 +166,7 @@ export async function editDraft(
   input: unknown,
 ): Promise<Result<ProposalRecord, Problem>> {
   const expected = expectedVersion(version);
-  const checked = checkProposal(input, await partnershipIn(ctx.db, ctx.partnershipId), ctx.today);
+  const checked = checkProposal(input, await storedPartnership(ctx.db, ctx.partnershipId), ctx.today);
   if (!expected.ok || !checked.ok) {
     return err(
       badInput('proposal', [...(expected.ok ? [] : [expected.error]), ...(checked.ok ? [] : checked.error)]),
@@ -223,7 +217,7 @@ export async function submitProposal(
     });
     if (!opened.ok) return opened;
     const record = opened.value;
-    const partnership = await partnershipIn(tx, ctx.partnershipId);
+    const partnership = await storedPartnership(tx, ctx.partnershipId);
     const input = routingInput(record.content);
     const routing = routeProposal(partnership, input, ctx.today);
     await insertRouting(
@@ -380,7 +374,7 @@ export async function resolveChallenge(
           }),
       ...(resolution.reservedToPartners ? { reservedToPartners: { reason: resolution.reason } } : {}),
     };
-    const partnership = await partnershipIn(tx, ctx.partnershipId);
+    const partnership = await storedPartnership(tx, ctx.partnershipId);
     const input = routingInput(record.content);
     const next = routeProposal(partnership, input, routing.proposalDate, overrides);
     if (sameRouting(next, routing)) {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { problem, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import { readPartnership } from '../partnership/index.js';
+import { storedPartnership } from '../partnership/index.js';
 import { checkAccount, type NewAccount } from './chart.js';
 import { inTransaction, type Actor, type LedgerContext } from './context.js';
 import { AccountCode, zodIssues } from './ledger.js';
@@ -27,8 +27,7 @@ export async function openAccount(
   actor: Actor,
   input: unknown,
 ): Promise<Result<NewAccount, Problem>> {
-  const partnership = await readPartnership(ctx.db, ctx.partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${ctx.partnershipId} is not in the store`);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const checked = checkAccount(input, partnership);
   if (!checked.ok) return err(badInput('account', checked.error));
   const account = checked.value;

@@ -7,7 +7,7 @@
  */
 import { problem, type Problem } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
-import { readPartnership } from '../partnership/index.js';
+import { storedPartnership } from '../partnership/index.js';
 import type { Queryable } from '../store/database.js';
 import { inTransaction } from '../store/in-transaction.js';
 import type { Actor, LedgerContext } from './context.js';
@@ -135,8 +135,7 @@ export async function createPool(
   if (!mayRecord(actor)) return err(forbidden());
   const parsed = PoolInput.safeParse(raw);
   if (!parsed.success) return err(badInput('pool', zodIssues(parsed.error)));
-  const partnership = await readPartnership(ctx.db, ctx.partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${ctx.partnershipId} is not in the store`);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const checked = checkPool(parsed.data, partnership, await readChart(ctx.db, ctx.partnershipId));
   if (!checked.ok) return err(badInput('pool', checked.error));
   const input = checked.value;

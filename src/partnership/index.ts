@@ -9,6 +9,7 @@ export { partnershipJsonSchemas, jsonSchemaFileName } from './json-schema.js';
 export {
   syncPartnership,
   readPartnership,
+  storedPartnership,
   entryHistory,
   listPartnerships,
   type SyncReport,

@@ -228,6 +228,16 @@ async function closeVersions(
 }
 
 /**
+ * The partnership a server or a domain step works for, as held now. Start-up loads it before anything runs, so its
+ * absence is a fault of ours, never the caller's: thrown, not returned.
+ */
+export async function storedPartnership(db: Queryable, partnershipId: string): Promise<Partnership> {
+  const partnership = await readPartnership(db, partnershipId);
+  if (partnership === undefined) throw new Error(`partnership ${partnershipId} is not in the store`);
+  return partnership;
+}
+
+/**
  * The partnership as Accord holds it now, or as it held it at a past moment (`asRecordedAt`).
  * Undefined when no partnership with that id was ever loaded.
  */

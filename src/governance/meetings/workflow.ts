@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { problem, type Issue, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { readPartnership, type Body, type Partnership } from '../../partnership/index.js';
+import { storedPartnership, type Body, type Partnership } from '../../partnership/index.js';
 import { inForceOn, londonDay } from '../../partnership/views.js';
 import type { Queryable } from '../../store/database.js';
 import { inTransaction } from '../../store/in-transaction.js';
@@ -64,12 +64,6 @@ const badInput = (issues: readonly Issue[]): Problem =>
 const noMeeting = (id: number) =>
   problem('not-found', `There is no meeting ${id}.`, 'See the meetings calendar.');
 
-async function partnershipIn(db: Queryable, partnershipId: string): Promise<Partnership> {
-  const partnership = await readPartnership(db, partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${partnershipId} is not in the store`);
-  return partnership;
-}
-
 const bodyIn = (partnership: Partnership, id: string): Body | undefined =>
   partnership.bodies.find((b) => b.id === id);
 
@@ -112,7 +106,7 @@ export async function changeRegister(
   change: RegisterChange,
 ): Promise<Result<Appointment[], Problem>> {
   if (!isClerk(actor)) return err(forbidden());
-  const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const body = bodyIn(partnership, bodyId);
   if (body === undefined)
     return err(problem('not-found', `There is no body ${bodyId}.`, 'See the list of bodies.'));
@@ -189,7 +183,7 @@ export async function scheduleMeeting(
   if (!isClerk(actor)) return err(forbidden());
   const input = parse(ScheduleInput, raw);
   if (!input.ok) return input;
-  const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const body = bodyIn(partnership, input.value.body);
   const startsAt = new Date(input.value.startsAt);
   const day = londonDay(startsAt);
@@ -243,7 +237,7 @@ export async function recordAtMeeting(
   const input = parse(COMMANDS[name], raw);
   if (!input.ok) return input;
   const command = { name, input: input.value } as Command;
-  const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const result = await inTransaction(ctx.db, async (tx) => {
     const locked = await lockMeeting(tx, ctx.partnershipId, meetingId);
     if (locked === undefined) return err(noMeeting(meetingId));

@@ -9,7 +9,7 @@ import { problem, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import { searchDecisions } from '../../governance/meetings/index.js';
 import { listReports, progressAsOf } from '../../outcomes/index.js';
-import { readPartnership, type Partnership } from '../../partnership/index.js';
+import { storedPartnership } from '../../partnership/index.js';
 import type { Queryable } from '../../store/database.js';
 import { inTransaction } from '../../store/in-transaction.js';
 import type { Actor, LedgerContext } from '../context.js';
@@ -68,12 +68,6 @@ const badInput = (what: string, issues: Problem['issues']): Problem =>
     'Correct the fields listed in `issues`. Nothing was saved.',
     issues,
   );
-
-async function partnershipIn(db: Queryable, id: string): Promise<Partnership> {
-  const p = await readPartnership(db, id);
-  if (p === undefined) throw new Error(`partnership ${id} is not in the store`);
-  return p;
-}
 
 export async function listFunds(db: Queryable, partnershipId: string, fundId?: number): Promise<Fund[]> {
   const funds = await db.query<{
@@ -173,7 +167,7 @@ export async function createFund(
     return err(problem('forbidden', 'Only a finance officer may set up a transformation fund.'));
   const parsed = FundInput.safeParse(raw);
   if (!parsed.success) return err(badInput('fund', zodIssues(parsed.error)));
-  const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const checked = checkFund(parsed.data, partnership, await readChart(ctx.db, ctx.partnershipId));
   if (!checked.ok) return err(badInput('fund', checked.error));
   const input = checked.value;
@@ -231,7 +225,7 @@ export async function releaseTranche(
   const parsed = ReleaseInput.safeParse(raw);
   if (!parsed.success) return err(badInput('release', zodIssues(parsed.error)));
   const input = parsed.data;
-  const partnership = await partnershipIn(ctx.db, ctx.partnershipId);
+  const partnership = await storedPartnership(ctx.db, ctx.partnershipId);
   const released = await inTransaction(ctx.db, async (tx) => {
     const [locked] = await tx.query(
       'SELECT id FROM transformation_fund WHERE partnership_id = $1 AND id = $2 FOR UPDATE',

@@ -10,7 +10,7 @@
  */
 import { problem, type Issue, type Problem } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
-import { readPartnership, type Partnership } from '../../partnership/index.js';
+import { storedPartnership } from '../../partnership/index.js';
 import type { Database, Queryable } from '../../store/database.js';
 import { inTransaction } from '../../store/in-transaction.js';
 import { STAGE_NAMES, type Stage } from './due-dates.js';
@@ -121,12 +121,6 @@ export function stageProblem(
   return undefined;
 }
 
-async function partnershipIn(db: Queryable, partnershipId: string): Promise<Partnership> {
-  const partnership = await readPartnership(db, partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${partnershipId} is not in the store`);
-  return partnership;
-}
-
 /** Locks a review for a change and reads it whole; not found when it does not exist. */
 async function openForChange(
   tx: Queryable,
@@ -150,7 +144,7 @@ export async function startReview(
   input: unknown,
 ): Promise<Result<ReviewRecord, Problem>> {
   if (actor === undefined || !mayRecord(actor)) return err(forbidden('start a peer review'));
-  const checked = checkReview(input, await partnershipIn(ctx.db, ctx.partnershipId), ctx.today);
+  const checked = checkReview(input, await storedPartnership(ctx.db, ctx.partnershipId), ctx.today);
   if (!checked.ok) return err(badInput('peer review', checked.error));
   const content = checked.value;
   const id = await ctx.db.transaction(async (tx) => {
@@ -282,7 +276,7 @@ export async function addAction(
   input: unknown,
 ): Promise<Result<ReviewRecord, Problem>> {
   if (actor === undefined || !mayRecord(actor)) return err(forbidden('add to an action plan'));
-  const checked = checkAction(input, await partnershipIn(ctx.db, ctx.partnershipId), ctx.today);
+  const checked = checkAction(input, await storedPartnership(ctx.db, ctx.partnershipId), ctx.today);
   if (!checked.ok) return err(badInput('action', checked.error));
   const item = checked.value;
   const result = await inTransaction(ctx.db, async (tx) => {

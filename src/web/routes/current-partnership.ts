@@ -3,11 +3,9 @@
  * The partnership this server presents, as stored now. Start-up loads it before the server listens, so its absence
  * is a fault of ours (500), never the caller's.
  */
-import { readPartnership, type Partnership } from '../../partnership/index.js';
+import { storedPartnership, type Partnership } from '../../partnership/index.js';
 import type { AppContext } from '../server.js';
 
 export async function currentPartnership(ctx: AppContext): Promise<Partnership> {
-  const partnership = await readPartnership(ctx.db, ctx.partnershipId);
-  if (partnership === undefined) throw new Error(`partnership ${ctx.partnershipId} is not in the store`);
-  return partnership;
+  return storedPartnership(ctx.db, ctx.partnershipId);
 }

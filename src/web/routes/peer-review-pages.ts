@@ -39,7 +39,7 @@ import {
   type ReviewRecord,
   type Stage,
 } from '../../outcomes/peer-review/index.js';
-import { readPartnership, type Partnership } from '../../partnership/index.js';
+import { storedPartnership, type Partnership } from '../../partnership/index.js';
 import { inForceOn, londonDay } from '../../partnership/views.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
@@ -102,11 +102,7 @@ export async function peerReviewPages(app: FastifyInstance, ctx: PeerReviewPages
     const now = clock();
     return { db: ctx.db, partnershipId: ctx.partnershipId, today: londonDay(now), now };
   };
-  const partnership = async (): Promise<Partnership> => {
-    const p = await readPartnership(ctx.db, ctx.partnershipId);
-    if (p === undefined) throw new Error(`partnership ${ctx.partnershipId} is not in the store`);
-    return p;
-  };
+  const partnership = (): Promise<Partnership> => storedPartnership(ctx.db, ctx.partnershipId);
   const actor = (request: FastifyRequest) => actorOf(request.principal);
 
   const frame = (p: Partnership, title: string, crumbs: { href: string; text: string }[] = []) => ({
