@@ -26,18 +26,22 @@ function nextId(prefix: string): string {
   return `${prefix}-${serial}`;
 }
 
-/** The opening tag of an accessible chart with its title and description; close it with `</svg>`. */
+/**
+ * The opening tag of an accessible chart with its title and description; close it with `</svg>`. A chart is one
+ * image (role="img"); a map whose areas each have their own accessible name is a group of images ("group").
+ */
 export function openSvg(
   width: number,
   height: number,
   title: string,
   description: string,
   cls: string,
+  role: 'img' | 'group' = 'img',
 ): string {
   const id = nextId('chart');
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="${escapeXml(cls)}" viewBox="0 0 ${px(width)} ${px(height)}" ` +
-    `width="${px(width)}" height="${px(height)}" preserveAspectRatio="xMinYMin meet" role="img" ` +
+    `width="${px(width)}" height="${px(height)}" preserveAspectRatio="xMinYMin meet" role="${role}" ` +
     `aria-labelledby="${id}-title ${id}-desc" focusable="false">` +
     `<title id="${id}-title">${escapeXml(title)}</title>` +
     `<desc id="${id}-desc">${escapeXml(description)}</desc>`

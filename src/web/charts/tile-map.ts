@@ -60,7 +60,7 @@ export function wrap(text: string, width: number): string[] {
 
 const TILE = 150;
 const GAP = 8;
-const LEGEND_ROW = 24;
+export const LEGEND_ROW = 24;
 
 export function tileMap(input: {
   readonly title: string;
@@ -99,15 +99,21 @@ export function tileMap(input: {
       '</g>',
     );
   }
-  legend.forEach((key, i) => {
-    const y = mapHeight + 12 + i * LEGEND_ROW;
-    parts.push(
-      `<rect x="0" y="${px(y)}" width="18" height="18" fill="${COMPARISON_COLOURS[key].fill}" stroke="#212b32"/>`,
-      `<text x="26" y="${px(y + 14)}" font-size="13" fill="#212b32">${escapeXml(LEGEND_WORDS[key])}</text>`,
-    );
-  });
-  parts.push('</svg>');
+  parts.push(legendRows(legend, mapHeight + 12), '</svg>');
   return parts.join('');
+}
+
+/** The legend under a map of the places (the tile map's and the boundary map's), its first row at `top`. */
+export function legendRows(legend: readonly ComparisonKey[], top: number): string {
+  return legend
+    .map((key, i) => {
+      const y = top + i * LEGEND_ROW;
+      return (
+        `<rect x="0" y="${px(y)}" width="18" height="18" fill="${COMPARISON_COLOURS[key].fill}" stroke="#212b32"/>` +
+        `<text x="26" y="${px(y + 14)}" font-size="13" fill="#212b32">${escapeXml(LEGEND_WORDS[key])}</text>`
+      );
+    })
+    .join('');
 }
 
 const LEGEND_WORDS: Readonly<Record<ComparisonKey, string>> = {
