@@ -68,8 +68,9 @@ interface Command {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string) => process.stderr.write(`${line}\n`);
 
-function configOrExit(): Config | number {
-  const config = readConfig(process.env);
+/** The settings from the environment; `overrides` are the command's own options (`--boundaries`) over it. */
+function configOrExit(overrides: NodeJS.ProcessEnv = {}): Config | number {
+  const config = readConfig({ ...process.env, ...overrides });
   if (!config.ok) {
     fail('accord: the environment is not set up correctly:');
     for (const issue of config.error) fail(`  ${formatIssue(issue)}`);
@@ -78,8 +79,14 @@ function configOrExit(): Config | number {
   return config.value;
 }
 
-async function serveUntilSignalled(demo: boolean): Promise<number> {
-  const config = configOrExit();
+/** `--boundaries <file|folder>` of `accord serve` and `accord demo`: ACCORD_BOUNDARIES for this run. */
+const BOUNDARIES_OPTION = { boundaries: { type: 'string' } } as const;
+const BOUNDARIES_DETAILS =
+  '--boundaries <file|folder> (or ACCORD_BOUNDARIES): GeoJSON boundaries in WGS84 of the local authorities or\n' +
+  'LSOAs, each feature with its LAD code: the population pages draw the places on a map instead of tiles.';
+
+async function serveUntilSignalled(demo: boolean, boundaries?: unknown): Promise<number> {
+  const config = configOrExit(typeof boundaries === 'string' ? { ACCORD_BOUNDARIES: boundaries } : {});
   if (typeof config === 'number') return config;
   const running = await startAccord({ config, demo, log: (line) => out(`accord: ${line}`) });
   out(`accord: serving ${running.partnership.partnershipId} at ${running.url} (Ctrl-C to stop)`);
@@ -120,22 +127,24 @@ async function onStore(work: (db: Database, config: Config) => Promise<number>):
 const commands: Record<string, Command> = {
   serve: {
     summary: 'serve the API and pages on the configured store',
-    usage: 'accord serve',
+    usage: 'accord serve [--boundaries <file|folder>]',
     details:
       'Opens the store (DATABASE_URL, or the embedded PostgreSQL in ACCORD_DATA_DIR), applies migrations, loads the\n' +
-      'partnership in ACCORD_PARTNERSHIP and serves at HOST:PORT until SIGINT or SIGTERM.',
-    options: {},
+      'partnership in ACCORD_PARTNERSHIP and serves at HOST:PORT until SIGINT or SIGTERM.\n' +
+      BOUNDARIES_DETAILS,
+    options: BOUNDARIES_OPTION,
     positionals: 0,
-    run: () => serveUntilSignalled(false),
+    run: (values) => serveUntilSignalled(false, values.boundaries),
   },
   demo: {
     summary: 'run the demo: what `npm start` runs',
-    usage: 'accord demo [--reset]',
+    usage: 'accord demo [--reset] [--boundaries <file|folder>]',
     details:
       'Like `accord serve`, plus the demo steps (seeded demo users; later, the synthetic population).\n' +
       "--reset empties the embedded data directory first and starts afresh: only Accord's own files are deleted,\n" +
-      'and a folder that is not an Accord data directory is refused (so is DATABASE_URL).',
-    options: { reset: { type: 'boolean', default: false } },
+      'and a folder that is not an Accord data directory is refused (so is DATABASE_URL).\n' +
+      BOUNDARIES_DETAILS,
+    options: { reset: { type: 'boolean', default: false }, ...BOUNDARIES_OPTION },
     positionals: 0,
     async run(values) {
       if (values.reset === true) {
@@ -151,7 +160,7 @@ const commands: Record<string, Command> = {
         if (!reset.ok) throw new ProblemError(reset.error);
         out(`accord: emptied ${config.dataDir}`);
       }
-      return serveUntilSignalled(true);
+      return serveUntilSignalled(true, values.boundaries);
     },
   },
   migrate: {

@@ -28,6 +28,7 @@ import { loadDemoWorkforceReturns } from '../workforce/index.js';
 import { loadResults, type PopulationResults } from '../population/indicators/results-file.js';
 import { analyticsDir } from './commands/population.js';
 import { ensureDemoPopulation } from './demo-population.js';
+import { placeMapAtStart } from './place-map.js';
 
 export interface Running {
   readonly app: FastifyInstance;
@@ -113,6 +114,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 export async function startAccord(options: ServeOptions): Promise<Running> {
   const { config, log } = options;
   const files = loadFilesOrThrow(config.partnershipDir);
+  // Before the store too: a bad boundary file stops the start having changed nothing.
+  const placeMap = placeMapAtStart(config, files.partnership.places, log);
   if (config.port !== 0) await checkCanListen(config.host, config.port);
   if (config.publicUrl.protocol === 'http:' && !LOOPBACK.has(config.publicUrl.hostname)) {
     log(
@@ -191,6 +194,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
       config,
       partnershipId: report.partnershipId,
       population: populationResults,
+      placeMap,
       // The FHIR $import's jobs; the server resumes any left queued or running when it starts.
       imports: importJobs(store.db, {
         root: config.importDir ?? join(config.dataDir, 'imports'),

@@ -50,7 +50,23 @@ export interface Config {
   readonly pseudonymKeyFile?: string;
   /** The pseudonymised analytic store (DuckDB): ACCORD_ANALYTICS_DIR, else `<dataDir>/analytics`. */
   readonly analyticsDir?: string;
+  /** Boundary files for the map of the places (ACCORD_BOUNDARIES); absent: the built-in tile map. */
+  readonly boundaries?: BoundariesConfig | undefined;
 }
+
+export interface BoundariesConfig {
+  /** A GeoJSON file, or a folder of them (checked to exist here; read and checked at start). */
+  readonly path: string;
+  /** The property holding each feature's local authority code (ACCORD_BOUNDARIES_PROPERTY; default: found). */
+  readonly property?: string | undefined;
+  /** The licence line shown under the map (ACCORD_BOUNDARIES_ATTRIBUTION). */
+  readonly attribution: string;
+}
+
+/** What the ONS and OS boundaries' licence asks to be shown with them (Open Government Licence v3.0). */
+export const DEFAULT_BOUNDARIES_ATTRIBUTION =
+  'Contains public sector information licensed under the Open Government Licence v3.0. ' +
+  'Contains OS data © Crown copyright and database right.';
 
 /** The variables Accord reads, with what each is for: printed by `accord --help` and listed in the README. */
 export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
@@ -96,6 +112,19 @@ export const ENVIRONMENT: readonly { name: string; meaning: string }[] = [
   {
     name: 'ACCORD_ANALYTICS_DIR',
     meaning: 'folder of the pseudonymised analytic store (default DATA_DIR/analytics)',
+  },
+  {
+    name: 'ACCORD_BOUNDARIES',
+    meaning:
+      'a GeoJSON file (or folder) of local authority or LSOA boundaries in WGS84: the places are drawn on a map instead of tiles',
+  },
+  {
+    name: 'ACCORD_BOUNDARIES_PROPERTY',
+    meaning: "the boundaries' property holding the LAD code (default: one named like ltla19_code or LAD19CD)",
+  },
+  {
+    name: 'ACCORD_BOUNDARIES_ATTRIBUTION',
+    meaning: "the licence line shown under the map (default: the Open Government Licence's and OS's)",
   },
   {
     name: 'ACCORD_NEW_PASSWORD',
@@ -208,6 +237,8 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
   const analyticsText = value('ACCORD_ANALYTICS_DIR');
   const analyticsDir = analyticsText === undefined ? join(dataDir, 'analytics') : resolve(cwd, analyticsText);
 
+  const boundaries = readBoundariesConfig(value, cwd, bad);
+
   if (issues.length > 0 || publicUrl === undefined) return err(issues);
   return ok({
     dataDir,
@@ -222,7 +253,40 @@ export function readConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     importDir,
     pseudonymKeyFile,
     analyticsDir,
+    boundaries,
   });
+}
+
+/** ACCORD_BOUNDARIES and its two companions: the path must exist; the files are read and checked at start. */
+function readBoundariesConfig(
+  value: (name: string) => string | undefined,
+  cwd: string,
+  bad: (name: string, message: string) => void,
+): BoundariesConfig | undefined {
+  const pathText = value('ACCORD_BOUNDARIES');
+  const property = value('ACCORD_BOUNDARIES_PROPERTY');
+  const attribution = value('ACCORD_BOUNDARIES_ATTRIBUTION');
+  if (pathText === undefined) {
+    for (const [name, given] of [
+      ['ACCORD_BOUNDARIES_PROPERTY', property],
+      ['ACCORD_BOUNDARIES_ATTRIBUTION', attribution],
+    ] as const) {
+      if (given !== undefined) bad(name, 'goes with ACCORD_BOUNDARIES: set that too, or unset this');
+    }
+    return undefined;
+  }
+  const path = resolve(cwd, pathText);
+  try {
+    statSync(path);
+  } catch {
+    bad(
+      'ACCORD_BOUNDARIES',
+      `${path} does not exist: give a GeoJSON file of boundaries in WGS84 (or a folder of them), ` +
+        'or unset ACCORD_BOUNDARIES to show the tile map',
+    );
+    return undefined;
+  }
+  return { path, property, attribution: attribution ?? DEFAULT_BOUNDARIES_ATTRIBUTION };
 }
 
 function isDirectory(path: string): boolean {

@@ -20,6 +20,7 @@ import { problem, type Problem } from '../core/problem.js';
 import type { Database } from '../store/database.js';
 import type { ImportJobs } from '../record/import/jobs.js';
 import type { PopulationResults } from '../population/indicators/results-file.js';
+import type { PlaceMap } from './charts/boundary-map.js';
 import { authPlugin } from './auth/plugin.js';
 import { isApiPath, replyWithProblem } from './problem.js';
 import { governanceApi } from './routes/governance-api.js';
@@ -91,6 +92,8 @@ export interface ServerDeps {
   readonly imports?: ImportJobs;
   /** The computed population health indicators (absent: none built yet; the pages say how to build them). */
   readonly population?: PopulationResults | undefined;
+  /** The map of the places from boundary files (ACCORD_BOUNDARIES); absent: the tile map. */
+  readonly placeMap?: PlaceMap | undefined;
 }
 
 /** Shared by route modules: the dependencies and the page renderer. */

@@ -21,8 +21,9 @@ export function adaptDesignSystemCss(css: string): string {
  * wide tables scroll sideways on a narrow screen.
  */
 export const CHART_CSS =
-  '.accord-chart,.accord-tile-map,.accord-sparkline{max-width:100%;height:auto;display:block}' +
-  '.accord-chart{margin-bottom:24px}.accord-tile-map{margin-bottom:16px}.accord-table-scroll{overflow-x:auto}';
+  '.accord-chart,.accord-tile-map,.accord-boundary-map,.accord-sparkline{max-width:100%;height:auto;display:block}' +
+  '.accord-chart{margin-bottom:24px}.accord-tile-map,.accord-boundary-map{margin-bottom:16px}' +
+  '.accord-table-scroll{overflow-x:auto}';
 
 export function designSystemCss(): string {
   return `${adaptDesignSystemCss(readFileSync(join(nhsukDist, 'nhsuk', 'nhsuk-frontend.min.css'), 'utf8'))}\n${CHART_CSS}`;

@@ -11,6 +11,12 @@ import type { MapShapes, PlaceShape } from '../../partnership/boundaries/shapes.
 import { COMPARISON_COLOURS, COMPARISON_WORDS, escapeXml, openSvg, px, type ComparisonKey } from './svg.js';
 import { LEGEND_ROW, legendRows, wrap, type Tile } from './tile-map.js';
 
+/** The boundary map as the server holds it: the places' shapes, made at start, and the licence line to show. */
+export interface PlaceMap {
+  readonly shapes: MapShapes;
+  readonly attribution: string;
+}
+
 /** A number of tenths as short as SVG reads it: 12.3, -.5, 0. */
 function tenths(n: number): string {
   return String(n / 10).replace(/^(-?)0\./, '$1.');

@@ -17,6 +17,7 @@ import { intervalBars, type BarDatum } from '../charts/interval-bars.js';
 import { siiChart, trendChart } from '../charts/sii-chart.js';
 import { sparkline } from '../charts/sparkline.js';
 import { tileMap, type Tile } from '../charts/tile-map.js';
+import { boundaryMap, type PlaceMap } from '../charts/boundary-map.js';
 import {
   audienceOf,
   dashboardCsv,
@@ -75,9 +76,23 @@ function placeTiles(p: Partnership, year: YearView | undefined): Tile[] {
   });
 }
 
-function mapOf(p: Partnership, view: IndicatorView): string {
+/**
+ * The map of the places: the boundary map when Accord was pointed at boundary files that hold every place, else the
+ * tile map; with the licence line the boundaries need shown beside them.
+ */
+function drawPlaces(
+  placeMap: PlaceMap | undefined,
+  input: Parameters<typeof tileMap>[0],
+): { svg: string; attribution: string | undefined } {
+  const drawn = placeMap === undefined ? undefined : boundaryMap({ ...input, shapes: placeMap.shapes });
+  return drawn === undefined || placeMap === undefined
+    ? { svg: tileMap(input), attribution: undefined }
+    : { svg: drawn, attribution: placeMap.attribution };
+}
+
+function mapOf(p: Partnership, view: IndicatorView, placeMap: PlaceMap | undefined) {
   const latest = view.byYear.at(-1);
-  return tileMap({
+  return drawPlaces(placeMap, {
     title: `${view.title}: places compared with the partnership${latest === undefined ? '' : `, ${latest.year}`}`,
     description:
       `Each place of ${p.info.shortName} with its value (${view.unit}) and how it compares with the partnership's ` +
@@ -91,7 +106,7 @@ function mapOf(p: Partnership, view: IndicatorView): string {
 }
 
 /** The charts of one year of an indicator, as SVG strings (their text escaped by the chart functions). */
-function yearCharts(p: Partnership, view: IndicatorView, year: YearView) {
+function yearCharts(p: Partnership, view: IndicatorView, year: YearView, placeMap: PlaceMap | undefined) {
   const benchmark = year.partnership.plot?.value;
   return {
     breakdowns: year.breakdowns.map((b) => ({
@@ -106,7 +121,7 @@ function yearCharts(p: Partnership, view: IndicatorView, year: YearView) {
         benchmarkLabel: 'Partnership',
       }),
     })),
-    map: tileMap({
+    map: drawPlaces(placeMap, {
       title: `${view.title}, ${year.year}: places compared with the partnership`,
       description: `Each place with its value (${view.unit}) and how it compares with the partnership, by its 95% interval.`,
       tiles: placeTiles(p, year),
@@ -215,7 +230,7 @@ export async function populationPages(app: FastifyInstance, ctx: AppContext): Pr
         wanted !== undefined && wanted !== selected?.id
           ? `There is no indicator "${wanted}"; the map shows ${selected?.title ?? 'none'}.`
           : undefined,
-      map: selected === undefined ? undefined : mapOf(p, selected),
+      map: selected === undefined ? undefined : mapOf(p, selected, ctx.placeMap),
       note: SUPPRESSED_NOTE,
     });
   });
@@ -289,7 +304,7 @@ export async function populationPages(app: FastifyInstance, ctx: AppContext): Pr
       ...pageContext(p, indicator.title, [{ href: '/indicators', text: 'Population health' }]),
       indicator,
       year,
-      charts: year === undefined ? undefined : yearCharts(p, indicator, year),
+      charts: year === undefined ? undefined : yearCharts(p, indicator, year, ctx.placeMap),
       trend: trendCharts(indicator),
       comparisonWords: COMPARISON_WORDS,
       note: SUPPRESSED_NOTE,
