@@ -26,6 +26,8 @@ export const ROW_LEVEL_READERS = [
   'carers/run.ts',
   'money/fair-shares/need-cells.ts',
   'cli/population-results.ts',
+  'population/segmentation/cells.ts',
+  'population/segmentation/run.ts',
 ] as const;
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
