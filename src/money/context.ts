@@ -20,3 +20,9 @@ export interface Actor {
 }
 
 export { inTransaction } from '../store/in-transaction.js';
+
+/**
+ * The role that keeps the books: posts, reverses, opens years and accounts, closes periods, and reads the journal
+ * (whose entries name the people who posted them). The trial balance and the chart are public.
+ */
+export const LEDGER_ROLES = ['finance'] as const;

@@ -17,7 +17,7 @@ export {
   type Dimension,
   type NewAccount,
 } from './chart.js';
-export type { Actor, LedgerContext } from './context.js';
+export { LEDGER_ROLES, type Actor, type LedgerContext } from './context.js';
 export {
   ACCOUNT_CODE,
   EntryInput,
@@ -46,7 +46,10 @@ export {
   readChart,
   readEntries,
   readEntry,
+  readJournal,
+  postersOf,
   readPeriods,
+  type JournalPage,
   type Closure,
   type PeriodRecord,
   type PostedEntry,

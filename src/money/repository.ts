@@ -452,3 +452,66 @@ export async function readEntries(
   );
   return withLines(db, rows);
 }
+
+/** A page of the journal: the entries asked for, newest first, and whether older ones follow. */
+export interface JournalPage {
+  readonly entries: readonly PostedEntry[];
+  /** The people who posted them, by user id: their names as the access module holds them. */
+  readonly postedBy: ReadonlyMap<string, string>;
+  /** True when there are older entries than the last one here: ask again with `beforeId` set to its id. */
+  readonly more: boolean;
+}
+
+/**
+ * The journal as a finance officer reads it: entries posted into a range of periods, optionally only those with a
+ * line to one account, newest first, `limit` at a time. Paged by entry id (keyset), so a page is as quick at the
+ * thousandth entry as at the first and an entry posted meanwhile never shifts one page's entries onto the next.
+ */
+export async function readJournal(
+  db: Queryable,
+  partnershipId: string,
+  query: {
+    readonly range: { readonly from: PeriodRef; readonly to: PeriodRef };
+    readonly account?: string | undefined;
+    readonly beforeId?: number | undefined;
+    readonly limit: number;
+  },
+): Promise<JournalPage> {
+  const rows = await db.query<EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM journal_entry e
+      WHERE e.partnership_id = $1
+        AND (e.financial_year, e.period) >= ($2::integer, $3::integer)
+        AND (e.financial_year, e.period) <= ($4::integer, $5::integer)
+        AND ($6::text IS NULL OR EXISTS (
+              SELECT 1 FROM journal_line l WHERE l.entry_id = e.id AND l.account_code = $6))
+        AND ($7::bigint IS NULL OR e.id < $7)
+      ORDER BY e.id DESC
+      LIMIT $8`,
+    [
+      partnershipId,
+      query.range.from.financialYear,
+      query.range.from.period,
+      query.range.to.financialYear,
+      query.range.to.period,
+      query.account ?? null,
+      query.beforeId ?? null,
+      query.limit + 1,
+    ],
+  );
+  const entries = await withLines(db, rows.slice(0, query.limit));
+  return { entries, postedBy: await postersOf(db, entries), more: rows.length > query.limit };
+}
+
+/** The names of the people who posted some entries, by user id, as the access module holds them. */
+export async function postersOf(
+  db: Queryable,
+  entries: readonly PostedEntry[],
+): Promise<ReadonlyMap<string, string>> {
+  const people = [...new Set(entries.map((e) => e.posted.byId))];
+  if (people.length === 0) return new Map();
+  const names = await db.query<{ id: string; display_name: string }>(
+    'SELECT id, display_name FROM app_user WHERE id = ANY($1::uuid[])',
+    [people],
+  );
+  return new Map(names.map((n) => [n.id, n.display_name]));
+}

@@ -34,6 +34,7 @@ import { annualReportPages } from './routes/annual-report-pages.js';
 import { transformationPages } from './routes/transformation-pages.js';
 import { budgetPages } from './routes/budget-pages.js';
 import { poolsPages } from './routes/pools-pages.js';
+import { ledgerPages } from './routes/ledger-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
@@ -341,6 +342,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(transformationPages, context);
   await app.register(budgetPages, context);
   await app.register(poolsPages, context);
+  await app.register(ledgerPages, context);
   await app.register(partnershipApi, context);
   await app.register(governancePages, context);
   await app.register(meetingsPages, context);

@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { testServer } from '../../../test/support/server.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { openAccount, openFinancialYear, postEntry } from '../../money/index.js';
-import { buildServer } from '../server.js';
 
 const NOW = new Date('2025-07-15T10:00:00Z'); // financial year 2025/26, month 4 (July)
 let test: TestDatabase;
@@ -60,13 +60,7 @@ beforeAll(async () => {
       ],
     });
   }
-  app = await buildServer({
-    db: test.db,
-    config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.partnership.info.id,
-    schemaCurrent: async () => true,
-    clock: () => NOW,
-  });
+  app = await testServer(test.db, loaded.partnership.info.id, NOW);
 });
 
 afterAll(async () => {

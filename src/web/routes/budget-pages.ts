@@ -24,6 +24,7 @@ import { londonDay } from '../../partnership/views.js';
 import { csvLine } from '../population-view.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
+import { dimensionName } from './dimension-names.js';
 import { errorsByField, formErrors, formText } from './governance-forms.js';
 
 const page = (access: AccessRule) => ({ config: { access }, schema: { hide: true } });
@@ -67,21 +68,9 @@ export async function budgetPages(app: FastifyInstance, ctx: AppContext): Promis
     return { year, through, by, place, budget, rows };
   };
 
-  const nameOf = (p: Partnership, by: Dimension, key: string | undefined): string => {
-    if (key === undefined) return `No ${by}`;
-    const list: readonly { id: string; name: string }[] =
-      by === 'organisation'
-        ? p.organisations
-        : by === 'place'
-          ? p.places
-          : by === 'programme'
-            ? p.programmes
-            : [];
-    return list.find((x) => x.id === key)?.name ?? key;
-  };
   const rowView = (p: Partnership, by: Dimension, r: BudgetRow) => ({
     ...r,
-    name: nameOf(p, by, r.key),
+    name: dimensionName(p, by, r.key),
     annual: formatPence(r.annualBudgetPence),
     budget: formatPence(r.budgetToDatePence),
     actual: formatPence(r.actualToDatePence),
@@ -146,7 +135,7 @@ export async function budgetPages(app: FastifyInstance, ctx: AppContext): Promis
           String(report.year),
           String(report.through),
           r.key ?? '',
-          nameOf(p, report.by, r.key),
+          dimensionName(p, report.by, r.key),
           r.kind,
           String(r.annualBudgetPence),
           String(r.budgetToDatePence),

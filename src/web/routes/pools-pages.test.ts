@@ -6,10 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { testServer } from '../../../test/support/server.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { openAccount, openFinancialYear } from '../../money/index.js';
-import { buildServer } from '../server.js';
 
 const NOW = new Date('2025-09-15T10:00:00Z');
 let test: TestDatabase;
@@ -30,13 +30,7 @@ beforeAll(async () => {
   ]) {
     await openAccount(books, fin, account);
   }
-  app = await buildServer({
-    db: test.db,
-    config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: loaded.partnership.info.id,
-    schemaCurrent: async () => true,
-    clock: () => NOW,
-  });
+  app = await testServer(test.db, loaded.partnership.info.id, NOW);
 });
 
 afterAll(async () => {

@@ -8,13 +8,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { testServer } from '../../../test/support/server.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
 import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { changeRegister, recordAtMeeting, scheduleMeeting } from '../../governance/meetings/index.js';
 import { openAccount, openFinancialYear, postEntry } from '../../money/index.js';
 import { decideReport, reportMilestone } from '../../outcomes/index.js';
 import type { Partnership } from '../../partnership/index.js';
-import { buildServer } from '../server.js';
 
 const NOW = new Date('2025-07-01T10:00:00Z');
 let test: TestDatabase;
@@ -57,13 +57,7 @@ beforeAll(async () => {
       { account: 'TF-INCOME', amountPence: -80_000_000 },
     ],
   });
-  app = await buildServer({
-    db: test.db,
-    config: { logLevel: 'silent', publicUrl: new URL('https://accord.example'), oidc: undefined },
-    partnershipId: partnership.info.id,
-    schemaCurrent: async () => true,
-    clock: () => NOW,
-  });
+  app = await testServer(test.db, partnership.info.id, NOW);
 });
 
 afterAll(async () => {
