@@ -1,9 +1,9 @@
 /**
  * @module cli/population-results
  * What a build computes on the analytic store after the indicators, for `accord population build` and the demo
- * alike: the carers' register figures, and fair shares for the partnership's places (when its files state a budget,
- * which the illustrative allocation splits; real allocations come from the partnership's finance team later). One
- * function, so both keep the same results file.
+ * alike: the carers' register figures, fair shares for the partnership's places (when its files state a budget,
+ * which the illustrative allocation splits; real allocations come from the partnership's finance team later), and
+ * the segmentation with its risk model (population/segmentation). One function, so both keep the same results file.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { computeCarers } from '../carers/run.js';
@@ -16,6 +16,7 @@ import type { Catalogue } from '../population/indicators/catalogue.js';
 import { saveResults } from '../population/indicators/results-file.js';
 import type { IndicatorResult } from '../population/indicators/run.js';
 import type { AnalyticStore } from '../population/store/analytic-store.js';
+import { computeSegmentation } from '../population/segmentation/run.js';
 
 /** A file of the places' current allocations (place,allocation_pounds), read whole; checked by fair shares. */
 export function readAllocationsFile(file: string): Result<{ text: string; file: string }, string> {
@@ -76,6 +77,21 @@ export async function saveBuildResults(
     if (!computed.ok) return err(`fair shares: ${computed.error.map(formatIssue).join('; ')}`);
     fairShares = computed.value;
   }
-  saveResults(where.analyticsDir, indicators, carers.value, fairShares, new Date());
+  // Segments, frailty, Core20PLUS5 and the risk model: a failure is said and the rest still saved.
+  const segmentation = await computeSegmentation(store, catalogue, {
+    partnershipDir: where.partnershipDir,
+    places: places.filter((place) => place.to === undefined).map((place) => place.id),
+  });
+  if (!segmentation.ok) log(`segmentation: ${segmentation.error}; left out`);
+  else if (segmentation.value.modelProblem !== undefined)
+    log(`risk model: ${segmentation.value.modelProblem}`);
+  saveResults(
+    where.analyticsDir,
+    indicators,
+    carers.value,
+    fairShares,
+    new Date(),
+    segmentation.ok ? segmentation.value : undefined,
+  );
   return ok(undefined);
 }

@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { err, ok, type Result } from '../../core/result.js';
 import type { CarersFigures } from '../../carers/figures.js';
 import type { FairSharesReport } from '../../money/fair-shares/index.js';
+import type { SegmentationResults } from '../segmentation/figures.js';
 import type { Indicator } from './definition.js';
 import type { InequalityGap } from './inequality-gap.js';
 import type { IndicatorValue } from './measures.js';
 import type { IndicatorResult } from './run.js';
 
-/** 2: the carers' register figures beside the indicators; 3: fair shares too. An older file is computed again. */
-export const RESULTS_FORMAT = 3;
+/**
+ * 2: the carers' register figures beside the indicators; 3: fair shares too; 4: segmentation and the risk model.
+ * An older file is computed again.
+ */
+export const RESULTS_FORMAT = 4;
 export const RESULTS_FILE = 'indicators.json';
 
 export interface StoredResult {
@@ -32,6 +36,8 @@ export interface PopulationResults {
   readonly carers: CarersFigures;
   /** Fair shares of the partnership's places (money/fair-shares), when its files state a budget. */
   readonly fairShares?: FairSharesReport;
+  /** Segments, frailty, Core20PLUS5 cohorts and the emergency admission risk model (population/segmentation). */
+  readonly segmentation?: SegmentationResults;
 }
 
 export function saveResults(
@@ -40,6 +46,7 @@ export function saveResults(
   carers: CarersFigures,
   fairShares: FairSharesReport | undefined,
   at: Date,
+  segmentation?: SegmentationResults,
 ): void {
   const file = join(analyticsDir, RESULTS_FILE);
   const stored: PopulationResults = {
@@ -48,6 +55,7 @@ export function saveResults(
     results: results.map(({ indicator, values, gap }) => ({ indicator, values, gap })),
     carers,
     ...(fairShares === undefined ? {} : { fairShares }),
+    ...(segmentation === undefined ? {} : { segmentation }),
   };
   // Written whole, then renamed: a reader never sees half a file.
   writeFileSync(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
