@@ -8,14 +8,8 @@
 import type { Database } from '../store/database.js';
 import type { Partnership } from '../partnership/index.js';
 import { londonDay } from '../partnership/views.js';
-import {
-  openAccount,
-  openFinancialYear,
-  periodOfDate,
-  postEntry,
-  readChart,
-  readPeriods,
-} from '../money/index.js';
+import { periodOfDate, postEntry } from '../money/index.js';
+import { demoBooks } from './demo-books.js';
 import { readBudget, setBudget } from '../money/budget-store.js';
 import { chargePool, contribute, createPool, readPools } from '../money/pool-store.js';
 
@@ -46,44 +40,27 @@ export async function ensureDemoBudget(
     log('demo: budget kept from an earlier start');
     return;
   }
-  const [user] = await db.query<{ id: string; organisation_id: string }>(
-    "SELECT id, organisation_id FROM app_user WHERE username = 'demo.finance'",
-  );
-  if (user === undefined) throw new Error('demo budget: the demo finance officer is not seeded');
-  const actor = { userId: user.id, organisation: user.organisation_id, roles: ['finance'] };
-  const books = { db, partnershipId, now };
-  const must = <T>(what: string, result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-    if (!result.ok) throw new Error(`demo budget: ${what} refused: ${JSON.stringify(result.error)}`);
-    return result.value;
-  };
-  if ((await readPeriods(db, partnershipId, year)).length === 0)
-    must('the year', await openFinancialYear(books, actor, year));
-  const chart = await readChart(db, partnershipId);
+  const { books, actor, must, openYear, openAccounts } = await demoBooks(db, partnershipId, now, 'budget');
+  await openYear(year);
   const code = (place: string, category: string) => `EXP-${place}-${category}`.toUpperCase().slice(0, 40);
-  if (!chart.some((a) => a.code === 'CASH')) {
-    must(
-      'the cash account',
-      await openAccount(books, actor, { code: 'CASH', name: 'Cash at bank (demo)', kind: 'asset' }),
-    );
-  }
+  await openAccounts([{ code: 'CASH', name: 'Cash at bank (demo)', kind: 'asset' }]);
   const rows = ['account,period,amount'];
+  await openAccounts(
+    partnership.places.flatMap((place) =>
+      CATEGORIES.map((category) => ({
+        code: code(place.id, category.id),
+        name: `${place.name}: ${category.name} (demo)`,
+        kind: 'expenditure',
+        place: place.id,
+        category: category.id,
+      })),
+    ),
+  );
   for (const place of partnership.places) {
     for (const category of CATEGORIES) {
-      const account = code(place.id, category.id);
-      if (!chart.some((a) => a.code === account)) {
-        must(
-          `account ${account}`,
-          await openAccount(books, actor, {
-            code: account,
-            name: `${place.name}: ${category.name} (demo)`,
-            kind: 'expenditure',
-            place: place.id,
-            category: category.id,
-          }),
-        );
-      }
       const monthly = Math.round((PER_PLACE_POUNDS * category.share) / 12);
-      for (let month = 1; month <= 12; month += 1) rows.push(`${account},${month},${monthly}`);
+      for (let month = 1; month <= 12; month += 1)
+        rows.push(`${code(place.id, category.id)},${month},${monthly}`);
     }
   }
   must(
@@ -145,22 +122,11 @@ export async function ensureDemoPool(
     log('demo: no pooled budget (the partnership has not Calderdale’s council and integrated care board)');
     return;
   }
-  const [user] = await db.query<{ id: string; organisation_id: string }>(
-    "SELECT id, organisation_id FROM app_user WHERE username = 'demo.finance'",
-  );
-  if (user === undefined) throw new Error('demo pool: the demo finance officer is not seeded');
-  const actor = { userId: user.id, organisation: user.organisation_id, roles: ['finance'] };
-  const books = { db, partnershipId, now };
-  const must = <T>(what: string, result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-    if (!result.ok) throw new Error(`demo pool: ${what} refused: ${JSON.stringify(result.error)}`);
-    return result.value;
-  };
+  const { books, actor, must, openYear, openAccounts } = await demoBooks(db, partnershipId, now, 'pool');
   const today = periodOfDate(londonDay(now));
   const year = today.financialYear;
-  if ((await readPeriods(db, partnershipId, year)).length === 0)
-    must('the year', await openFinancialYear(books, actor, year));
-  const chart = await readChart(db, partnershipId);
-  for (const account of [
+  await openYear(year);
+  await openAccounts([
     { code: 'POOL-CAL-CASH', name: 'Calderdale Better Care Fund: cash held (demo)', kind: 'asset' },
     {
       code: 'POOL-CAL-FUND',
@@ -174,10 +140,7 @@ export async function ensureDemoPool(
       place: 'calderdale',
       category: 'social-care',
     },
-  ]) {
-    if (!chart.some((a) => a.code === account.code))
-      must(`account ${account.code}`, await openAccount(books, actor, account));
-  }
+  ]);
   const pool = must(
     'the pool',
     await createPool(books, actor, {

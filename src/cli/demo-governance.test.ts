@@ -68,8 +68,11 @@ it('then the transformation fund: the first tranche released under the board’s
   await ensureDemoTransformation(test.db, loaded.partnership, NOW, (line) => lines.push(line));
   expect(lines).toEqual([
     'demo: a cancer transformation fund of two tranches, the first released under PB-2026-003',
+    'demo: a capital fund for the rapid diagnostic centres, both tranches waiting for the centres to open',
   ]);
-  const [fund] = await listFunds(test.db, loaded.partnership.info.id);
+  const [fund, capital] = await listFunds(test.db, loaded.partnership.info.id);
+  expect(capital?.funding).toBe('capital');
+  expect(capital?.releasedPence).toBe(0);
   expect(fund?.name).toBe('Cancer transformation fund 2026/27');
   expect(fund?.tranches.map((t) => [t.amountPence, t.releasedPence])).toEqual([
     [120_000_000, 120_000_000],
@@ -77,7 +80,7 @@ it('then the transformation fund: the first tranche released under the board’s
   ]);
   await ensureDemoTransformation(test.db, loaded.partnership, NOW, (line) => lines.push(line));
   expect(lines.at(-1)).toBe('demo: transformation funding kept from an earlier start');
-  expect(await listFunds(test.db, loaded.partnership.info.id)).toHaveLength(1);
+  expect(await listFunds(test.db, loaded.partnership.info.id)).toHaveLength(2);
 });
 
 it('and the year’s budget, with the months so far as actuals, once', async () => {

@@ -5,16 +5,12 @@
  * transformation spending), the national allocation received, a cancer transformation fund of two tranches, and the
  * first tranche released — its milestone (lung health checks extended) verified by the demo's officers, and the
  * Partnership Board's decision agreeing the release in the register. The second tranche waits for its milestone.
- * The amounts are invented for the demo, and say so.
+ * Beside it, a capital fund for the rapid diagnostic centres' equipment and fit-out (received as public dividend
+ * capital, spent to the centres' assets under construction), both tranches waiting for the centres to be verified
+ * open. The amounts are invented for the demo, and say so.
  */
-import {
-  periodOfDate,
-  openAccount,
-  openFinancialYear,
-  postEntry,
-  readChart,
-  readPeriods,
-} from '../money/index.js';
+import { periodOfDate, postEntry } from '../money/index.js';
+import { demoBooks } from './demo-books.js';
 import { createFund, listFunds, releaseTranche } from '../money/transformation/index.js';
 import { searchDecisions } from '../governance/meetings/index.js';
 import type { Partnership } from '../partnership/index.js';
@@ -32,6 +28,17 @@ const ACCOUNTS = [
   },
 ] as const;
 
+const CAPITAL_ACCOUNTS = [
+  { code: 'CAP-HELD', name: 'Capital allocation held (demo)', kind: 'asset' },
+  { code: 'CAP-PDC', name: 'Public dividend capital received (demo)', kind: 'equity' },
+  {
+    code: 'CAP-RDC-AUC',
+    name: 'Rapid diagnostic centres: assets under construction (demo)',
+    kind: 'asset',
+    programme: 'cancer',
+  },
+] as const;
+
 export async function ensureDemoTransformation(
   db: Database,
   partnership: Partnership,
@@ -39,8 +46,10 @@ export async function ensureDemoTransformation(
   log: (line: string) => void,
 ): Promise<void> {
   const partnershipId = partnership.info.id;
-  if ((await listFunds(db, partnershipId)).length > 0) {
+  const funds = await listFunds(db, partnershipId);
+  if (funds.length > 0) {
     log('demo: transformation funding kept from an earlier start');
+    if (!funds.some((f) => f.funding === 'capital')) await ensureDemoCapital(db, partnership, now, log);
     return;
   }
   const wanted = ['lung-health-checks-extended', 'rapid-diagnostic-centres-open'];
@@ -48,26 +57,16 @@ export async function ensureDemoTransformation(
     log('demo: no transformation fund (the partnership has not the cancer milestones it is tied to)');
     return;
   }
-  const [user] = await db.query<{ id: string; organisation_id: string }>(
-    "SELECT id, organisation_id FROM app_user WHERE username = 'demo.finance'",
-  );
-  if (user === undefined) throw new Error('demo transformation: the demo finance officer is not seeded');
-  const actor = { userId: user.id, organisation: user.organisation_id, roles: ['finance' as const] };
   const today = londonDay(now);
-  const books = { db, partnershipId, now };
-  const must = <T>(what: string, result: { ok: true; value: T } | { ok: false; error: unknown }): T => {
-    if (!result.ok) throw new Error(`demo transformation: ${what} refused: ${JSON.stringify(result.error)}`);
-    return result.value;
-  };
-
   const year = periodOfDate(today).financialYear;
-  if ((await readPeriods(db, partnershipId, year)).length === 0)
-    must('the financial year', await openFinancialYear(books, actor, year));
-  const chart = await readChart(db, partnershipId);
-  for (const account of ACCOUNTS) {
-    if (!chart.some((a) => a.code === account.code))
-      must(`account ${account.code}`, await openAccount(books, actor, account));
-  }
+  const { books, actor, must, openYear, openAccounts } = await demoBooks(
+    db,
+    partnershipId,
+    now,
+    'transformation',
+  );
+  await openYear(year);
+  await openAccounts(ACCOUNTS);
   must(
     'the allocation',
     await postEntry(books, actor, {
@@ -111,6 +110,7 @@ export async function ensureDemoTransformation(
   ).filter((d) => d.outcome === 'agreed');
   if (decision === undefined) {
     log('demo: a cancer transformation fund set up; no Partnership Board decision to release it yet');
+    await ensureDemoCapital(db, partnership, now, log);
     return;
   }
   must(
@@ -124,4 +124,54 @@ export async function ensureDemoTransformation(
     }),
   );
   log(`demo: a cancer transformation fund of two tranches, the first released under ${decision.reference}`);
+  await ensureDemoCapital(db, partnership, now, log);
+}
+
+/** The demo's capital fund: received as public dividend capital, both tranches waiting for their milestone. */
+async function ensureDemoCapital(
+  db: Database,
+  partnership: Partnership,
+  now: Date,
+  log: (line: string) => void,
+): Promise<void> {
+  const { books, actor, must, openAccounts } = await demoBooks(db, partnership.info.id, now, 'capital');
+  const year = periodOfDate(londonDay(now)).financialYear;
+  await openAccounts(CAPITAL_ACCOUNTS);
+  must(
+    'the capital allocation',
+    await postEntry(books, actor, {
+      date: `${year}-04-01`,
+      description: 'Capital allocation for the rapid diagnostic centres received (demo)',
+      reason: 'The year’s national capital allocation, as public dividend capital (an invented amount)',
+      lines: [
+        { account: 'CAP-HELD', amountPence: 1_500_000_000 },
+        { account: 'CAP-PDC', amountPence: -1_500_000_000 },
+      ],
+    }),
+  );
+  must(
+    'the capital fund',
+    await createFund(books, actor, {
+      name: `Rapid diagnostic centres capital ${year}/${String((year + 1) % 100).padStart(2, '0')}`,
+      funding: 'capital',
+      programme: 'cancer',
+      source: 'National diagnostics capital allocation (an invented amount, for the demo)',
+      releaseBody: 'partnership-board',
+      fundAccount: 'CAP-HELD',
+      spendAccount: 'CAP-RDC-AUC',
+      tranches: [
+        {
+          amountPence: 900_000_000,
+          description: 'Imaging equipment for the centres',
+          milestones: ['rapid-diagnostic-centres-open'],
+        },
+        {
+          amountPence: 600_000_000,
+          description: 'Fit-out of the centres’ clinical rooms',
+          milestones: ['rapid-diagnostic-centres-open'],
+        },
+      ],
+    }),
+  );
+  log('demo: a capital fund for the rapid diagnostic centres, both tranches waiting for the centres to open');
 }

@@ -16,7 +16,14 @@ import type { Actor, LedgerContext } from '../context.js';
 import { zodIssues } from '../ledger.js';
 import { postEntryIn } from '../posting.js';
 import { readChart } from '../repository.js';
-import { checkFund, checkRelease, FundInput, ReleaseInput, type ReleaseFacts } from './rules.js';
+import {
+  checkFund,
+  checkRelease,
+  FundInput,
+  ReleaseInput,
+  type Funding,
+  type ReleaseFacts,
+} from './rules.js';
 
 /** Finance officers set funds up and release them. */
 export const FUND_ROLES = ['finance'] as const;
@@ -47,6 +54,7 @@ export interface Tranche {
 export interface Fund {
   readonly id: number;
   readonly name: string;
+  readonly funding: Funding;
   readonly programme: string;
   readonly source: string;
   readonly releaseBody: string;
@@ -73,6 +81,7 @@ export async function listFunds(db: Queryable, partnershipId: string, fundId?: n
   const funds = await db.query<{
     id: string;
     name: string;
+    funding: Funding;
     programme: string;
     source: string;
     release_body: string;
@@ -80,7 +89,7 @@ export async function listFunds(db: Queryable, partnershipId: string, fundId?: n
     spend_account: string;
     created_at: Date;
   }>(
-    `SELECT id, name, programme, source, release_body, fund_account, spend_account, created_at
+    `SELECT id, name, funding, programme, source, release_body, fund_account, spend_account, created_at
        FROM transformation_fund WHERE partnership_id = $1 AND ($2::bigint IS NULL OR id = $2) ORDER BY id`,
     [partnershipId, fundId ?? null],
   );
@@ -144,6 +153,7 @@ export async function listFunds(db: Queryable, partnershipId: string, fundId?: n
     return {
       id: num(f.id),
       name: f.name,
+      funding: f.funding,
       programme: f.programme,
       source: f.source,
       releaseBody: f.release_body,
@@ -179,8 +189,8 @@ export async function createFund(
     if (taken !== undefined) return err(problem('conflict', `There is already a fund called ${input.name}.`));
     const [row] = await tx.query<{ id: string }>(
       `INSERT INTO transformation_fund (partnership_id, name, programme, source, release_body, fund_account,
-         spend_account, created_by, created_by_organisation, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+         spend_account, created_by, created_by_organisation, created_at, funding)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
       [
         ctx.partnershipId,
         input.name,
@@ -192,6 +202,7 @@ export async function createFund(
         actor.userId,
         actor.organisation,
         ctx.now,
+        input.funding,
       ],
     );
     if (row === undefined) throw new Error('INSERT … RETURNING returned no row');

@@ -3,7 +3,15 @@
  * Transformation funding allocated to programmes in tranches and released against verified milestones and a release
  * body's agreed decision, posted to the ledger (docs/transformation.md).
  */
-export { FundInput, ReleaseInput, checkFund, checkRelease, type ReleaseFacts } from './rules.js';
+export {
+  FUNDING,
+  FundInput,
+  ReleaseInput,
+  checkFund,
+  checkRelease,
+  type Funding,
+  type ReleaseFacts,
+} from './rules.js';
 export {
   FUND_ROLES,
   createFund,

@@ -5,7 +5,8 @@
  * the fund's release body from the decision register. Pure checks, every problem at once with its field:
  *
  * - setting up a fund: its programme, release body, milestones (of that programme) and ledger accounts exist; the
- *   spending account is expenditure, the fund's is a balance-sheet account; amounts in whole pence;
+ *   spending account is expenditure for revenue funding and an asset for capital, the fund's is a balance-sheet
+ *   account; amounts in whole pence;
  * - releasing: no more than the tranche has left; every linked milestone verified on the release day (a reported but
  *   unverified milestone does not count — verification is a named officer's act); the decision agreed, by the
  *   release body, on or before the day, and not used for another release.
@@ -31,9 +32,18 @@ const Pence = z
   .max(MAX_PENCE, 'is too large');
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, YYYY-MM-DD');
 
+/**
+ * Revenue pays for services and is charged to the year's spending; capital buys buildings, equipment and digital
+ * systems and becomes an asset. NHS capital is controlled apart from revenue (the capital departmental expenditure
+ * limit), so the two are reported apart and never added together.
+ */
+export const FUNDING = ['revenue', 'capital'] as const;
+export type Funding = (typeof FUNDING)[number];
+
 export const FundInput = z
   .object({
     name: text('Enter the fund’s name', 200),
+    funding: z.enum(FUNDING, { error: 'must be revenue or capital' }).default('revenue'),
     programme: Id,
     source: text('Say where the money comes from', 500),
     releaseBody: Id,
@@ -91,7 +101,9 @@ export function checkFund(
       issues.push({ path, message: `account ${code} is ${found.kind}; it must be ${kinds.join(' or ')}` });
     }
   };
-  account('spendAccount', input.spendAccount, ['expenditure']);
+  // Capital spending is capitalised: it adds to the scheme's asset (assets under construction), not to the year's
+  // expenditure. Revenue spending is expenditure.
+  account('spendAccount', input.spendAccount, input.funding === 'capital' ? ['asset'] : ['expenditure']);
   account('fundAccount', input.fundAccount, ['asset', 'liability', 'equity']);
   input.tranches.forEach((tranche, t) => {
     tranche.milestones.forEach((id, m) => {

@@ -44,6 +44,12 @@ beforeAll(async () => {
     { code: 'TF-HELD', name: 'Transformation fund held', kind: 'asset' },
     { code: 'TF-INCOME', name: 'Transformation funding received', kind: 'income' },
     { code: 'TF-STROKE', name: 'Stroke programme transformation', kind: 'expenditure', programme: 'stroke' },
+    {
+      code: 'CAP-STROKE',
+      name: 'Stroke unit: assets under construction',
+      kind: 'asset',
+      programme: 'stroke',
+    },
   ]) {
     const opened = await openAccount(books, fin, account);
     if (!opened.ok) throw new Error(JSON.stringify(opened.error));
@@ -71,6 +77,15 @@ const releaseForm = (fields: Record<string, string>) =>
     url: '/money/transformation/1/release',
     headers: { cookie: finance.cookie, 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams({ _csrf: finance.csrf, ...fields }).toString(),
+  });
+
+/** Sets up a fund through the API, as the finance officer. */
+const call = (payload: object) =>
+  app.inject({
+    method: 'POST',
+    url: '/api/money/transformation/funds',
+    headers: { cookie: finance.cookie, 'x-csrf-token': finance.csrf },
+    payload,
   });
 
 async function count(table: string): Promise<number> {
@@ -128,13 +143,6 @@ describe('transformation funding', () => {
   let decision = '';
 
   it('a finance officer sets up a fund through the API; bad tranches are refused with their paths', async () => {
-    const call = (payload: object) =>
-      app.inject({
-        method: 'POST',
-        url: '/api/money/transformation/funds',
-        headers: { cookie: finance.cookie, 'x-csrf-token': finance.csrf },
-        payload,
-      });
     const fund = {
       name: 'Stroke transformation fund',
       programme: 'stroke',
@@ -226,7 +234,7 @@ describe('transformation funding', () => {
     expect(tracker.body).toContain('£100,000 left');
     const csv = await app.inject({ method: 'GET', url: '/money/transformation.csv' });
     expect(csv.body).toContain(
-      'Stroke transformation fund,stroke,partnership-board,1,50000000,40000000,stroke-unit-open,yes,PB-2025-001:40000000',
+      'Stroke transformation fund,revenue,stroke,partnership-board,1,50000000,40000000,stroke-unit-open,yes,PB-2025-001:40000000',
     );
   });
 
@@ -276,6 +284,43 @@ describe('transformation funding', () => {
     await expect(test.db.query('UPDATE tranche_release SET amount_pence = 1')).rejects.toThrow(
       /never changed or deleted/,
     );
+  });
+
+  it('capital funding: spends to an asset, is shown and added up apart from revenue', async () => {
+    const fund = {
+      name: 'Stroke unit capital',
+      funding: 'capital',
+      programme: 'stroke',
+      source: 'National capital allocation 2025/26 (invented)',
+      releaseBody: 'partnership-board',
+      fundAccount: 'TF-HELD',
+      spendAccount: 'TF-STROKE',
+      tranches: [
+        { amountPence: 20_000_000, description: 'Build the unit', milestones: ['stroke-unit-open'] },
+      ],
+    };
+    const expenditure = await call(fund);
+    expect(expenditure.statusCode).toBe(400);
+    expect(expenditure.body).toContain('account TF-STROKE is expenditure; it must be asset');
+    expect((await call({ ...fund, funding: 'loan' })).statusCode).toBe(400);
+    const created = await call({ ...fund, spendAccount: 'CAP-STROKE' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ funding: 'capital' });
+    const tracker = await app.inject({ method: 'GET', url: '/money/transformation' });
+    expect(tracker.body).toMatch(/<h2>Revenue funding<\/h2>\s*<p>[^<]*£400,000 of £800,000 released/);
+    expect(tracker.body).toMatch(/<h2>Capital funding<\/h2>\s*<p>[^<]*£0 of £200,000 released/);
+    const csv = await app.inject({ method: 'GET', url: '/money/transformation.csv' });
+    expect(csv.body).toContain('Stroke unit capital,capital,stroke,');
+    // The database holds the rule too: a capital fund spending to an expenditure account is refused.
+    await expect(
+      test.db.query(
+        `INSERT INTO transformation_fund (partnership_id, name, programme, source, release_body, fund_account,
+           spend_account, created_by, created_by_organisation, created_at, funding)
+         VALUES ($1, 'Direct', 'stroke', 'x', 'partnership-board', 'TF-HELD', 'TF-STROKE', $2, 'riverside-icb', now(),
+           'capital')`,
+        [partnership.info.id, finance.id],
+      ),
+    ).rejects.toThrow(/a capital fund spends to an asset account TF-STROKE, which is expenditure/);
   });
 
   it('only finance officers release', async () => {

@@ -12,6 +12,7 @@ import { parsePounds, formatPence } from '../../core/money.js';
 import { problem, type Issue } from '../../core/problem.js';
 import { searchDecisions } from '../../governance/meetings/index.js';
 import {
+  FUNDING,
   FUND_ROLES,
   createFund,
   listFunds,
@@ -90,12 +91,26 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
   app.get<{ Querystring: { done?: string } }>('/money/transformation', PUBLIC, async (request, reply) => {
     const p = await currentPartnership(ctx);
     const funds = await listFunds(ctx.db, ctx.partnershipId);
+    const views = await tracker(p, funds);
     return reply.page('money/transformation.njk', {
       partnership: p.info,
       section: 'transformation',
-      title: 'Transformation funding',
+      title: 'Transformation and capital funding',
       breadcrumbs: [{ href: '/', text: 'Partnership' }],
-      funds: await tracker(p, funds),
+      funds,
+      groups: FUNDING.map((funding) => {
+        const own = views.filter((f) => f.funding === funding);
+        return {
+          title: funding === 'capital' ? 'Capital funding' : 'Revenue funding',
+          explanation:
+            funding === 'capital'
+              ? 'Each capital release adds to the scheme’s assets under construction.'
+              : 'Each revenue release is charged to the programme’s spending.',
+          funds: own,
+          amountText: formatPence(own.reduce((sum, f) => sum + f.amountPence, 0)),
+          releasedText: formatPence(own.reduce((sum, f) => sum + f.releasedPence, 0)),
+        };
+      }).filter((g) => g.funds.length > 0),
       mayRelease:
         request.principal.kind === 'user' &&
         request.principal.roles.some((r) => (FUND_ROLES as readonly string[]).includes(r)),
@@ -110,6 +125,7 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
     const lines = [
       csvLine([
         'fund',
+        'funding',
         'programme',
         'release_body',
         'tranche',
@@ -123,6 +139,7 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
         f.tranches.map((t) =>
           csvLine([
             f.name,
+            f.funding,
             f.programme,
             f.releaseBody,
             String(t.number),
