@@ -48,6 +48,7 @@ import { partnershipApi } from './routes/partnership-api.js';
 import { partnershipPages } from './routes/partnership-pages.js';
 import { populationPages } from './routes/population-pages.js';
 import { carersPages } from './routes/carers-pages.js';
+import { segmentationPages } from './routes/segmentation-pages.js';
 import { workforcePages } from './routes/workforce-pages.js';
 import { fairSharesPages } from './routes/fair-shares-pages.js';
 import { securityHeaders } from './security-headers.js';
@@ -322,6 +323,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(partnershipPages, context);
   await app.register(populationPages, context);
   await app.register(carersPages, context);
+  await app.register(segmentationPages, context);
   await app.register(workforcePages, context);
   await app.register(
     fairSharesPages(() => deps.population?.fairShares),
