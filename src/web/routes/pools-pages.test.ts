@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { testServer } from '../../../test/support/server.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { postForm, signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { openAccount, openFinancialYear } from '../../money/index.js';
 
 const NOW = new Date('2025-09-15T10:00:00Z');
@@ -122,4 +122,71 @@ it('a pool, its contributions and charges, posted to the ledger; the overspend s
     'North Bank Better Care Fund,2025,north-bank-council,in-proportion,riverside-icb,70000000,70000000,110000000,-10000000,-7000000',
   );
   await expect(test.db.query('DELETE FROM pool_charge')).rejects.toThrow(/never changed or deleted/);
+});
+
+it('the forms: a pool set up with fixed shares, a contribution and a charge; bad ones refused beside their fields', async () => {
+  const setUp = {
+    name: 'South Bank mental health pool',
+    financialYear: '2025',
+    scope: 'Community mental health support.',
+    host: 'riverside-icb',
+    manager: 'Head of Mental Health Commissioning',
+    rule: 'fixed-shares',
+    'partner1-organisation': 'riverside-icb',
+    'partner1-planned': '500,000',
+    'partner1-share': '60',
+    'partner3-organisation': 'south-bank-council',
+    'partner3-planned': '250000.5x',
+    'partner3-share': '30',
+    cashAccount: 'POOL-CASH',
+    fundAccount: 'POOL-FUND',
+    spendAccount: 'POOL-SPEND',
+  };
+  const pools = await count('pool');
+  const amount = await postForm(app, finance, '/money/pools', setUp);
+  expect(amount.statusCode).toBe(400);
+  expect(amount.body).toContain('href="#partner3-planned"');
+  const shares = await postForm(app, finance, '/money/pools', { ...setUp, 'partner3-planned': '250,000' });
+  expect(shares.statusCode).toBe(400);
+  expect(shares.body).toContain('the fixed shares add up to 90%, not 100%');
+  expect(shares.body).toContain('value="250,000"');
+  expect(await count('pool')).toBe(pools);
+  const made = await postForm(app, finance, '/money/pools', {
+    ...setUp,
+    'partner3-planned': '250,000',
+    'partner3-share': '40',
+  });
+  expect(made.statusCode, made.body).toBe(303);
+  const id = pools + 1;
+  const page = await app.inject({ method: 'GET', url: '/money/pools', headers: { cookie: finance.cookie } });
+  expect(page.body).toContain(`/money/pools/${id}/contribute`);
+
+  const entries = await count('journal_entry');
+  const outsider = await postForm(app, finance, `/money/pools/${id}/contribute`, {
+    organisation: 'north-bank-council',
+    amount: '100',
+    date: '2025-05-01',
+  });
+  expect(outsider.statusCode).toBe(400);
+  expect(outsider.body).toContain('north-bank-council is not a partner in this pool');
+  expect(await count('journal_entry')).toBe(entries);
+  const paid = await postForm(app, finance, `/money/pools/${id}/contribute`, {
+    organisation: 'south-bank-council',
+    amount: '250,000',
+    date: '2025-05-01',
+  });
+  expect(paid.statusCode, paid.body).toBe(303);
+  const charged = await postForm(app, finance, `/money/pools/${id}/charge`, {
+    description: 'Crisis café',
+    amount: '300,000',
+    date: '2025-06-30',
+  });
+  expect(charged.statusCode, charged.body).toBe(303);
+  const csv = await app.inject({ method: 'GET', url: '/money/pools.csv' });
+  // Overspent by £50,000, shared 60:40 by the fixed shares.
+  expect(csv.body).toContain(
+    'South Bank mental health pool,2025,riverside-icb,fixed-shares,riverside-icb,50000000,0,30000000,-5000000,-3000000',
+  );
+  const officer = await signedInPerson(test.db, 'officer.two', 'riverside-icb', ['officer'], NOW);
+  expect((await postForm(app, officer, `/money/pools/${id}/charge`, { amount: '1' })).statusCode).toBe(403);
 });

@@ -2,8 +2,8 @@
  * @module web/routes/pools-pages
  * Pooled budgets, in public: each pool's host, manager, scope and risk-share rule, each partner's planned and paid
  * contribution, what has been spent, the over- or underspend so far and how the rule would share it
- * (`/money/pools`, and as CSV). Finance officers record through the JSON API: set a pool up, record a contribution
- * (only from the pool's partners), charge spending to it — each posted to the ledger.
+ * (`/money/pools`, and as CSV). Finance officers set a pool up, record a contribution (only from the pool's
+ * partners) and charge spending to it — each posted to the ledger — through forms (`pool-forms.ts`) or the JSON API.
  */
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type AccessRule } from '../../access/index.js';
@@ -16,6 +16,7 @@ import { csvLine } from '../population-view.js';
 import { sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
+import { poolForms } from './pool-forms.js';
 
 const PUBLIC = { config: { access: 'public' as AccessRule }, schema: { hide: true } };
 const FINANCE_API = { config: { access: { signedIn: true, anyRole: POOL_ROLES } as AccessRule } };
@@ -24,7 +25,13 @@ export async function poolsPages(app: FastifyInstance, ctx: AppContext): Promise
   const clock = ctx.clock ?? systemClock;
   const books = () => ({ db: ctx.db, partnershipId: ctx.partnershipId, now: clock() });
 
-  app.get('/money/pools', PUBLIC, async (_request, reply) => {
+  const DONE: Record<string, string> = {
+    created: 'The pooled budget is set up.',
+    contribution: 'The contribution is recorded and posted to the ledger.',
+    charge: 'The spending is charged to the pool and posted to the ledger.',
+  };
+
+  app.get<{ Querystring: { done?: string } }>('/money/pools', PUBLIC, async (request, reply) => {
     const p = await currentPartnership(ctx);
     const name = (id: string) => p.organisations.find((o) => o.id === id)?.name ?? id;
     const pools = (await readPools(ctx.db, ctx.partnershipId)).map((pool) => ({
@@ -51,6 +58,10 @@ export async function poolsPages(app: FastifyInstance, ctx: AppContext): Promise
       title: 'Pooled budgets',
       breadcrumbs: [{ href: '/', text: 'Partnership' }],
       pools,
+      mayRecord:
+        request.principal.kind === 'user' &&
+        request.principal.roles.some((r) => (POOL_ROLES as readonly string[]).includes(r)),
+      done: DONE[request.query.done ?? ''],
     });
   });
 
@@ -97,6 +108,8 @@ export async function poolsPages(app: FastifyInstance, ctx: AppContext): Promise
       ? { userId: principal.userId, organisation: principal.organisation, roles: principal.roles }
       : undefined;
   const idOf = (text: string) => (/^[1-9][0-9]{0,14}$/.test(text) ? Number(text) : undefined);
+
+  await poolForms(app, ctx);
 
   app.get('/api/money/pools', { config: { access: 'public' as AccessRule } }, async () => ({
     pools: await readPools(ctx.db, ctx.partnershipId),
