@@ -107,6 +107,8 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/accessibility',
     '/sign-in',
     '/carers',
+    '/population/segments',
+    '/population/risk-model',
     '/workforce',
     '/money/fair-shares',
     '/money/transformation',
