@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { testServer } from '../../../test/support/server.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
-import { signedInPerson, type SignedIn } from '../../../test/support/people.js';
+import { postForm, signedInPerson, type SignedIn } from '../../../test/support/people.js';
 import { changeRegister, recordAtMeeting, scheduleMeeting } from '../../governance/meetings/index.js';
 import { openAccount, openFinancialYear, postEntry } from '../../money/index.js';
 import { decideReport, reportMilestone } from '../../outcomes/index.js';
@@ -321,6 +321,44 @@ describe('transformation funding', () => {
         [partnership.info.id, finance.id],
       ),
     ).rejects.toThrow(/a capital fund spends to an asset account TF-STROKE, which is expenditure/);
+  });
+
+  it('a fund set up from the form: a bad amount and a milestone of another programme named beside their fields', async () => {
+    const fields = {
+      name: 'Stroke rehabilitation fund',
+      funding: 'revenue',
+      programme: 'stroke',
+      source: 'Local allocation (invented)',
+      releaseBody: 'partnership-board',
+      fundAccount: 'TF-HELD',
+      spendAccount: 'TF-STROKE',
+      'tranche2-amount': '12.345',
+      'tranche2-description': 'Therapists',
+      'tranche2-milestones': 'stroke-rehab-pathway',
+    };
+    const funds = await count('transformation_fund');
+    const amount = await postForm(app, finance, '/money/transformation/funds', fields);
+    expect(amount.statusCode).toBe(400);
+    expect(amount.body).toContain('href="#tranche2-amount"');
+    expect(amount.body).toMatch(/value="stroke-rehab-pathway" checked/);
+    const other = await app.inject({
+      method: 'POST',
+      url: '/money/transformation/funds',
+      headers: { cookie: finance.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `${new URLSearchParams({ ...fields, 'tranche2-amount': '120,000', _csrf: finance.csrf }).toString()}&tranche2-milestones=shared-record-live`,
+    });
+    expect(other.statusCode).toBe(400);
+    expect(other.body).toContain('milestone shared-record-live belongs to the digital programme, not stroke');
+    expect(other.body).toContain('href="#tranche2-milestones"');
+    expect(await count('transformation_fund')).toBe(funds);
+    const made = await postForm(app, finance, '/money/transformation/funds', {
+      ...fields,
+      'tranche2-amount': '120,000',
+    });
+    expect(made.statusCode, made.body).toBe(303);
+    const tracker = await app.inject({ method: 'GET', url: '/money/transformation' });
+    expect(tracker.body).toContain('Stroke rehabilitation fund');
+    expect(tracker.body).toContain('£120,000 in 1 tranche;');
   });
 
   it('only finance officers release', async () => {

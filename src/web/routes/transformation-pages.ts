@@ -3,8 +3,8 @@
  * The transformation fund tracker, in public: every fund with its tranches, the milestones each waits on and their
  * verified progress, and every release with the decision that made it and its journal entry (`/money/transformation`,
  * and as CSV). Finance officers release a tranche through a form, refused with every reason until its milestones are
- * verified and the release body has agreed; funds are set up through the JSON API (`POST
- * /api/money/transformation/funds`), which takes the tranches and their milestones as data.
+ * verified and the release body has agreed; funds are set up through a form (`fund-forms.ts`) or the JSON API
+ * (`POST /api/money/transformation/funds`), which takes the tranches and their milestones as data.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type AccessRule } from '../../access/index.js';
@@ -26,6 +26,7 @@ import { csvLine } from '../population-view.js';
 import { replyWithProblem, sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
+import { fundForms } from './fund-forms.js';
 import { errorsByField, formErrors, formText, inFieldOrder } from './governance-forms.js';
 
 const page = (access: AccessRule) => ({ config: { access }, schema: { hide: true } });
@@ -115,7 +116,11 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
         request.principal.kind === 'user' &&
         request.principal.roles.some((r) => (FUND_ROLES as readonly string[]).includes(r)),
       done:
-        request.query.done === 'released' ? 'The release is recorded and posted to the ledger.' : undefined,
+        request.query.done === 'released'
+          ? 'The release is recorded and posted to the ledger.'
+          : request.query.done === 'created'
+            ? 'The fund is set up.'
+            : undefined,
     });
   });
 
@@ -253,6 +258,8 @@ export async function transformationPages(app: FastifyInstance, ctx: AppContext)
     }
     return reply.redirect('/money/transformation?done=released', 303);
   });
+
+  await fundForms(app, ctx);
 
   // ----------------------------------------------------------------------------------------------------------------
   // The JSON API: set up a fund, read them all
