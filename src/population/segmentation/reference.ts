@@ -133,6 +133,8 @@ export type SegmentationRules = z.infer<typeof SegmentationSchema> & {
 };
 
 const PlusGroupsFile = z.object({ plusGroups: z.array(PlusGroup).min(1) }).strict();
+/** Only the ids of a partnership's sources.yaml (the partnership loader checks the rest). */
+const PartnershipSources = z.object({ sources: z.array(z.object({ id: z.string() }).loose()) }).loose();
 
 /** The code lists a test names. */
 export function codeListsOfTest(test: Test): string[] {
@@ -245,6 +247,28 @@ export function loadSegmentationRules(
     const own = join(partnershipDir, PLUS_GROUPS_FILE);
     const groups = readYamlFile(own, own, PlusGroupsFile, '', issues);
     if (groups === undefined) return err(issues);
+    // A group's source names an entry of the partnership's own sources.yaml.
+    const sources = readYamlFile(
+      join(partnershipDir, 'sources.yaml'),
+      join(partnershipDir, 'sources.yaml'),
+      PartnershipSources,
+      `is missing: ${PLUS_GROUPS_FILE} names its sources there`,
+      issues,
+    );
+    if (sources === undefined) return err(issues);
+    const known = new Set(sources.data.sources.map((source) => source.id));
+    groups.data.plusGroups.forEach((group, i) => {
+      for (const id of group.source?.split(/\s+/) ?? []) {
+        if (!known.has(id))
+          issues.push({
+            file: own,
+            line: groups.locate(['plusGroups', i, 'source']),
+            path: `plusGroups[${i}].source`,
+            message: `names the source ${id}, which the partnership's sources.yaml does not list`,
+          });
+      }
+    });
+    if (issues.length > 0) return err(issues);
     data = { ...data, core20plus5: { ...data.core20plus5, plusGroups: groups.data.plusGroups } };
   }
   return checkRules(data, catalogueLists, file);

@@ -83,20 +83,44 @@ describe('the segmentation rules', () => {
     expect(messages).toContain('efi.deficits: lists 35 deficits; the eFI has 36 (its denominator)');
   });
 
-  it('take the PLUS groups from the partnership’s own file when it has one', () => {
+  it('take the PLUS groups from the partnership’s own file when it has one, its sources checked', () => {
+    const wyh = loadSegmentationRules(
+      catalogue.codeLists,
+      join(packageRoot, 'partnerships', 'west-yorkshire-and-harrogate'),
+    );
+    expect(wyh.ok && wyh.value.core20plus5.plusGroups.map((g) => g.id)).toEqual([
+      'ethnic-minority',
+      'smi',
+      'learning-disability',
+      'carers',
+    ]);
     const dir = mkdtempSync(join(tmpdir(), 'accord-plus-'));
+    writeFileSync(join(dir, 'sources.yaml'), 'sources:\n  - { id: our-plan, title: Plan }\n');
     writeFileSync(
       join(dir, PLUS_GROUPS_FILE),
-      'plusGroups:\n  - { id: carers, name: Unpaid carers, where: { ever: carer } }\n',
+      'plusGroups:\n  - { id: carers, name: Unpaid carers, where: { ever: carer }, source: our-plan }\n',
     );
     const own = loadSegmentationRules(catalogue.codeLists, dir);
     expect(own.ok && own.value.core20plus5.plusGroups.map((g) => g.id)).toEqual(['carers']);
     writeFileSync(
       join(dir, PLUS_GROUPS_FILE),
-      'plusGroups:\n  - { id: x, name: X, where: { ever: nope } }\n',
+      'plusGroups:\n  - { id: x, name: X, where: { ever: carer }, source: their-plan }\n',
+    );
+    const unsourced = loadSegmentationRules(catalogue.codeLists, dir);
+    expect(unsourced.ok).toBe(false);
+    if (!unsourced.ok)
+      expect(unsourced.error[0]).toMatchObject({
+        line: 2,
+        path: 'plusGroups[0].source',
+        message: "names the source their-plan, which the partnership's sources.yaml does not list",
+      });
+    writeFileSync(
+      join(dir, PLUS_GROUPS_FILE),
+      'plusGroups:\n  - { id: x, name: X, where: { ever: nope }, source: our-plan }\n',
     );
     const bad = loadSegmentationRules(catalogue.codeLists, dir);
     expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error[0]?.message).toContain('names the code list nope');
   });
 
   it('tell the latest full year and the windows’ first days', () => {

@@ -1,0 +1,88 @@
+/**
+ * The risk model on made-up cells whose admissions follow a known logistic law: the fit recovers the planted odds
+ * ratios, a level nobody had is not estimated, the evaluation year is kept apart, and the calibration groups add up
+ * to everyone evaluated.
+ */
+import { describe, expect, it } from 'vitest';
+import { logistic } from '../statistics/logistic.js';
+import type { ModelCell } from './cells.js';
+import { fitRiskModel } from './risk-model.js';
+
+function cells(): ModelCell[] {
+  const out: ModelCell[] = [];
+  for (let year = 2018; year <= 2021; year++)
+    for (let band = 0; band < 6; band++)
+      for (const sex of ['female', 'male'] as const)
+        for (let q = 1; q <= 5; q++)
+          for (const [conditions, segment] of [
+            [0, 1],
+            [0, 3],
+            [1, 4],
+            [2, 4],
+            [2, 7],
+          ] as const)
+            for (const prior of [0, 1]) {
+              const eta =
+                -2.5 +
+                0.25 * band +
+                (sex === 'male' ? 0.2 : 0) +
+                0.1 * (5 - q) +
+                0.5 * prior +
+                (segment === 3 ? 0.4 : 0);
+              const persons = 5000;
+              out.push({
+                year,
+                band,
+                sex,
+                imdQuintile: q,
+                conditions,
+                prior,
+                efiRank: band >= 3 ? 0 : -1,
+                segment,
+                persons,
+                admitted: Math.round(persons * logistic(eta)),
+              });
+            }
+  return out;
+}
+
+describe('fitRiskModel', () => {
+  const fitted = fitRiskModel(cells(), { from: 2018, to: 2020 }, 2021);
+  if (!fitted.ok) throw new Error(fitted.error);
+  const report = fitted.value;
+  const term = (feature: string, level: string) =>
+    report.terms.find((t) => t.feature === feature && t.level === level);
+
+  it('recovers the planted odds ratios', () => {
+    expect(term('Sex', 'Male')?.oddsRatio).toBeCloseTo(Math.exp(0.2), 2);
+    expect(term('Age band', '85+')?.oddsRatio).toBeCloseTo(Math.exp(1.25), 1);
+    expect(term('IMD quintile', '1 (most deprived)')?.oddsRatio).toBeCloseTo(Math.exp(0.4), 2);
+    expect(term('Emergency admissions in the previous 12 months', '1')?.oddsRatio).toBeCloseTo(
+      Math.exp(0.5),
+      2,
+    );
+    expect(term('Segment', '3 Acutely ill')?.oddsRatio).toBeCloseTo(Math.exp(0.4), 2);
+    const male = term('Sex', 'Male');
+    expect(male?.lower95).toBeLessThan(male?.oddsRatio ?? 0);
+    expect(male?.upper95).toBeGreaterThan(male?.oddsRatio ?? 0);
+  });
+
+  it('leaves out levels nobody had, and keeps the evaluation year apart', () => {
+    expect(term('eFI category', 'Severe')?.coefficient).toBeUndefined();
+    expect(term('eFI category', 'Severe')?.persons).toBe(0);
+    expect(report.training.persons).toBe(3 * 6 * 2 * 5 * 5 * 2 * 5000);
+    expect(report.evaluation.persons).toBe(6 * 2 * 5 * 5 * 2 * 5000);
+    const calibrated = report.evaluation.calibration.reduce((sum, g) => sum + g.persons, 0);
+    expect(calibrated).toBe(report.evaluation.persons);
+    expect(report.evaluation.predicted).toBeCloseTo(report.evaluation.admitted, -1);
+    expect(report.evaluation.auc).toBeGreaterThan(0.55);
+  });
+
+  it('says why it cannot fit', () => {
+    expect(fitRiskModel(cells(), { from: 2018, to: 2021 }, 2021)).toEqual({
+      ok: false,
+      error: 'the evaluation year must come after the training years',
+    });
+    expect(fitRiskModel(cells(), { from: 2010, to: 2011 }, 2021).ok).toBe(false);
+  });
+});
