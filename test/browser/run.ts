@@ -522,8 +522,12 @@ async function populationChecks(browser: Browser, javaScriptEnabled: boolean) {
             ? undefined
             : 'the empty dashboard does not say how to build';
         }
-        if ((await page.locator('svg.accord-tile-map[role="img"]').count()) !== 1)
-          problems.push('no tile map');
+        // The tile map, or the boundary map when the demo was started with --boundaries (each place an image).
+        const tiles = await page.locator('svg.accord-tile-map[role="img"]').count();
+        const boundaries = await page.locator('svg.accord-boundary-map[role="group"]').count();
+        if (tiles + boundaries !== 1) problems.push('no map of the places');
+        if (boundaries === 1 && (await page.locator('svg.accord-boundary-map path[role="img"]').count()) === 0)
+          problems.push('the boundary map names no place');
         const link = page.locator('main table a[href^="/indicators/"]').first();
         const href = await link.getAttribute('href');
         if (href === null) return [...problems, 'no indicator linked from the dashboard'].join('\n');
