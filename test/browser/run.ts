@@ -526,7 +526,10 @@ async function populationChecks(browser: Browser, javaScriptEnabled: boolean) {
         const tiles = await page.locator('svg.accord-tile-map[role="img"]').count();
         const boundaries = await page.locator('svg.accord-boundary-map[role="group"]').count();
         if (tiles + boundaries !== 1) problems.push('no map of the places');
-        if (boundaries === 1 && (await page.locator('svg.accord-boundary-map path[role="img"]').count()) === 0)
+        if (
+          boundaries === 1 &&
+          (await page.locator('svg.accord-boundary-map path[role="img"]').count()) === 0
+        )
           problems.push('the boundary map names no place');
         const link = page.locator('main table a[href^="/indicators/"]').first();
         const href = await link.getAttribute('href');
