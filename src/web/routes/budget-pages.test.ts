@@ -133,3 +133,32 @@ it('setting it again makes a new version, and nothing is changed in place', asyn
     /never changed or deleted/,
   );
 });
+
+it('the budget as an uploaded file: a bad one comes back in the box with its lines named; a good one is set', async () => {
+  const upload = (csv: string) => {
+    const form = new FormData();
+    form.set('_csrf', finance.csrf);
+    form.set('year', '2025');
+    form.set('reason', 'From the finance system');
+    form.set('csv', 'ignored when a file is chosen');
+    form.set('file', new File([csv], 'budget-2025.csv', { type: 'text/csv' }));
+    const request = new Request('http://x/', { method: 'POST', body: form });
+    return request.arrayBuffer().then((body) =>
+      app.inject({
+        method: 'POST',
+        url: '/money/budget',
+        headers: { cookie: finance.cookie, 'content-type': request.headers.get('content-type') ?? '' },
+        payload: Buffer.from(body),
+      }),
+    );
+  };
+  const bad = await upload('account,period,amount\nEXP-NB-ACUTE,1,-5');
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('line 2');
+  expect(bad.body).toContain('EXP-NB-ACUTE,1,-5');
+  expect(bad.body).not.toContain('ignored when a file is chosen');
+  const good = await upload(yearOf(102_000, 50_000));
+  expect(good.statusCode, good.body).toBe(303);
+  const page = await app.inject({ method: 'GET', url: '/money/budget?year=2025' });
+  expect(page.body).toContain('From the finance system');
+});

@@ -2,8 +2,8 @@
  * @module web/routes/budget-pages
  * The collective budget, in public: the year's budget beside the ledger's actuals — to date, the variance, the
  * forecast outturn — by organisation, place, programme or category, for the whole system or one place
- * (`/money/budget`, and as CSV). Finance officers set a year's budget from a CSV file pasted into a form; every bad
- * row is named with its line, and nothing is saved unless all are right.
+ * (`/money/budget`, and as CSV). Finance officers set a year's budget from a CSV file, uploaded or pasted into a
+ * form; every bad row is named with its line, and nothing is saved unless all are right.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { systemClock, type AccessRule } from '../../access/index.js';
@@ -26,6 +26,7 @@ import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
 import { dimensionName } from './dimension-names.js';
 import { errorsByField, formErrors, formText } from './governance-forms.js';
+import { acceptUploads, type UploadBody } from './upload-form.js';
 
 const page = (access: AccessRule) => ({ config: { access }, schema: { hide: true } });
 const PUBLIC = page('public');
@@ -42,6 +43,8 @@ type Query = { Querystring: { year?: string; through?: string; by?: string; plac
 
 export async function budgetPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const clock = ctx.clock ?? systemClock;
+  // The budget form may carry a file: parsed for this plugin's routes only.
+  acceptUploads(app);
 
   /** The report asked for, with defaults: this financial year, through last month, by place. */
   const reportFor = async (p: Partnership, q: Query['Querystring']) => {
@@ -189,9 +192,11 @@ export async function budgetPages(app: FastifyInstance, ctx: AppContext): Promis
     const principal = request.principal;
     if (principal.kind !== 'user')
       throw new Error('a route for finance officers reached its handler without one');
+    // A chosen file is the budget; otherwise what was pasted. A refused file comes back in the box to be mended.
+    const file = (request.body as UploadBody | undefined)?.file;
     const values = {
       year: formText(request.body, 'year'),
-      csv: formText(request.body, 'csv'),
+      csv: file?.text ?? formText(request.body, 'csv'),
       reason: formText(request.body, 'reason'),
     };
     const year = /^\d{4}$/.test(values.year.trim()) ? Number(values.year.trim()) : Number.NaN;

@@ -20,8 +20,8 @@
  * Headcount, FTE, posts and vacancies are published as they are (FTE to one
  * decimal place), as NHS Digital publishes them.
  *
- * Multipart forms are parsed in this plugin's own context (the platform's `Response.formData()`), so other routes
- * are unaffected; the parser runs before the CSRF check, which then finds `_csrf` in the body as in any other form.
+ * Multipart forms are parsed in this plugin's own context (`upload-form.ts`), so other routes are unaffected; the
+ * parser runs before the CSRF check, which then finds `_csrf` in the body as in any other form.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type AccessRule } from '../../access/index.js';
@@ -79,12 +79,11 @@ import { problemDocument, replyWithProblem, sendProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
 import { errorsByField, formText, type FormError } from './governance-forms.js';
+import { acceptUploads, UPLOAD_LIMIT, type UploadBody } from './upload-form.js';
 
 const page = (access: AccessRule) => ({ config: { access }, schema: { hide: true } });
 const PUBLIC = page('public');
 const OFFICERS = page({ signedIn: true, anyRole: SUBMITTING_ROLES });
-/** Upload limit: a year of quarters for every partner of a large system fits many times over. */
-const UPLOAD_LIMIT = 4 * 1024 * 1024;
 /** Errors listed on the page at most (the rest are counted): a file of wrong columns would list thousands. */
 const ERRORS_SHOWN = 100;
 
@@ -429,42 +428,13 @@ function fileErrors(errors: readonly ReturnError[]): FormError[] {
 
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-interface UploadBody {
-  readonly _csrf?: string;
-  readonly file?: { readonly name: string; readonly text: string };
-}
-
 // -----------------------------------------------------------------------------------------------------------------
 
 export async function workforcePages(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const clock = ctx.clock ?? systemClock;
 
   // Only in this plugin's context: return files as multipart forms (pages) and as text/csv (API).
-  app.addContentTypeParser(
-    'multipart/form-data',
-    { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT },
-    async (request: FastifyRequest, body: Buffer): Promise<UploadBody> => {
-      const contentType = request.headers['content-type'] ?? '';
-      let form: FormData;
-      try {
-        // The platform's parser, deprecated for servers because it buffers the whole body: this body is already
-        // buffered and bounded (UPLOAD_LIMIT). A streaming parser (@fastify/multipart) would read the form only after
-        // the CSRF check has run and found no token, so the forms could not be protected as every other form is.
-        // eslint-disable-next-line @typescript-eslint/no-deprecated
-        form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-      } catch {
-        throw Object.assign(new Error('The form could not be read: send it again.'), { statusCode: 400 });
-      }
-      const csrf = form.get('_csrf');
-      const file = form.get('file');
-      return {
-        ...(typeof csrf === 'string' ? { _csrf: csrf } : {}),
-        ...(file instanceof File && file.size > 0
-          ? { file: { name: file.name, text: await file.text() } }
-          : {}),
-      };
-    },
-  );
+  acceptUploads(app);
   app.addContentTypeParser(
     'text/csv',
     { parseAs: 'string', bodyLimit: UPLOAD_LIMIT },
