@@ -27,12 +27,14 @@ export function placeMapAtStart(
   }
   const { file, features, codeProperty, outlines } = loaded.value;
   const shapes = mapShapes(outlines);
-  const apart = outlines.filter((o) => !o.dissolved).map((o) => o.name);
+  const apart = outlines.filter((o) => o.features > 1 && o.sharedEdges === 0).map((o) => o.name);
   log(
     `boundaries: ${file} (${features} features by ${codeProperty}): ${outlines.length} places drawn, ` +
       `${shapes.pointsIn.toLocaleString('en-GB')} points simplified to ${shapes.pointsOut.toLocaleString('en-GB')} ` +
       `in ${Math.round(performance.now() - started)} ms` +
-      (apart.length === 0 ? '' : `; drawn feature by feature (they share no vertices): ${apart.join(', ')}`),
+      (apart.length === 0
+        ? ''
+        : `; drawn feature by feature, their inner borders showing (they share no vertices): ${apart.join(', ')}`),
   );
   return { shapes, attribution: settings.attribution };
 }

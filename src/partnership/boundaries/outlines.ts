@@ -7,8 +7,8 @@
  * The union dissolves shared edges rather than clipping polygons: boundary files cut from one set of boundaries
  * (ONS's generalised LADs, the LSOAs' 30 m simplification) share the exact vertices along a common border, so an
  * edge found in two features, run in opposite directions, is inside the place and the edges left chain into the
- * place's outline and its holes. When a file's neighbours do not share vertices the edges cannot chain; then the
- * place is drawn as its features side by side (same fill, the inner borders showing), which is still right.
+ * place's outline and its holes. Where neighbours do not share vertices nothing cancels and the features are drawn
+ * side by side (same fill, the inner border showing), which is still right.
  */
 import type { BoundaryCollection, Polygon, Position, Ring } from './geojson.js';
 
@@ -26,8 +26,8 @@ export interface PlaceOutline {
    * rule whether or not they were dissolved.
    */
   readonly rings: readonly Ring[];
-  /** Whether the features were dissolved into one outline (false: drawn side by side). */
-  readonly dissolved: boolean;
+  /** How many edges the place's features share, dissolved (0 for a place of several: drawn side by side). */
+  readonly sharedEdges: number;
   /** How many features of the file make the place. */
   readonly features: number;
 }
@@ -66,12 +66,14 @@ const key = (p: Position) => `${p[0]},${p[1]}`;
 
 /**
  * The union of oriented rings that meet along shared edges: the edges left once each edge is cancelled by its
- * reverse, chained into rings; undefined when they do not chain (the rings do not share vertices).
+ * reverse, chained into rings, and how many edges were cancelled. Each vertex keeps as many edges in as out (a
+ * cancelled pair takes one of each), so the edges left always close into rings.
  */
-export function dissolve(rings: readonly Ring[]): Ring[] | undefined {
+export function dissolve(rings: readonly Ring[]): { rings: Ring[]; shared: number } {
   // Directed edges still open, by "from→to"; an edge whose reverse is open cancels it.
   const open = new Map<string, number>();
   const edges: [Position, Position][] = [];
+  let shared = 0;
   for (const ring of rings) {
     for (let i = 0; i < ring.length; i++) {
       const a = ring[i] as Position;
@@ -81,8 +83,10 @@ export function dissolve(rings: readonly Ring[]): Ring[] | undefined {
       if (from === to) continue;
       const reverse = `${to}>${from}`;
       const waiting = open.get(reverse) ?? 0;
-      if (waiting > 0) open.set(reverse, waiting - 1);
-      else {
+      if (waiting > 0) {
+        open.set(reverse, waiting - 1);
+        shared += 1;
+      } else {
         open.set(`${from}>${to}`, (open.get(`${from}>${to}`) ?? 0) + 1);
         edges.push([a, b]);
       }
@@ -110,12 +114,13 @@ export function dissolve(rings: readonly Ring[]): Ring[] | undefined {
         if (next === start && ring.length > 1) break;
         const choices = outgoing.get(next);
         edge = choices?.shift();
-        if (edge === undefined) return undefined; // an open chain: the features do not share vertices
+        // Cannot happen (see above); were it to, the rings as given are still a true drawing of the place.
+        if (edge === undefined) return { rings: [...rings], shared: 0 };
       }
       if (ring.length >= 3) out.push(ring);
     }
   }
-  return out;
+  return { rings: out, shared };
 }
 
 /** Each place's outline, or the places the file has no feature for (every missing code named). */
@@ -136,12 +141,12 @@ export function placeOutlines(collection: BoundaryCollection, places: readonly M
     }
     const rings = place.localAuthorityCodes.flatMap((code) => (byCode.get(code) ?? []).flatMap(oriented));
     const features = place.localAuthorityCodes.reduce((n, code) => n + (count.get(code) ?? 0), 0);
-    const dissolved = features > 1 ? dissolve(rings) : undefined;
+    const dissolved = features > 1 ? dissolve(rings) : { rings, shared: 0 };
     outlines.push({
       id: place.id,
       name: place.name,
-      rings: dissolved ?? rings,
-      dissolved: dissolved !== undefined || features === 1,
+      rings: dissolved.rings,
+      sharedEdges: dissolved.shared,
       features,
     });
   }
