@@ -250,3 +250,9 @@ SELECT year + 1 AS year, band, sex, imd_quintile,
  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`;
 }
+
+/** For each code list named, how many events of it the store holds (to tell which eFI deficits the feeds carry). */
+export function listEventsSql(rules: SegmentationRules, ids: readonly string[]): string {
+  const sums = ids.map((id, i) => `SUM(CASE WHEN ${matches(list(rules, id))} THEN 1 ELSE 0 END) AS l_${i}`);
+  return `SELECT ${sums.length === 0 ? '0 AS none' : sums.join(', ')} FROM event e`;
+}

@@ -5,7 +5,14 @@
  * `risk-model.ts` and then disclosure control.
  */
 import type { AnalyticStore } from '../store/analytic-store.js';
-import { core20CellsSql, modelCellsSql, segmentCellsSql, type CompileInput } from './cells-sql.js';
+import {
+  core20CellsSql,
+  listEventsSql,
+  modelCellsSql,
+  segmentCellsSql,
+  type CompileInput,
+} from './cells-sql.js';
+import type { SegmentationRules } from './reference.js';
 
 export interface SegmentCell {
   readonly year: number;
@@ -96,4 +103,14 @@ export async function lastEventDate(store: AnalyticStore): Promise<string | unde
   const rows = await store.rows<{ last: unknown }>('SELECT CAST(MAX(date) AS VARCHAR) AS last FROM event');
   const last = rows[0]?.last;
   return typeof last === 'string' ? last : undefined;
+}
+
+/** The code lists among `ids` with at least one event in the store. */
+export async function listsRecorded(
+  store: AnalyticStore,
+  rules: SegmentationRules,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const row = (await store.rows(listEventsSql(rules, ids)))[0] ?? {};
+  return new Set(ids.filter((_, i) => Number(row[`l_${i}`] ?? 0) > 0));
 }

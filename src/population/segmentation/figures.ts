@@ -63,7 +63,8 @@ export interface SegmentationDefinitions {
     readonly minimumAge: number;
     readonly denominator: number;
     readonly categories: readonly { id: string; name: string; upTo?: number; maxDeficits?: number }[];
-    readonly measured: readonly { name: string; codeLists: readonly string[] }[];
+    /** Deficits mapped to code lists; `recorded` when the store holds any code of them. */
+    readonly measured: readonly { name: string; codeLists: readonly string[]; recorded: boolean }[];
     readonly notMeasured: readonly string[];
   };
   readonly core20plus5: {
@@ -155,7 +156,10 @@ function addCounts(into: Record<string, number>, counts: Core20Counts): void {
   for (const [key, value] of Object.entries(counts)) into[key] = (into[key] ?? 0) + value;
 }
 
-export function definitionsOf(rules: SegmentationRules): SegmentationDefinitions {
+export function definitionsOf(
+  rules: SegmentationRules,
+  recorded: ReadonlySet<string> = new Set(),
+): SegmentationDefinitions {
   const cuts = efiCutPoints(rules);
   const coverage = efiCoverage(rules);
   return {
@@ -182,6 +186,7 @@ export function definitionsOf(rules: SegmentationRules): SegmentationDefinitions
         .map((d) => ({
           name: d.name,
           codeLists: (d.codeLists ?? []).map((id) => rules.codeLists[id]?.title ?? id),
+          recorded: (d.codeLists ?? []).some((id) => recorded.has(id)),
         })),
       notMeasured: coverage.notMeasured,
     },
@@ -212,6 +217,8 @@ export function segmentationFigures(
   places: readonly string[],
   segmentCells: readonly SegmentCell[],
   core20Cells: readonly Core20Cell[],
+  /** The code lists the store holds any event of. */
+  recorded: ReadonlySet<string> = new Set(),
 ): Omit<SegmentationResults, 'riskModel' | 'modelProblem'> {
   const bands = SEGMENT_AGE_BANDS.map((b) => b.label);
   const olderBands = SEGMENT_AGE_BANDS.filter((b) => b.from >= rules.efi.minimumAge).map((b) => b.label);
@@ -238,5 +245,5 @@ export function segmentationFigures(
     }
     core20.push({ year, system, byPlace, byQuintile });
   }
-  return { years, places, definitions: definitionsOf(rules), byYear, core20plus5: core20 };
+  return { years, places, definitions: definitionsOf(rules, recorded), byYear, core20plus5: core20 };
 }

@@ -9,7 +9,7 @@ import { formatIssue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Catalogue } from '../indicators/catalogue.js';
 import type { AnalyticStore } from '../store/analytic-store.js';
-import { core20Cells, lastEventDate, modelCells, segmentCells } from './cells.js';
+import { core20Cells, lastEventDate, listsRecorded, modelCells, segmentCells } from './cells.js';
 import { segmentationFigures, type SegmentationResults } from './figures.js';
 import { loadSegmentationRules } from './reference.js';
 import { fitRiskModel } from './risk-model.js';
@@ -52,6 +52,11 @@ export async function computeSegmentation(
     where.places,
     await segmentCells(store, input),
     await core20Cells(store, input),
+    await listsRecorded(
+      store,
+      rules.value,
+      rules.value.efi.deficits.flatMap((d) => d.codeLists ?? []),
+    ),
   );
 
   // Outcome years from the first year to the last full one: features on 31 December of the year before each.

@@ -12,7 +12,7 @@ import { packageRoot } from '../../core/paths.js';
 import { loadCatalogue, type Catalogue } from '../indicators/catalogue.js';
 import { AnalyticStore } from '../store/analytic-store.js';
 import { factsSql, windowStart } from './cells-sql.js';
-import { core20Cells, modelCells, segmentCells } from './cells.js';
+import { core20Cells, listsRecorded, modelCells, segmentCells } from './cells.js';
 import { segmentationFigures } from './figures.js';
 import {
   efiCategoryOf,
@@ -36,18 +36,10 @@ const rules: SegmentationRules = rulesResult.value;
 describe('the segmentation rules', () => {
   it('load with the eFI’s 36 deficits, ten of them measured from the feeds', () => {
     expect(rules.efi.deficits).toHaveLength(36);
-    expect(efiCoverage(rules).measured).toEqual([
-      'Atrial fibrillation',
-      'Cerebrovascular disease',
-      'Chronic kidney disease',
-      'Diabetes',
-      'Heart failure',
-      'Hypertension',
-      'Ischaemic heart disease',
-      'Memory and cognitive problems',
-      'Requirement for care',
-      'Respiratory disease',
-    ]);
+    // Ten from the catalogue's lists (the feeds carry them), nine checked SNOMED CT concepts the feeds do not.
+    expect(efiCoverage(rules).measured).toHaveLength(19);
+    expect(efiCoverage(rules).measured).toContain('Falls');
+    expect(efiCoverage(rules).notMeasured).toContain('Polypharmacy');
     expect(rules.segments.map((s) => s.number)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
   });
 
@@ -321,6 +313,8 @@ describe('the segmentation in SQL', () => {
     expect(c['plus_3']).toBe(1); // the carer
     expect(c['area_2']).toBe(1); // COPD
     expect(c['measure_2']).toBe(1); // … vaccinated against flu in 2020
+    const recorded = await listsRecorded(store, rules, ['hypertension', 'falls', 'has-carer']);
+    expect([...recorded].sort()).toEqual(['has-carer', 'hypertension']);
     const model = await modelCells(store, { ...input, years: { from: 2020, to: 2020 } });
     expect(model.every((m) => m.year === 2021)).toBe(true);
     expect(model.reduce((sum, m) => sum + m.admitted, 0)).toBe(1);
