@@ -83,8 +83,15 @@ export async function saveBuildResults(
     places: places.filter((place) => place.to === undefined).map((place) => place.id),
   });
   if (!segmentation.ok) log(`segmentation: ${segmentation.error}; left out`);
-  else if (segmentation.value.modelProblem !== undefined)
-    log(`risk model: ${segmentation.value.modelProblem}`);
+  else {
+    const { computedSeconds, riskModel, modelProblem } = segmentation.value;
+    log(
+      `segmentation: computed in ${(computedSeconds ?? 0).toFixed(1)} s` +
+        (riskModel?.evaluation.auc === undefined
+          ? `; risk model: ${modelProblem ?? 'not fitted'}`
+          : `; risk model AUC ${riskModel.evaluation.auc.toFixed(3)} on ${riskModel.evaluationYear}`),
+    );
+  }
   saveResults(
     where.analyticsDir,
     indicators,
