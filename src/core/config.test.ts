@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readConfig } from './config.js';
+import { DEFAULT_BOUNDARIES_ATTRIBUTION, readConfig } from './config.js';
 
 describe('readConfig', () => {
   it('has working defaults: the embedded store in ./.accord, port 3000 on loopback', () => {
@@ -100,6 +100,39 @@ describe('readConfig', () => {
         ]);
         expect(refused.error[0]?.message).toContain(join(dir, wrong));
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes boundary files for the map from ACCORD_BOUNDARIES, with the OGL and OS line unless told another', () => {
+    expect(readConfig({}).ok && readConfig({}).value).toMatchObject({ boundaries: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'accord-config-'));
+    try {
+      writeFileSync(join(dir, 'las.geojson'), '{}');
+      const set = readConfig(
+        { ACCORD_BOUNDARIES: 'las.geojson', ACCORD_BOUNDARIES_PROPERTY: 'LAD19CD' },
+        dir,
+      );
+      expect(set.ok && set.value.boundaries).toEqual({
+        path: join(dir, 'las.geojson'),
+        property: 'LAD19CD',
+        attribution: DEFAULT_BOUNDARIES_ATTRIBUTION,
+      });
+      expect(DEFAULT_BOUNDARIES_ATTRIBUTION).toContain(
+        'Contains OS data © Crown copyright and database right',
+      );
+      const told = readConfig({ ACCORD_BOUNDARIES: dir, ACCORD_BOUNDARIES_ATTRIBUTION: 'Source: ONS' }, dir);
+      expect(told.ok && told.value.boundaries?.attribution).toBe('Source: ONS');
+      const missing = readConfig({ ACCORD_BOUNDARIES: 'nowhere.geojson' }, dir);
+      expect(!missing.ok && missing.error).toEqual([
+        {
+          path: 'ACCORD_BOUNDARIES',
+          message: expect.stringMatching(/nowhere\.geojson does not exist.*unset/),
+        },
+      ]);
+      const alone = readConfig({ ACCORD_BOUNDARIES_PROPERTY: 'LAD19CD' }, dir);
+      expect(!alone.ok && alone.error[0]?.message).toMatch(/goes with ACCORD_BOUNDARIES/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
