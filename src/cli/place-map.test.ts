@@ -5,13 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  collection,
-  feature,
-  folderWith,
-  rectangle,
-  riversideBoundaries,
-} from '../../test/support/boundaries.js';
+import { collection, feature, folderWith, riversideBoundaries } from '../../test/support/boundaries.js';
 import { DEFAULT_BOUNDARIES_ATTRIBUTION, type Config } from '../core/config.js';
 import { ProblemError } from '../core/problem.js';
 import { placeMapAtStart } from './place-map.js';
