@@ -2,7 +2,8 @@
  * Browser tests against a running Accord: every public page renders in Chromium with no console errors, has no
  * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; a demo user can sign in and out; and an
  * officer can draft and submit a proposal through its forms, with and without JavaScript, and take it through a
- * meeting in public to the decision register (meetings.ts); a registration officer works
+ * meeting in public to the decision register (meetings.ts); a finance officer keeps the books, is refused a release
+ * before its milestone is verified and charges a pooled budget (money.ts); a registration officer works
  * the record-matching review queue (the demo loads one place's partners into the index).
  *
  * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
@@ -21,6 +22,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { axeViolations, formatViolations } from './axe.js';
 import { carerPlanChecks } from './carer-plans.js';
 import { meetingChecks } from './meetings.js';
+import { moneyChecks } from './money.js';
 
 const { values } = parseArgs({
   options: { 'base-url': { type: 'string', default: 'http://localhost:3999' } },
@@ -114,6 +116,8 @@ async function publicPaths(context: BrowserContext): Promise<string[]> {
     '/money/transformation',
     '/money/budget',
     '/money/pools',
+    '/money/ledger',
+    '/money/accounts',
   ];
   const page = await context.newPage();
   for (const [list, prefix] of [
@@ -712,6 +716,8 @@ async function main() {
     await proposalChecks(browser, false);
     await meetingChecks(browser, baseUrl, true, check);
     await meetingChecks(browser, baseUrl, false, check);
+    await moneyChecks(browser, baseUrl, true, check);
+    await moneyChecks(browser, baseUrl, false, check);
     await reviewChecks(browser, true);
     await reviewChecks(browser, false);
     await recordChecks(browser, true);
