@@ -34,6 +34,7 @@ import {
   reverseEntry,
   trialBalance,
   type Account,
+  type AccountKind,
   type Actor,
   type Grouping,
   type PeriodRange,
@@ -118,7 +119,6 @@ export async function ledgerPages(app: FastifyInstance, ctx: AppContext): Promis
       readChart(ctx.db, ctx.partnershipId),
       readPeriods(ctx.db, ctx.partnershipId, range.year),
     ]);
-    const names = new Map(chart.map((a) => [a.code, a]));
     if (by === 'account') {
       const tb = await trialBalance(ctx.db, ctx.partnershipId, range);
       return {
@@ -142,7 +142,8 @@ export async function ledgerPages(app: FastifyInstance, ctx: AppContext): Promis
       rows: balances.rows.map((r) => ({
         ...r,
         name: groupName(p, by, r.key),
-        kind: names.get(r.key ?? '')?.kind,
+        // A row of a dimension mixes kinds of account; only a row of kinds is one.
+        kind: by === 'kind' ? (r.key as AccountKind | undefined) : undefined,
       })),
     };
   };
