@@ -4,47 +4,22 @@
  * to everyone evaluated.
  */
 import { describe, expect, it } from 'vitest';
-import { logistic } from '../statistics/logistic.js';
-import type { ModelCell } from './cells.js';
+import { modelCellsFollowing } from '../../../test/support/segmentation-fixture.js';
 import { fitRiskModel } from './risk-model.js';
 
-function cells(): ModelCell[] {
-  const out: ModelCell[] = [];
-  for (let year = 2018; year <= 2021; year++)
-    for (let band = 0; band < 6; band++)
-      for (const sex of ['female', 'male'] as const)
-        for (let q = 1; q <= 5; q++)
-          for (const [conditions, segment] of [
-            [0, 1],
-            [0, 3],
-            [1, 4],
-            [2, 4],
-            [2, 7],
-          ] as const)
-            for (const prior of [0, 1]) {
-              const eta =
-                -2.5 +
-                0.25 * band +
-                (sex === 'male' ? 0.2 : 0) +
-                0.1 * (5 - q) +
-                0.5 * prior +
-                (segment === 3 ? 0.4 : 0);
-              const persons = 5000;
-              out.push({
-                year,
-                band,
-                sex,
-                imdQuintile: q,
-                conditions,
-                prior,
-                efiRank: band >= 3 ? 0 : -1,
-                segment,
-                persons,
-                admitted: Math.round(persons * logistic(eta)),
-              });
-            }
-  return out;
-}
+const cells = () =>
+  modelCellsFollowing({
+    years: { from: 2018, to: 2021 },
+    persons: 5000,
+    eta: (c) =>
+      -2.5 +
+      0.25 * c.band +
+      (c.sex === 'male' ? 0.2 : 0) +
+      0.1 * (5 - c.imdQuintile) +
+      0.5 * c.prior +
+      (c.segment === 3 ? 0.4 : 0),
+    efiRank: (c) => (c.band >= 3 ? 0 : -1),
+  });
 
 describe('fitRiskModel', () => {
   const fitted = fitRiskModel(cells(), { from: 2018, to: 2020 }, 2021);

@@ -10,14 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { fixtureResults } from '../../../test/support/population-fixture.js';
 import { loadRiverside } from '../../../test/support/riverside.js';
+import { modelCellsFollowing } from '../../../test/support/segmentation-fixture.js';
 import { expectAccessibleSvg } from '../../../test/support/svg.js';
 import { packageRoot } from '../../core/paths.js';
 import { loadCatalogue } from '../../population/indicators/catalogue.js';
-import type { Core20Cell, ModelCell, SegmentCell } from '../../population/segmentation/cells.js';
+import type { Core20Cell, SegmentCell } from '../../population/segmentation/cells.js';
 import { segmentationFigures } from '../../population/segmentation/figures.js';
 import { loadSegmentationRules } from '../../population/segmentation/reference.js';
 import { fitRiskModel } from '../../population/segmentation/risk-model.js';
-import { logistic } from '../../population/statistics/logistic.js';
 import { calibrationChart } from '../charts/calibration-chart.js';
 import { stackedBars } from '../charts/stacked-bars.js';
 import { buildServer } from '../server.js';
@@ -109,40 +109,18 @@ function segmentation() {
       },
     })),
   );
-  const model: ModelCell[] = [];
-  for (let year = 2019; year <= 2021; year++) {
-    for (let band = 0; band < 6; band++) {
-      for (const sex of ['female', 'male'] as const) {
-        for (let q = 1; q <= 5; q++) {
-          for (const [conditions, segment] of [
-            [0, 1],
-            [0, 3],
-            [1, 4],
-            [2, 4],
-            [2, 7],
-          ] as const) {
-            for (const prior of [0, 1]) {
-              const eta =
-                -3 + 0.3 * band + 0.1 * (5 - q) + 0.4 * conditions + 0.6 * prior + (segment === 7 ? 0.3 : 0);
-              const persons = 200;
-              model.push({
-                year,
-                band,
-                sex,
-                imdQuintile: q,
-                conditions,
-                prior,
-                efiRank: band >= 3 ? (conditions === 2 ? 1 : 0) : -1,
-                segment,
-                persons,
-                admitted: Math.round(persons * logistic(eta)),
-              });
-            }
-          }
-        }
-      }
-    }
-  }
+  const model = modelCellsFollowing({
+    years: { from: 2019, to: 2021 },
+    persons: 200,
+    eta: (c) =>
+      -3 +
+      0.3 * c.band +
+      0.1 * (5 - c.imdQuintile) +
+      0.4 * c.conditions +
+      0.6 * c.prior +
+      (c.segment === 7 ? 0.3 : 0),
+    efiRank: (c) => (c.band >= 3 ? (c.conditions === 2 ? 1 : 0) : -1),
+  });
   const fitted = fitRiskModel(model, { from: 2019, to: 2020 }, 2021);
   if (!fitted.ok) throw new Error(fitted.error);
   return {
