@@ -66,7 +66,7 @@ export async function segmentationPages(app: FastifyInstance, ctx: AppContext): 
         reply,
         p,
         problem(
-          'not-found',
+          'bad-input',
           `There are no figures for the year ${request.query.year ?? ''}.`,
           `Choose a year from ${computed.years.from} to ${computed.years.to}.`,
         ),
