@@ -5,7 +5,9 @@
  * narrow neck; this point has the most room around it for a label. Searches the place's largest ring's bounding box
  * on a grid, then finer grids around the best point. Pure.
  */
+import { signedArea } from './outlines.js';
 import type { Point } from './plane.js';
+import { distanceToSegment } from './simplify.js';
 
 function inside(p: Point, rings: readonly (readonly Point[])[]): boolean {
   let crossings = 0;
@@ -23,26 +25,13 @@ function distanceToEdges(p: Point, rings: readonly (readonly Point[])[]): number
   let best = Infinity;
   for (const ring of rings) {
     for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const a = ring[j] as Point;
-      const b = ring[i] as Point;
-      const dx = b[0] - a[0];
-      const dy = b[1] - a[1];
-      const length2 = dx * dx + dy * dy;
-      const t =
-        length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2));
-      best = Math.min(best, Math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy)));
+      best = Math.min(best, distanceToSegment(p, ring[j] as Point, ring[i] as Point));
     }
   }
   return best;
 }
 
-function area(ring: readonly Point[]): number {
-  let sum = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    sum += (ring[j] as Point)[0] * (ring[i] as Point)[1] - (ring[i] as Point)[0] * (ring[j] as Point)[1];
-  }
-  return Math.abs(sum / 2);
-}
+const area = (ring: readonly Point[]) => Math.abs(signedArea(ring));
 
 const STEPS = 16;
 

@@ -8,7 +8,7 @@
 import type { Point } from './plane.js';
 
 /** Distance from p to the segment a–b. */
-function distanceToSegment(p: Point, a: Point, b: Point): number {
+export function distanceToSegment(p: Point, a: Point, b: Point): number {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
   const length2 = dx * dx + dy * dy;
