@@ -27,6 +27,26 @@ import { BUILD_COMMAND } from './population-pages.js';
 
 const page = { config: { access: 'public' }, schema: { hide: true } } as const;
 
+/** A model term's label short enough for the chart's label column. */
+function shortLabel(feature: string, level: string): string {
+  switch (feature) {
+    case 'Age band':
+      return `Age ${level}`;
+    case 'IMD quintile':
+      return `IMD quintile ${level.slice(0, 1)}`;
+    case 'Long-term conditions':
+      return `${level} conditions`;
+    case 'Emergency admissions in the previous 12 months':
+      return `${level} prior admissions`;
+    case 'eFI category':
+      return `eFI ${level.toLowerCase()}`;
+    case 'Segment':
+      return `Segment ${level.split(' ')[0] ?? level}`;
+    default:
+      return level;
+  }
+}
+
 export async function segmentationPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const results = () => ctx.population?.segmentation;
   const indicatorTitle = (id: string) =>
@@ -126,7 +146,10 @@ export async function segmentationPages(app: FastifyInstance, ctx: AppContext): 
         problem: computed.modelProblem ?? 'The model has not been fitted.',
       });
     }
-    const terms = view.features.flatMap((f) => f.terms.filter((t) => !t.reference));
+    // Estimated levels only, with short labels: the tables below give each level in full.
+    const terms = view.features.flatMap((f) =>
+      f.terms.filter((t) => !t.reference && t.coefficientText !== '–'),
+    );
     return reply.page('population/risk-model.njk', {
       ...pageContext(p, 'Emergency admission risk model'),
       view,
@@ -135,9 +158,9 @@ export async function segmentationPages(app: FastifyInstance, ctx: AppContext): 
         title: 'Odds ratios of an emergency admission in the next 12 months, with 95% intervals',
         description:
           'Each level of each feature against its reference level, adjusted for the others; the dashed line is 1 ' +
-          '(no difference). Levels with fewer than 10 admissions have no bar.',
+          '(no difference). Levels with fewer than 10 admissions have no bar; segments by number, as in the tables.',
         data: terms.map((t) => ({
-          label: `${t.feature}: ${t.level}`,
+          label: shortLabel(t.feature, t.level),
           value: t.oddsRatio,
           lower: t.lower,
           upper: t.upper,
@@ -147,7 +170,7 @@ export async function segmentationPages(app: FastifyInstance, ctx: AppContext): 
               : t.upper !== undefined && t.upper < 1
                 ? 'lower'
                 : 'not-compared',
-          valueText: t.oddsRatioText,
+          valueText: t.oddsRatio === undefined ? 'not shown' : t.oddsRatioText,
         })),
         benchmark: 1,
         benchmarkLabel: 'No difference',
