@@ -35,9 +35,9 @@ function shortLabel(feature: string, level: string): string {
     case 'IMD quintile':
       return `IMD quintile ${level.slice(0, 1)}`;
     case 'Long-term conditions':
-      return `${level} conditions`;
+      return level === '1' ? '1 condition' : `${level} conditions`;
     case 'Emergency admissions in the previous 12 months':
-      return `${level} prior admissions`;
+      return level === '1' ? '1 prior admission' : `${level} prior admissions`;
     case 'eFI category':
       return `eFI ${level.toLowerCase()}`;
     case 'Segment':
