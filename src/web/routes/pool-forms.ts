@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { systemClock, type AccessRule } from '../../access/index.js';
 import { parsePounds } from '../../core/money.js';
 import { problem, type Issue } from '../../core/problem.js';
-import { readChart, type Account } from '../../money/index.js';
+import { periodOfDate, readChart, type Account } from '../../money/index.js';
 import { POOL_ROLES, chargePool, contribute, createPool, readPools } from '../../money/pool-store.js';
 import { RISK_SHARE_RULES } from '../../money/pooled-budget.js';
 import type { Partnership } from '../../partnership/index.js';
@@ -177,10 +177,7 @@ export async function poolForms(app: FastifyInstance, ctx: AppContext): Promise<
 
   app.get('/money/pools/new', FINANCE, async (_request, reply) => {
     const p = await currentPartnership(ctx);
-    const year = londonDay(clock()).slice(0, 4);
-    const month = Number(londonDay(clock()).slice(5, 7));
-    // The financial year starts in April: in January to March it is still last year's.
-    const financialYear = String(month >= 4 ? Number(year) : Number(year) - 1);
+    const financialYear = String(periodOfDate(londonDay(clock())).financialYear);
     return setUpForm(reply, p, { financialYear, rule: 'in-proportion' }, [], () => 'name');
   });
 
