@@ -17,7 +17,7 @@ import { inForceOn, londonDay } from '../../partnership/views.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
-import { errorsByField, formErrors, formText, inFieldOrder } from './governance-forms.js';
+import { errorsByField, formErrors, formList, formText, inFieldOrder } from './governance-forms.js';
 
 const FINANCE = {
   config: { access: { signedIn: true, anyRole: FUND_ROLES } as AccessRule },
@@ -41,14 +41,6 @@ const FUND_FIELDS = [
     (['amount', 'description', 'milestones'] as const).map((part) => trancheField(i + 1, part)),
   ).flat(),
 ];
-
-/** A field's values as posted: a ticked box list arrives as one string or several. */
-const all = (body: unknown, name: string): string[] => {
-  const value =
-    typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  if (typeof value === 'string') return value === '' ? [] : [value];
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
-};
 
 export interface FundForm {
   readonly values: Readonly<Record<string, string>>;
@@ -207,7 +199,7 @@ export async function fundForms(app: FastifyInstance, ctx: AppContext): Promise<
       ticked: Object.fromEntries(
         Array.from({ length: TRANCHE_ROWS }, (_, i) => [
           i + 1,
-          all(request.body, trancheField(i + 1, 'milestones')),
+          formList(request.body, trancheField(i + 1, 'milestones')),
         ]),
       ),
     };

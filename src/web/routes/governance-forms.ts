@@ -18,7 +18,8 @@ export const formText = (body: unknown, name: string): string => {
       ? value[0]
       : '';
 };
-const list = (body: unknown, name: string): string[] => {
+/** A field's values as posted: ticked boxes arrive as one string or several; empty ones are dropped. */
+export const formList = (body: unknown, name: string): string[] => {
   const value =
     typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   if (typeof value === 'string') return value === '' ? [] : [value];
@@ -51,11 +52,11 @@ export function proposalFormValues(body: unknown, testIds: readonly string[]): P
   return {
     title: formText(body, 'title'),
     summary: formText(body, 'summary'),
-    places: list(body, 'places'),
+    places: formList(body, 'places'),
     programme: formText(body, 'programme'),
     money: formText(body, 'money'),
     evidence: formText(body, 'evidence'),
-    tests: list(body, 'tests'),
+    tests: formList(body, 'tests'),
     testEvidence: Object.fromEntries(testIds.map((id) => [id, formText(body, testEvidenceField(id))])),
     version: formText(body, 'version'),
   };
@@ -148,7 +149,7 @@ export function resolutionFormValues(body: unknown): ResolutionFormValues {
   return {
     outcome: formText(body, 'outcome'),
     reason: formText(body, 'reason'),
-    testsNotMet: list(body, 'testsNotMet'),
+    testsNotMet: formList(body, 'testsNotMet'),
     reservedToPartners: formText(body, 'reservedToPartners') === 'yes',
   };
 }
