@@ -109,5 +109,9 @@ export function ageOn(date: string, birthYear: number, birthMonth: number): numb
 export function sortCells(cells: readonly CubeCell[]): CubeCell[] {
   const key = (c: CubeCell) =>
     `${c.year}|${c.place ?? ''}|${c.imdQuintile ?? ''}|${c.sex}|${String(c.ageBand).padStart(2, '0')}|${c.ethnicGroup}`;
-  return [...cells].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  // Each key made once, not twice per comparison: a cube has tens of thousands of cells.
+  return cells
+    .map((cell) => ({ cell, key: key(cell) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ cell }) => cell);
 }

@@ -11,7 +11,7 @@ import {
   type Indicator,
 } from './definition.js';
 import { referenceCube, type EventRow, type PersonRow } from './reference-engine.js';
-import { cellsOfRows, cubeSql, type CubeRow } from './sql-engine.js';
+import { cellsOfRows, cubeSql, demographyTableSql, type CubeRow } from './sql-engine.js';
 
 const CODE_LISTS: Record<string, CodeList> = {
   a: { title: 'a', system: 'snomed', codes: ['1', '2'], source: 'test' },
@@ -46,7 +46,7 @@ const personIds = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'p10', 
 const personArb = (id: string): fc.Arbitrary<PersonRow> =>
   fc.record({
     person: fc.constant(id),
-    sex: maybe(fc.constantFrom('female', 'male')),
+    sex: maybe(fc.constantFrom('female', 'male', 'unknown')),
     birth_year: maybe(fc.integer({ min: 1925, max: 2021 })),
     birth_month: fc.integer({ min: 1, max: 12 }),
     death_date: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: day }),
@@ -191,9 +191,18 @@ describe('the SQL engine', () => {
         fc.tuple(...personIds.map(personArb)),
         fc.array(eventArb, { maxLength: 100 }),
         indicatorArb,
-        async (persons, events, indicator) => {
+        fc.boolean(),
+        async (persons, events, indicator, shared) => {
           await load(persons, events);
-          const rows = await store.rows<CubeRow & Record<string, unknown>>(cubeSql(indicator, CODE_LISTS));
+          // Half the runs read the demography table a catalogue run shares, made for more years than the
+          // indicator's; the others the statement's own demography CTE.
+          if (shared) {
+            await store.connection.run('DROP TABLE IF EXISTS demography_test');
+            await store.connection.run(demographyTableSql('demography_test', [2017, 2018, 2019, 2020, 2021]));
+          }
+          const rows = await store.rows<CubeRow & Record<string, unknown>>(
+            cubeSql(indicator, CODE_LISTS, shared ? 'demography_test' : undefined),
+          );
           expect(cellsOfRows(rows)).toEqual(referenceCube(indicator, persons, events, CODE_LISTS));
         },
       ),

@@ -2,17 +2,27 @@
  * @module population/indicators/sql-engine
  * The fast engine: an indicator compiled to one SQL statement over the analytic store's `person` and `event` tables
  * that returns its cube for every year at once. The SQL keeps to what DuckDB and PostgreSQL share — CTEs, VALUES,
- * joins, EXISTS, window functions, CASE, COALESCE, DATE literals — so a national warehouse on PostgreSQL (Citus) can
- * run the same definitions; every date is computed here and written as a literal, so no dialect's interval
- * arithmetic is relied on.
+ * joins, UNION ALL, GROUP BY, CASE, COALESCE, CAST, DATE literals, CREATE TEMP TABLE … AS — so a national warehouse
+ * on PostgreSQL (Citus) can run the same definitions; every date is computed here and written as a literal, so no
+ * dialect's interval arithmetic is relied on.
  *
- * Shape: `years` holds each year's period and window starts; `pop` is every person × year they could count in;
- * each event criterion becomes one CTE of the (person, year) pairs that satisfy it, found by one pass over `event`
- * joined to `years` (rather than a search per person), and the criteria's boolean algebra is EXISTS over those sets.
- * Each criterion compiles to a boolean that is never NULL, so `not` means what it means in the reference engine.
+ * Shape: a person-year none of whose event criteria holds counts (or not) by its demographic key alone
+ * (demography.ts: year, place, quintile, sex, ethnic group, registration, exact age, alive and died), so the cube is
+ *   the count over the demography table — persons per key, made once for a whole catalogue run — of what a
+ *   person-year counts with every event criterion FALSE,
+ *   plus, over only the person-years where some event criterion holds, what it counts less what it would count with
+ *   them all FALSE.
+ * The second part is driven from the events: each event criterion is one pass over `event` joined to `years` (for
+ * `ever`, each person's first matching event joined to the years), and one GROUP BY of all of them gives each touched
+ * person-year a 0/1 flag per criterion and its events counted. Per indicator, the work grows with the events its
+ * criteria match, not with persons × years. Each criterion compiles to a boolean that is never NULL, so `not`
+ * means what it means in the reference engine — and compiled with its event criteria FALSE it gives the demography's
+ * count exactly. The sums come back as INTEGER: a cell's count is far below 2^31, and the driver reads a HUGEINT
+ * several times slower.
  */
-import { ageBandSql, ethnicGroupSql, periodOf, sortCells, windowStart, type CubeCell } from './cube.js';
+import { ageBandSql, periodOf, sortCells, windowStart, type CubeCell } from './cube.js';
 import type { CodeList, Criterion, EventCriterion, Indicator, Window } from './definition.js';
+import { COUNTABLE, DEMOGRAPHIC_COLUMNS, demographySql } from './demography.js';
 
 const text = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const date = (iso: string) => `DATE ${text(iso)}`;
@@ -20,13 +30,21 @@ const date = (iso: string) => `DATE ${text(iso)}`;
 interface Compiling {
   readonly codeLists: Readonly<Record<string, CodeList>>;
   readonly years: readonly number[];
-  /** The CTEs made so far, in order. */
-  readonly ctes: string[];
   /** Window starts needed, by column name. */
   readonly windows: Map<string, Window>;
-  /** The joins of the criteria's sets to `pop`. */
-  readonly joins: string[];
+  /** One flag column per distinct event criterion (by its definition), with its (person, year) query. */
+  readonly flags: Map<string, { readonly column: string; readonly pairs: string }>;
+  /** The query of the (person, year) rows of counted events, one row per event. */
+  counted?: string;
+  /** The column of age on the population's reference date. */
+  readonly age: string;
 }
+
+const compiling = (
+  codeLists: Readonly<Record<string, CodeList>>,
+  years: readonly number[],
+  age: string,
+): Compiling => ({ codeLists, years, windows: new Map(), flags: new Map(), age });
 
 function codeList(id: string, context: Compiling): CodeList {
   const list = context.codeLists[id];
@@ -46,16 +64,14 @@ function windowColumn(window: Window, context: Compiling): string | undefined {
   return `y.${name}`;
 }
 
-/** Event rows `e` joined to `years` `y` that are candidates: kind, code list, and inside the year's window. */
-function candidates(criterion: EventCriterion, context: Compiling): { from: string; where: string[] } {
+/** The conditions on an event row `e` of being a candidate: kind and code list (the window is the join's). */
+function candidate(criterion: EventCriterion, context: Compiling): string[] {
   const where = [`e.kind = ${text(criterion.kind)}`];
   if (criterion.codes !== undefined) {
     const list = codeList(criterion.codes, context);
     where.push(`e.code_system = ${text(list.system)}`, inCodes('e.code', list));
   }
-  const start = windowColumn(criterion.within, context);
-  const join = start === undefined ? 'e.date <= y.period_end' : `e.date BETWEEN ${start} AND y.period_end`;
-  return { from: `event e JOIN years y ON ${join}`, where };
+  return where;
 }
 
 function filters(criterion: EventCriterion, context: Compiling): string[] {
@@ -72,48 +88,63 @@ function filters(criterion: EventCriterion, context: Compiling): string[] {
 }
 
 /**
- * A CTE of the events matching an event criterion, one row per matching event with its person and year (for
- * `latest`: those on the person's latest candidate date in the year's window that pass the filters). Returns its name.
+ * A query of (person, year) rows for the events matching an event criterion in each year's window, found by one
+ * pass over `event` joined to `years` (for `latest`: one row per person-year whose latest candidate passes).
+ * Without `latest`, a pair may come more than once: once per matching event, which counts events.
  */
-function matchingCte(criterion: EventCriterion, context: Compiling, distinct: boolean): string {
-  const name = `c${context.ctes.length + 1}`;
-  const { from, where } = candidates(criterion, context);
+function matchingSql(criterion: EventCriterion, context: Compiling): string {
+  const where = candidate(criterion, context);
   const passes = filters(criterion, context);
+  const start = windowColumn(criterion.within, context);
   if (criterion.latest) {
     // The latest candidate passes when some passing candidate is on the latest date: one GROUP BY, where a
     // window over every candidate had to sort them. (A `latest` criterion is never an event count.)
     const passing = passes.length === 0 ? 'e.date' : `CASE WHEN ${passes.join(' AND ')} THEN e.date END`;
-    context.ctes.push(`${name} AS (
-      SELECT e.person, y.year FROM ${from} WHERE ${where.join(' AND ')}
-      GROUP BY e.person, y.year
-      HAVING MAX(${passing}) = MAX(e.date))`);
-  } else {
-    context.ctes.push(`${name} AS (
-      SELECT ${distinct ? 'DISTINCT ' : ''}e.person, y.year FROM ${from} WHERE ${[...where, ...passes].join(' AND ')})`);
+    const join = start === undefined ? 'e.date <= y.period_end' : `e.date BETWEEN ${start} AND y.period_end`;
+    return `SELECT e.person, y.year FROM event e JOIN years y ON ${join} WHERE ${where.join(' AND ')}
+      GROUP BY e.person, y.year HAVING MAX(${passing}) = MAX(e.date)`;
   }
-  return name;
+  if (start === undefined) {
+    // Ever: some matching event on or before the period's end is the first matching event being so — one row
+    // per person joined to the years, where every event joined to every year after it multiplied the rows.
+    return `SELECT f.person, y.year FROM (
+        SELECT e.person, MIN(e.date) AS first FROM event e WHERE ${[...where, ...passes].join(' AND ')}
+        GROUP BY e.person) f
+      JOIN years y ON f.first <= y.period_end`;
+  }
+  return `SELECT e.person, y.year FROM event e JOIN years y ON e.date BETWEEN ${start} AND y.period_end
+      WHERE ${[...where, ...passes].join(' AND ')}`;
 }
 
-function criterionSql(criterion: Criterion, context: Compiling): string {
+/**
+ * A criterion as a never-NULL boolean over the person-year `pop`, so `not` means what it means in the reference
+ * engine. With `events: 'false'` every event criterion is FALSE: what the criterion is for a person-year none of
+ * whose event criteria holds.
+ */
+function criterionSql(criterion: Criterion, context: Compiling, events: 'flagged' | 'false'): string {
+  const sub = (c: Criterion) => criterionSql(c, context, events);
   if ('event' in criterion) {
-    // A LEFT JOIN to the criterion's distinct (person, year) pairs, not a correlated EXISTS: DuckDB plans the
-    // join as one hash join, where EXISTS inside OR and NOT became a costly delimited join.
-    const cte = matchingCte(criterion.event, context, true);
-    context.joins.push(`LEFT JOIN ${cte} ON ${cte}.person = pop.person AND ${cte}.year = pop.year`);
-    return `(${cte}.person IS NOT NULL)`;
+    if (events === 'false') return 'FALSE';
+    // One flag per distinct criterion: the same criterion in the population and the numerator is found once.
+    const key = JSON.stringify(criterion.event);
+    let flag = context.flags.get(key);
+    if (flag === undefined) {
+      flag = { column: `f${context.flags.size + 1}`, pairs: matchingSql(criterion.event, context) };
+      context.flags.set(key, flag);
+    }
+    return `(pop.${flag.column} = 1)`;
   }
-  if ('died' in criterion)
-    return `COALESCE(pop.death_date BETWEEN pop.period_start AND pop.period_end, FALSE)`;
+  if ('died' in criterion) return 'pop.died';
   if ('age' in criterion) {
     const parts: string[] = [];
-    if (criterion.age.min !== undefined) parts.push(`pop.age >= ${criterion.age.min}`);
-    if (criterion.age.max !== undefined) parts.push(`pop.age <= ${criterion.age.max}`);
+    if (criterion.age.min !== undefined) parts.push(`${context.age} >= ${criterion.age.min}`);
+    if (criterion.age.max !== undefined) parts.push(`${context.age} <= ${criterion.age.max}`);
     return `(${parts.join(' AND ')})`;
   }
-  if ('sex' in criterion) return `COALESCE(pop.sex = ${text(criterion.sex)}, FALSE)`;
-  if ('allOf' in criterion) return `(${criterion.allOf.map((c) => criterionSql(c, context)).join(' AND ')})`;
-  if ('anyOf' in criterion) return `(${criterion.anyOf.map((c) => criterionSql(c, context)).join(' OR ')})`;
-  return `(NOT ${criterionSql(criterion.not, context)})`;
+  if ('sex' in criterion) return `(pop.sex = ${text(criterion.sex)})`;
+  if ('allOf' in criterion) return `(${criterion.allOf.map(sub).join(' AND ')})`;
+  if ('anyOf' in criterion) return `(${criterion.anyOf.map(sub).join(' OR ')})`;
+  return `(NOT ${sub(criterion.not)})`;
 }
 
 function yearsCte(context: Compiling): string {
@@ -127,47 +158,116 @@ function yearsCte(context: Compiling): string {
   return `years (${columns.join(', ')}) AS (VALUES ${rows.join(', ')})`;
 }
 
-/** The indicator as one SQL statement returning its cube (columns as CubeCell's, in snake case). */
-export function cubeSql(indicator: Indicator, codeLists: Readonly<Record<string, CodeList>>): string {
+/** What a row of `pop` adds to its cell: persons in the population, and persons or events in the numerator. */
+interface Counted {
+  readonly denominator: string;
+  readonly numerator: string;
+}
+
+function countedSql(indicator: Indicator, context: Compiling, events: 'flagged' | 'false'): Counted {
+  const { population, numerator } = indicator;
+  const conditions = [
+    `${context.age} >= 0`,
+    population.at === 'start' ? 'pop.alive_at_start' : 'pop.alive_at_end',
+    ...(population.registered ? ['pop.registered'] : []),
+    ...(population.where === undefined ? [] : [criterionSql(population.where, context, events)]),
+  ].join(' AND ');
+  let counts: string;
+  if (numerator.count === 'events' && 'event' in numerator.where) {
+    if (events === 'false') counts = '0';
+    else {
+      context.counted = matchingSql(numerator.where.event, context);
+      counts = 'pop.events';
+    }
+  } else counts = `CASE WHEN ${criterionSql(numerator.where, context, events)} THEN 1 ELSE 0 END`;
+  return {
+    denominator: `CASE WHEN ${conditions} THEN pop.persons ELSE 0 END`,
+    numerator: `CASE WHEN ${conditions} THEN pop.persons * ${counts} ELSE 0 END`,
+  };
+}
+
+/**
+ * The person-years some event criterion holds for (or with an event counted), one row each, with a 0/1 column per
+ * criterion and the events counted: one GROUP BY over all the criteria's pairs, not a join per criterion.
+ */
+function touchedCte(context: Compiling): string {
+  const flags = [...context.flags.values()];
+  const sources = [
+    ...flags.map(({ pairs }, i) => ({ pairs, flags: flags.map((_, j) => (i === j ? 1 : 0)), counted: 0 })),
+    ...(context.counted === undefined
+      ? []
+      : [{ pairs: context.counted, flags: flags.map(() => 0), counted: 1 }]),
+  ];
+  const columns = [...flags.map(({ column }) => column), 'counted'];
+  const rows = sources.map(
+    (source) =>
+      `SELECT m.person, m.year, ${[...source.flags, source.counted].map((v, i) => `${v} AS ${columns[i] ?? ''}`).join(', ')}
+      FROM (${source.pairs}) m`,
+  );
+  return `touched AS (
+    SELECT person, year, ${flags.map(({ column }) => `MAX(${column}) AS ${column}`).join(', ')}${flags.length > 0 ? ', ' : ''}SUM(counted) AS events
+    FROM (${rows.join('\n      UNION ALL ')}) flagged
+    GROUP BY person, year)`;
+}
+
+/** The cell of a row of `pop`, as a select list. */
+const cellOf = (age: string) =>
+  `pop.year, pop.place, pop.imd_quintile, pop.sex, ${ageBandSql(age)} AS age_band, pop.ethnic_group`;
+
+/**
+ * The indicator as one SQL statement returning its cube (columns as CubeCell's, in snake case). `demography` names a
+ * table made by `demographyTableSql` for (at least) the indicator's years, shared by a catalogue run; without it
+ * the statement makes its own as a CTE.
+ */
+export function cubeSql(
+  indicator: Indicator,
+  codeLists: Readonly<Record<string, CodeList>>,
+  demography?: string,
+): string {
   const years: number[] = [];
   for (let year = indicator.years.from; year <= indicator.years.to; year++) years.push(year);
-  const context: Compiling = { codeLists, years, ctes: [], windows: new Map(), joins: [] };
-  const at = indicator.population.at;
-  // The reference date is 1 January or 31 December of the year: age is the year less the year of birth, less one
-  // if the birthday (the 1st of the birth month) is still to come on that date.
-  const onMonth = at === 'start' ? 1 : 12;
-  const on = at === 'start' ? 'pop.period_start' : 'pop.period_end';
-  const conditions = [
-    'pop.age >= 0',
-    `(pop.death_date IS NULL OR pop.death_date >= ${on})`,
-    ...(indicator.population.where === undefined ? [] : [criterionSql(indicator.population.where, context)]),
+  const age = indicator.population.at === 'start' ? 'pop.age_start' : 'pop.age_end';
+  const context = compiling(codeLists, years, age);
+  const allFalse = countedSql(indicator, context, 'false');
+  const actual = countedSql(indicator, context, 'flagged');
+  const parts = [
+    `SELECT ${cellOf(age)}, ${allFalse.numerator} AS numerator, ${allFalse.denominator} AS denominator
+     FROM ${demography ?? 'demography'} pop WHERE pop.year BETWEEN ${indicator.years.from} AND ${indicator.years.to}`,
   ];
-  const counted = indicator.numerator;
-  let numerator: string;
-  let numeratorJoin = '';
-  if (counted.count === 'events' && 'event' in counted.where) {
-    const cte = matchingCte(counted.where.event, context, false);
-    context.ctes.push(`n AS (SELECT person, year, COUNT(*) AS events FROM ${cte} GROUP BY person, year)`);
-    numerator = 'COALESCE(n.events, 0)';
-    numeratorJoin = 'LEFT JOIN n ON n.person = pop.person AND n.year = pop.year';
-  } else {
-    numerator = `CASE WHEN ${criterionSql(counted.where, context)} THEN 1 ELSE 0 END`;
+  const ctes = [
+    yearsCte(context),
+    ...(demography === undefined ? [`demography AS (${demographySql()})`] : []),
+  ];
+  if (context.flags.size > 0 || context.counted !== undefined) {
+    // Where some event criterion holds, what is counted may differ from the all-false count the demography gave:
+    // the difference is added (numerator and denominator each may go up or down).
+    ctes.push(
+      touchedCte(context),
+      `pop AS (SELECT ${[...[...context.flags.values()].map(({ column }) => `t.${column}`), 't.events'].join(', ')},
+        ${DEMOGRAPHIC_COLUMNS}, 1 AS persons
+        FROM touched t JOIN person p ON p.person = t.person JOIN years y ON y.year = t.year
+        WHERE ${COUNTABLE})`,
+    );
+    parts.push(`SELECT ${cellOf(age)}, (${actual.numerator}) - (${allFalse.numerator}) AS numerator,
+       (${actual.denominator}) - (${allFalse.denominator}) AS denominator
+     FROM pop`);
   }
-  const pop = `pop AS (
-    SELECT p.person, y.year, y.period_start, y.period_end, p.place, p.imd_quintile, p.sex, p.death_date,
-           p.ethnic_category, y.year - p.birth_year - CASE WHEN ${onMonth} < p.birth_month THEN 1 ELSE 0 END AS age
-    FROM person p CROSS JOIN years y
-    WHERE p.birth_year IS NOT NULL AND p.birth_month IS NOT NULL${indicator.population.registered ? ' AND p.registered' : ''})`;
-  return `WITH ${[yearsCte(context), pop, ...context.ctes].join(',\n')}
-SELECT year, place, imd_quintile, sex, age_band, ethnic_group, SUM(numerator) AS numerator, COUNT(*) AS denominator
+  return `WITH ${ctes.join(',\n')}
+SELECT year, place, imd_quintile, sex, age_band, ethnic_group,
+       CAST(SUM(numerator) AS INTEGER) AS numerator, CAST(SUM(denominator) AS INTEGER) AS denominator
 FROM (
-  SELECT pop.year, pop.place, pop.imd_quintile, COALESCE(pop.sex, 'unknown') AS sex, ${ageBandSql('pop.age')} AS age_band,
-         ${ethnicGroupSql('pop.ethnic_category')} AS ethnic_group, ${numerator} AS numerator
-  FROM pop ${numeratorJoin}
-  ${context.joins.join('\n  ')}
-  WHERE ${conditions.join(' AND ')}
+  ${parts.join('\n  UNION ALL\n  ')}
 ) counted
-GROUP BY year, place, imd_quintile, sex, age_band, ethnic_group`;
+GROUP BY year, place, imd_quintile, sex, age_band, ethnic_group
+HAVING SUM(denominator) > 0`;
+}
+
+/**
+ * The statement making the shared demography table `name` for `years`: a TEMP table, holding counts of persons by
+ * key only, that lives as long as the catalogue run needing it.
+ */
+export function demographyTableSql(name: string, years: readonly number[]): string {
+  return `CREATE TEMP TABLE ${name} AS WITH ${yearsCte(compiling({}, years, ''))} ${demographySql()}`;
 }
 
 /** A row as a driver gives it: DuckDB's BIGINT may come as bigint, PostgreSQL's as a string. */
