@@ -33,7 +33,10 @@ interface Compiling {
   /** Window starts needed, by column name. */
   readonly windows: Map<string, Window>;
   /** One flag column per distinct event criterion (by its definition), with its (person, year) query. */
-  readonly flags: Map<string, { readonly column: string; readonly pairs: string }>;
+  readonly flags: Map<
+    string,
+    { readonly column: string; readonly pairs: string; readonly distinct: boolean }
+  >;
   /** The query of the (person, year) rows of counted events, one row per event. */
   counted?: string;
   /** The column of age on the population's reference date. */
@@ -129,7 +132,12 @@ function criterionSql(criterion: Criterion, context: Compiling, events: 'flagged
     const key = JSON.stringify(criterion.event);
     let flag = context.flags.get(key);
     if (flag === undefined) {
-      flag = { column: `f${context.flags.size + 1}`, pairs: matchingSql(criterion.event, context) };
+      flag = {
+        column: `f${context.flags.size + 1}`,
+        pairs: matchingSql(criterion.event, context),
+        // `latest` gives one row per person-year, and `ever` one per person and year after the first event.
+        distinct: criterion.event.latest || criterion.event.within === 'ever',
+      };
       context.flags.set(key, flag);
     }
     return `(pop.${flag.column} = 1)`;
@@ -204,6 +212,11 @@ function touchedCte(context: Compiling): string {
       `SELECT m.person, m.year, ${[...source.flags, source.counted].map((v, i) => `${v} AS ${columns[i] ?? ''}`).join(', ')}
       FROM (${source.pairs}) m`,
   );
+  const only = flags[0];
+  if (flags.length === 1 && context.counted === undefined && only !== undefined && only.distinct) {
+    // One criterion whose pairs come once each: they are the touched person-years as they are.
+    return `touched AS (SELECT m.person, m.year, 1 AS ${only.column}, 0 AS events FROM (${only.pairs}) m)`;
+  }
   return `touched AS (
     SELECT person, year, ${flags.map(({ column }) => `MAX(${column}) AS ${column}`).join(', ')}${flags.length > 0 ? ', ' : ''}SUM(counted) AS events
     FROM (${rows.join('\n      UNION ALL ')}) flagged
