@@ -6,6 +6,7 @@
  * the segmentation with its risk model (population/segmentation). One function, so both keep the same results file.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { computeCarers } from '../carers/run.js';
 import { formatIssue } from '../core/problem.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -17,6 +18,9 @@ import { saveResults } from '../population/indicators/results-file.js';
 import type { IndicatorResult } from '../population/indicators/run.js';
 import type { AnalyticStore } from '../population/store/analytic-store.js';
 import { computeSegmentation } from '../population/segmentation/run.js';
+
+/** Each person's risk score for case-finding lists (population/store/risk-scores.ts), beside the store. */
+export const riskScoresFile = (analyticsDir: string): string => join(analyticsDir, 'risk-scores.parquet');
 
 /** A file of the places' current allocations (place,allocation_pounds), read whole; checked by fair shares. */
 export function readAllocationsFile(file: string): Result<{ text: string; file: string }, string> {
@@ -81,15 +85,19 @@ export async function saveBuildResults(
   const segmentation = await computeSegmentation(store, catalogue, {
     partnershipDir: where.partnershipDir,
     places: places.filter((place) => place.to === undefined).map((place) => place.id),
+    riskScoresFile: riskScoresFile(where.analyticsDir),
   });
   if (!segmentation.ok) log(`segmentation: ${segmentation.error}; left out`);
   else {
-    const { computedSeconds, riskModel, modelProblem } = segmentation.value;
+    const { computedSeconds, riskModel, modelProblem, riskScores } = segmentation.value;
     log(
       `segmentation: computed in ${(computedSeconds ?? 0).toFixed(1)} s` +
         (riskModel?.evaluation.auc === undefined
           ? `; risk model: ${modelProblem ?? 'not fitted'}`
-          : `; risk model AUC ${riskModel.evaluation.auc.toFixed(3)} on ${riskModel.evaluationYear}`),
+          : `; risk model AUC ${riskModel.evaluation.auc.toFixed(3)} on ${riskModel.evaluationYear}`) +
+        (riskScores === undefined
+          ? ''
+          : `; ${riskScores.persons} people scored for case-finding on ${riskScores.featuresOn}`),
     );
   }
   saveResults(

@@ -3,6 +3,7 @@
  * The main job, composed: open the store (embedded or DATABASE_URL) and migrate it, load the partnership files
  * into it, build the server and listen; on SIGINT/SIGTERM close the server, then the store, in that order.
  */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +27,10 @@ import { ensureDemoRecord } from './demo-record.js';
 import { ensureDemoAnalytics } from './demo-analytics.js';
 import { loadDemoWorkforceReturns } from '../workforce/index.js';
 import { loadResults, type PopulationResults } from '../population/indicators/results-file.js';
-import { analyticsDir } from './commands/population.js';
+import { analyticsDir, pseudonymKeyFile } from './commands/population.js';
+import { riskScoresFile } from './population-results.js';
+import { readPseudonymKey } from '../identity/pseudonym.js';
+import type { RiskScores } from '../record/case-finding.js';
 import { ensureDemoPopulation } from './demo-population.js';
 import { placeMapAtStart } from './place-map.js';
 
@@ -190,6 +194,7 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
     }
     const known = readMigrations(migrationsDir);
     const app = await buildServer({
+      riskScores: caseFindingScores(config, log),
       db: store.db,
       config,
       partnershipId: report.partnershipId,
@@ -240,4 +245,19 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The pseudonym key and the risk scores file, for care teams' case-finding lists: only where a build has made the
+ * key. A key file that cannot be used is said, and the lists are off (the rest of Accord does not need it).
+ */
+function caseFindingScores(config: Config, log: (line: string) => void): RiskScores | undefined {
+  const file = pseudonymKeyFile(config);
+  if (!existsSync(file)) return undefined;
+  const key = readPseudonymKey(file);
+  if (!key.ok) {
+    log(`case-finding lists are off: ${key.error}`);
+    return undefined;
+  }
+  return { key: key.value, file: riskScoresFile(analyticsDir(config)) };
 }

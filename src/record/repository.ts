@@ -145,6 +145,8 @@ export interface RecordRepository {
    * sent: the content of `$everything`.
    */
   aboutPatients(patientIds: readonly string[], organisation?: string): Promise<StoredResource[]>;
+  /** The current Patient resources of these ids (deleted ones left out): demographics for a list of people. */
+  patients(patientIds: readonly string[]): Promise<StoredResource[]>;
   /**
    * The person (in the identity index, merges followed) each of these Patient resources is a record of; Patients the
    * index does not hold yet are left out.
@@ -526,6 +528,15 @@ export function recordRepository(db: Database, table: ParameterTable = searchPar
           ORDER BY resource_type <> 'Patient', resource_type, last_updated DESC, id
           LIMIT ${EVERYTHING_LIMIT}`,
         [patientIds, organisation ?? null],
+      );
+      return rows.map(stored);
+    },
+
+    async patients(patientIds) {
+      if (patientIds.length === 0) return [];
+      const rows = await db.query<ResourceRow>(
+        `SELECT * FROM record_resource WHERE resource_type = 'Patient' AND id = ANY($1::text[]) AND NOT deleted`,
+        [patientIds],
       );
       return rows.map(stored);
     },

@@ -38,8 +38,10 @@ import { ledgerPages } from './routes/ledger-pages.js';
 import { fhirApi } from './routes/fhir.js';
 import { identityApi } from './routes/identity-api.js';
 import { recordApi } from './routes/record-api.js';
+import type { RiskScores } from '../record/case-finding.js';
 import { recordPages } from './routes/record-pages.js';
 import { myRecordPages } from './routes/my-record-pages.js';
+import { caseFindingPages } from './routes/case-finding-pages.js';
 import { recordAuditor, type RecordAuditor } from './routes/record-audit.js';
 import { recordRepository } from '../record/index.js';
 import { identityPages } from './routes/identity-pages.js';
@@ -96,6 +98,11 @@ export interface ServerDeps {
   readonly population?: PopulationResults | undefined;
   /** The map of the places from boundary files (ACCORD_BOUNDARIES); absent: the tile map. */
   readonly placeMap?: PlaceMap | undefined;
+  /**
+   * The pseudonym key and each person's risk score (population/store/risk-scores.ts), for care teams' case-finding
+   * lists; absent: the list page says how to compute them.
+   */
+  readonly riskScores?: RiskScores | undefined;
 }
 
 /** Shared by route modules: the dependencies and the page renderer. */
@@ -356,6 +363,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(recordApi, context);
   await app.register(recordPages, context);
   await app.register(myRecordPages, context);
+  await app.register(caseFindingPages, context);
   // In its own context: FHIR's media types and its not-found answer apply under /fhir only.
   await app.register(fhirApi, { ...context, prefix: '/fhir' });
   return app;

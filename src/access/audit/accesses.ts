@@ -24,6 +24,8 @@ export interface PersonAccess {
   readonly outcome: AuditOutcome;
   /** Present when the access was to a carer's plan, seen in the care of the person they care for (its kind). */
   readonly carerPlan?: string;
+  /** Present when the person was shown on a list (its kind, e.g. a case-finding list), not opened one by one. */
+  readonly list?: string;
 }
 
 export interface AccessPage {
@@ -54,6 +56,7 @@ interface AccessRow {
   purpose: string;
   outcome: AuditOutcome;
   carer_plan: string | null;
+  list: string | null;
 }
 
 /**
@@ -97,7 +100,7 @@ export async function accessesOfPerson(
      SELECT seq::text AS seq,
        to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at,
        actor_name, role, organisation, action, resource_type, resource_id, purpose, outcome,
-       detail->>'carerPlan' AS carer_plan
+       detail->>'carerPlan' AS carer_plan, detail->>'list' AS list
      FROM audit_entry
      WHERE person_id IN (SELECT id FROM whole) AND ($2::bigint IS NULL OR seq < $2)
      ORDER BY audit_entry.seq DESC
@@ -116,6 +119,7 @@ export async function accessesOfPerson(
     purpose: row.purpose,
     outcome: row.outcome,
     ...(row.carer_plan === null ? {} : { carerPlan: row.carer_plan }),
+    ...(row.list === null ? {} : { list: row.list }),
   }));
   return ok({ accesses, before: rows.length > limit ? accesses.at(-1)?.seq : undefined });
 }

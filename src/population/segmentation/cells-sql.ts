@@ -5,7 +5,8 @@
  * recorded, windows met, emergency admissions in the 12 months before, and whether they had one in the year after),
  * then their long-term conditions, eFI deficits and category, and segment — the same meaning as `rules.ts`, which
  * a test holds it to. Three queries aggregate it: segment cells for planning, Core20PLUS5 cells, and the risk
- * model's feature cells. No row leaves DuckDB: only counts per cell do.
+ * model's feature cells; a fourth gives each person's features for the case-finding scores, which DuckDB writes to
+ * their own file. No row is read out of DuckDB: only counts per cell are.
  *
  * The SQL keeps to what DuckDB and PostgreSQL share (CTEs, VALUES, CASE, GROUP BY, date literals), as the
  * indicators' does; window starts are computed here and written as literals.
@@ -234,6 +235,14 @@ SELECT year, place, imd_quintile, ${sums.join(', ')}
  ORDER BY year, place, imd_quintile`;
 }
 
+/** The model's features after the age band and sex, capped as the model counts them. */
+const FEATURES = `imd_quintile,
+       CASE WHEN ltc >= ${MAX_CONDITIONS} THEN ${MAX_CONDITIONS} ELSE ltc END AS conditions,
+       CASE WHEN prior_admissions >= ${MAX_PRIOR_ADMISSIONS} THEN ${MAX_PRIOR_ADMISSIONS} ELSE prior_admissions END AS prior,
+       efi_rank, segment`;
+/** Who the model can score: sex recorded as female or male, and a home with a national IMD quintile. */
+const SCORABLE = `sex IN ('female', 'male') AND imd_quintile IS NOT NULL`;
+
 /**
  * The model's cells: for features on 31 December of each year, persons and those with an emergency admission in
  * the year after, by age band × sex × IMD quintile × conditions (capped) × prior admissions (capped) × eFI rank ×
@@ -242,13 +251,22 @@ SELECT year, place, imd_quintile, ${sums.join(', ')}
  */
 export function modelCellsSql(input: CompileInput): string {
   return `${factsSql(input)}
-SELECT year + 1 AS year, band, sex, imd_quintile,
-       CASE WHEN ltc >= ${MAX_CONDITIONS} THEN ${MAX_CONDITIONS} ELSE ltc END AS conditions,
-       CASE WHEN prior_admissions >= ${MAX_PRIOR_ADMISSIONS} THEN ${MAX_PRIOR_ADMISSIONS} ELSE prior_admissions END AS prior,
-       efi_rank, segment, COUNT(*) AS persons, SUM(outcome) AS admitted
-  FROM graded WHERE sex IN ('female', 'male') AND imd_quintile IS NOT NULL
+SELECT year + 1 AS year, band, sex, ${FEATURES}, COUNT(*) AS persons, SUM(outcome) AS admitted
+  FROM graded WHERE ${SCORABLE}
  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
  ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`;
+}
+
+/**
+ * Each person's features on 31 December of `input.years.to`, as the model's cells group them: one row per person
+ * the model can score (sex female or male, a home with an IMD quintile), keyed by pseudonym. For the case-finding
+ * scores (population/store/risk-scores.ts): the one query here that keeps a row per person, copied by DuckDB into
+ * the scores file and never read into JavaScript.
+ */
+export function personFeaturesSql(input: CompileInput): string {
+  return `${factsSql({ ...input, years: { from: input.years.to, to: input.years.to } })}
+SELECT person, band, sex, ${FEATURES}
+  FROM graded WHERE ${SCORABLE}`;
 }
 
 /** For each code list named, how many events of it the store holds (to tell which eFI deficits the feeds carry). */

@@ -92,6 +92,15 @@ export interface SegmentationResults {
   /** Absent when it could not be fitted (the reason is in `modelProblem`). */
   readonly riskModel?: RiskModelReport;
   readonly modelProblem?: string;
+  /**
+   * Each person's risk for case-finding, kept in its own file (population/store/risk-scores.ts), never here: only
+   * the day the features were taken on, the year predicted, and how many were scored.
+   */
+  readonly riskScores?: {
+    readonly featuresOn: string;
+    readonly predictingYear: number;
+    readonly persons: number;
+  };
   readonly computedSeconds?: number;
 }
 

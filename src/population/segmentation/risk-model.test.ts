@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { modelCellsFollowing } from '../../../test/support/segmentation-fixture.js';
-import { fitRiskModel } from './risk-model.js';
+import { fitRiskModel, riskOf } from './risk-model.js';
 
 const cells = () =>
   modelCellsFollowing({
@@ -51,6 +51,22 @@ describe('fitRiskModel', () => {
     expect(calibrated).toBe(report.evaluation.persons);
     expect(report.evaluation.predicted).toBeCloseTo(report.evaluation.admitted, -1);
     expect(report.evaluation.auc).toBeGreaterThan(0.55);
+  });
+
+  it("scores a person from the report's own coefficients, as the fit predicted, and names what raises the risk", () => {
+    const evaluated = cells().filter((c) => c.year === 2021);
+    const predicted = evaluated.reduce((sum, c) => sum + c.persons * riskOf(report, c).risk, 0);
+    expect(predicted).toBeCloseTo(report.evaluation.predicted, 6);
+    const oldest = evaluated.find(
+      (c) => c.band === 5 && c.sex === 'male' && c.imdQuintile === 1 && c.prior === 1,
+    );
+    if (oldest === undefined) throw new Error('no such cell');
+    const { raisedBy } = riskOf(report, oldest);
+    expect(raisedBy[0]).toMatchObject({ feature: 'Age band', level: '85+' });
+    expect(raisedBy.map((f) => f.oddsRatio)).toEqual(
+      [...raisedBy.map((f) => f.oddsRatio)].sort((a, b) => b - a),
+    );
+    expect(raisedBy.every((f) => f.oddsRatio > 1)).toBe(true);
   });
 
   it('says why it cannot fit', () => {

@@ -208,3 +208,36 @@ export function fitRiskModel(
     },
   });
 }
+
+/** A person's features on the day they are scored: a model cell without its counts. */
+export type RiskFeatures = Omit<ModelCell, 'year' | 'persons' | 'admitted'>;
+
+/** One feature level behind a person's risk, as the published model states it. */
+export interface RiskFactor {
+  readonly feature: string;
+  readonly level: string;
+  readonly oddsRatio: number;
+}
+
+/**
+ * The fitted model's risk for one set of features, from the report's own coefficients — so a score can be explained
+ * with the odds ratios /population/risk-model publishes: the intercept plus each level's coefficient the features
+ * have (reference levels and levels not estimated add nothing). Also the levels that raise the risk, largest first.
+ */
+export function riskOf(
+  report: Pick<RiskModelReport, 'intercept' | 'terms'>,
+  features: RiskFeatures,
+): { readonly risk: number; readonly raisedBy: readonly RiskFactor[] } {
+  const cell: ModelCell = { ...features, year: 0, persons: 0, admitted: 0 };
+  let linear = report.intercept.coefficient;
+  const raisedBy: RiskFactor[] = [];
+  LEVELS.forEach((level, i) => {
+    const coefficient = report.terms[i]?.coefficient;
+    if (coefficient === undefined || !level.has(cell)) return;
+    linear += coefficient;
+    if (coefficient > 0)
+      raisedBy.push({ feature: level.feature, level: level.level, oddsRatio: Math.exp(coefficient) });
+  });
+  raisedBy.sort((a, b) => b.oddsRatio - a.oddsRatio);
+  return { risk: 1 / (1 + Math.exp(-linear)), raisedBy };
+}

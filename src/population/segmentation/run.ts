@@ -9,10 +9,12 @@ import { formatIssue } from '../../core/problem.js';
 import { err, ok, type Result } from '../../core/result.js';
 import type { Catalogue } from '../indicators/catalogue.js';
 import type { AnalyticStore } from '../store/analytic-store.js';
+import { writeRiskScores } from '../store/risk-scores.js';
+import { personFeaturesSql, type CompileInput } from './cells-sql.js';
 import { core20Cells, lastEventDate, listsRecorded, modelCells, segmentCells } from './cells.js';
 import { segmentationFigures, type SegmentationResults } from './figures.js';
 import { loadSegmentationRules } from './reference.js';
-import { fitRiskModel } from './risk-model.js';
+import { fitRiskModel, riskOf, type RiskModelReport } from './risk-model.js';
 
 /** The indicator whose years the segmentation follows (its admissions are the model's outcome too). */
 export const SEGMENTATION_INDICATOR = 'emergency-admissions';
@@ -29,7 +31,12 @@ export function latestFullYear(lastDate: string | undefined): number | undefined
 export async function computeSegmentation(
   store: AnalyticStore,
   catalogue: Catalogue,
-  where: { readonly partnershipDir: string; readonly places: readonly string[] },
+  where: {
+    readonly partnershipDir: string;
+    readonly places: readonly string[];
+    /** Where to write each person's risk for case-finding (population/store/risk-scores.ts); none when absent. */
+    readonly riskScoresFile?: string;
+  },
 ): Promise<Result<SegmentationResults, string>> {
   const started = performance.now();
   const stated = catalogue.indicators.find((indicator) => indicator.id === SEGMENTATION_INDICATOR)?.years;
@@ -67,9 +74,38 @@ export async function computeSegmentation(
       : err(
           'the store covers one full year: the model needs earlier years to fit and a later one to evaluate',
         );
+  const riskScores =
+    model.ok && where.riskScoresFile !== undefined
+      ? await scoreEveryone(
+          store,
+          { ...input, years: { from: years.to, to: years.to } },
+          model.value,
+          where.riskScoresFile,
+        )
+      : undefined;
   return ok({
     ...figures,
     ...(model.ok ? { riskModel: model.value } : { modelProblem: model.error }),
+    ...(riskScores === undefined ? {} : { riskScores }),
     computedSeconds: (performance.now() - started) / 1000,
   });
+}
+
+/**
+ * Each person's risk of an emergency admission in the year after the latest full one, from their features on its
+ * 31 December, by the model just fitted: the risk of every combination of features the year has, joined to the
+ * people in DuckDB and written to the scores file.
+ */
+async function scoreEveryone(
+  store: AnalyticStore,
+  input: CompileInput,
+  model: RiskModelReport,
+  file: string,
+): Promise<NonNullable<SegmentationResults['riskScores']>> {
+  const year = input.years.to;
+  const featuresOn = `${year}-12-31`;
+  const combinations = await modelCells(store, input);
+  const risks = combinations.map((cell) => ({ ...cell, risk: riskOf(model, cell).risk }));
+  const persons = await writeRiskScores(store, personFeaturesSql(input), risks, featuresOn, file);
+  return { featuresOn, predictingYear: year + 1, persons };
 }

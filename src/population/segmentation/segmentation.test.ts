@@ -4,14 +4,15 @@
  * one rule, is graded in SQL and by the plain TypeScript reading of the rules (rules.ts), which must agree person
  * by person; and the cells add up.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../core/paths.js';
 import { loadCatalogue, type Catalogue } from '../indicators/catalogue.js';
 import { AnalyticStore } from '../store/analytic-store.js';
-import { factsSql, windowStart } from './cells-sql.js';
+import { factsSql, personFeaturesSql, windowStart } from './cells-sql.js';
+import { readRiskScores, writeRiskScores } from '../store/risk-scores.js';
 import { core20Cells, listsRecorded, modelCells, segmentCells } from './cells.js';
 import { segmentationFigures } from './figures.js';
 import {
@@ -318,5 +319,45 @@ describe('the segmentation in SQL', () => {
     const model = await modelCells(store, { ...input, years: { from: 2020, to: 2020 } });
     expect(model.every((m) => m.year === 2021)).toBe(true);
     expect(model.reduce((sum, m) => sum + m.admitted, 0)).toBe(1);
+  });
+
+  it('scores each person by the risk of their features, the model cells regrouped, in a file only Accord reads', async () => {
+    const model = await modelCells(store, input);
+    // A made-up risk per combination of features, so each person's can be told apart.
+    const risks = model.map((m, i) => ({ ...m, risk: (i + 1) / 100 }));
+    const file = join(mkdtempSync(join(tmpdir(), 'accord-scores-')), 'risk-scores.parquet');
+    const written = await writeRiskScores(store, personFeaturesSql(input), risks, '2020-12-31', file);
+    expect(written).toBe(model.reduce((sum, m) => sum + m.persons, 0));
+    expect(statSync(file).mode & 0o077).toBe(0);
+    const rows = await store.rows(
+      `SELECT band, sex, imd_quintile, conditions, prior, efi_rank, segment, risk, COUNT(*) AS persons,
+              MIN(CAST(features_on AS VARCHAR)) AS features_on
+         FROM read_parquet('${file}') GROUP BY ALL`,
+    );
+    const key = (c: Record<string, unknown>) =>
+      ['band', 'sex', 'imdQuintile', 'conditions', 'prior', 'efiRank', 'segment']
+        .map((k) => String(c[k]))
+        .join('|');
+    const byKey = new Map(risks.map((r) => [key(r), r]));
+    for (const row of rows) {
+      const cell = byKey.get(
+        key({
+          band: row['band'],
+          sex: row['sex'],
+          imdQuintile: row['imd_quintile'],
+          conditions: row['conditions'],
+          prior: row['prior'],
+          efiRank: row['efi_rank'],
+          segment: row['segment'],
+        }),
+      );
+      expect(row['risk']).toBe(cell?.risk);
+      expect(row['persons']).toBe(cell?.persons);
+      expect(row['features_on']).toBe('2020-12-31');
+    }
+    expect(rows).toHaveLength(model.length);
+    expect((await readRiskScores(file, ['healthy'])).ok).toBe(false); // not a pseudonym: never put in the SQL
+    const missing = await readRiskScores(join(tmpdir(), 'no-such-scores.parquet'), []);
+    expect(missing).toEqual({ ok: false, error: expect.stringContaining('accord population build') });
   });
 });

@@ -28,6 +28,8 @@ export const ROW_LEVEL_READERS = [
   'cli/population-results.ts',
   'population/segmentation/cells.ts',
   'population/segmentation/run.ts',
+  // Reads its own people's scores (population/store/risk-scores.ts) for a care team's case-finding list.
+  'record/case-finding.ts',
 ] as const;
 
 const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;

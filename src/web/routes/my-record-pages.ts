@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { accessesOfPerson, type AuditAction, type PersonAccess } from '../../access/audit/index.js';
 import { DIRECT_CARE } from '../../access/audit/entry.js';
+import { EMERGENCY_RISK_LIST } from '../../record/case-finding.js';
 import type { AccessRule, Principal } from '../../access/index.js';
 import { nhsNumberOfAccount } from '../../identity/person-accounts.js';
 import { formatNhsNumber } from '../../identity/nhs-number.js';
@@ -53,6 +54,12 @@ function carerPlanWords(kind: string | undefined): string | undefined {
   return undefined;
 }
 
+/** A list the person was shown on, said as such (`detail.list` of the audit entry; case-finding-pages.ts). */
+const LIST_WORDS: Readonly<Record<string, string>> = {
+  [EMERGENCY_RISK_LIST]:
+    'Listed you among the people they care for at highest risk of an emergency admission',
+};
+
 const OUTCOME_WORDS = { success: 'Allowed', denied: 'Refused', error: 'Failed' } as const;
 
 export interface AccessLine {
@@ -71,7 +78,10 @@ export function accessLine(access: PersonAccess, organisationName: (id: string) 
     when: access.recordedAt,
     organisation: organisationName(access.organisation),
     role: access.role === null ? 'Their computer system' : (ROLE_WORDS[access.role] ?? access.role),
-    what: carerPlanWords(access.carerPlan) ?? ACTION_WORDS[access.action],
+    what:
+      carerPlanWords(access.carerPlan) ??
+      (access.list === undefined ? undefined : LIST_WORDS[access.list]) ??
+      ACTION_WORDS[access.action],
     why:
       access.purpose === DIRECT_CARE
         ? access.carerPlan === undefined

@@ -127,6 +127,7 @@ export async function recordPages(app: FastifyInstance, ctx: AppContext): Promis
         errorList,
         asked: asked && errorList.length === 0,
         found,
+        clinician: userOf(request).roles.includes('R8000'),
       });
     },
   );
