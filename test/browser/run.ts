@@ -3,8 +3,9 @@
  * axe-core WCAG 2.x A/AA violations, and works with JavaScript turned off; a demo user can sign in and out; and an
  * officer can draft and submit a proposal through its forms, with and without JavaScript, and take it through a
  * meeting in public to the decision register (meetings.ts); a finance officer keeps the books, is refused a release
- * before its milestone is verified and charges a pooled budget (money.ts); a registration officer works
- * the record-matching review queue (the demo loads one place's partners into the index).
+ * before its milestone is verified and charges a pooled budget (money.ts); a registration officer works the
+ * record-matching review queue (the demo loads one place's partners into the index); and a clinician opens their
+ * organisation's case-finding list, highest risk first.
  *
  * Not run by `npm test` (it needs a server and Chromium); .ci/run starts a server and runs:
  *   node --import tsx test/browser/run.ts --base-url http://localhost:3999
@@ -387,6 +388,30 @@ async function recordChecks(browser: Browser, javaScriptEnabled: boolean) {
       await page.waitForLoadState('load');
       if (!(await page.locator('main').innerText()).includes('No one in the shared record matches'))
         problems.push('no plain answer when no one matches');
+      return problems.length === 0 ? undefined : problems.join('\n');
+    });
+    await check(`a clinician's case-finding list puts the highest risk first ${how}`, async () => {
+      await signIn('demo.clinician');
+      await page.goto(`${baseUrl}/record`);
+      await page.getByRole('link', { name: /highest risk of an emergency admission/ }).click();
+      await page.waitForLoadState('load');
+      const problems: string[] = [];
+      const risks = (await page.locator('[data-case-finding-row] td:nth-child(5)').allInnerTexts()).map(
+        (text) => Number(text.replace(/[^0-9.]/g, '')),
+      );
+      if (risks.length === 0)
+        problems.push('no one listed: the demo trust cares for people with open episodes');
+      if (risks.some((risk, i) => i > 0 && risk > (risks[i - 1] ?? 0)))
+        problems.push(`not highest risk first: ${risks.join(', ')}`);
+      if (javaScriptEnabled) {
+        const violations = await axeViolations(page);
+        if (violations.length > 0) problems.push(`the list: ${formatViolations(violations)}`);
+      }
+      await page.selectOption('#show', '25');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.waitForLoadState('load');
+      const shown = await page.locator('[data-case-finding-row]').count();
+      if (shown > 25) problems.push(`asked for 25, shown ${shown}`);
       return problems.length === 0 ? undefined : problems.join('\n');
     });
     await check(`a privacy officer sees the emergency access queue ${how}`, async () => {
