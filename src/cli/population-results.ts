@@ -97,7 +97,7 @@ export async function saveBuildResults(
           : `; risk model AUC ${riskModel.evaluation.auc.toFixed(3)} on ${riskModel.evaluationYear}`) +
         (riskScores === undefined
           ? ''
-          : `; ${riskScores.persons} people scored for case-finding on ${riskScores.featuresOn}`),
+          : `; ${riskScores.persons.toLocaleString('en-GB')} people scored for case-finding on ${riskScores.featuresOn}`),
     );
   }
   saveResults(

@@ -408,7 +408,7 @@ async function recordChecks(browser: Browser, javaScriptEnabled: boolean) {
         if (violations.length > 0) problems.push(`the list: ${formatViolations(violations)}`);
       }
       await page.selectOption('#show', '25');
-      await page.getByRole('button', { name: 'Show' }).click();
+      await page.getByRole('button', { name: 'Show', exact: true }).click();
       await page.waitForLoadState('load');
       const shown = await page.locator('[data-case-finding-row]').count();
       if (shown > 25) problems.push(`asked for 25, shown ${shown}`);
