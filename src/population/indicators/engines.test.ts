@@ -9,6 +9,7 @@ import {
   type Criterion,
   type EventCriterion,
   type Indicator,
+  type Window,
 } from './definition.js';
 import { referenceCube, type EventRow, type PersonRow } from './reference-engine.js';
 import { cellsOfRows, cubeSql, demographyTableSql, type CubeRow } from './sql-engine.js';
@@ -277,7 +278,7 @@ describe('the SQL engine', () => {
     expect(reference.map((cell) => [cell.numerator, cell.denominator])).toEqual([[1, 2]]);
   });
 
-  it('counts an event on the last day of the period, in every window, and not one on the next day', async () => {
+  it('counts an event on the first and last day of every window, and not one a day outside it', async () => {
     const persons: PersonRow[] = [
       {
         person: 'p1',
@@ -302,7 +303,15 @@ describe('the SQL engine', () => {
       reason_code: null,
       setting: null,
     });
-    for (const within of ['ever', 'period', { monthsBefore: 3 }] as const) {
+    const dayBefore = (iso: string) =>
+      new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const windows: Window[] = [
+      'ever',
+      'period',
+      ...[3, 12, 15, 24, 27, 60].map((monthsBefore) => ({ monthsBefore })),
+    ];
+    for (const [within, latest] of windows.flatMap((w) => [[w, false] as const, [w, true] as const])) {
+      const start = windowStart(within, 2020);
       const parsed = parseIndicator(
         {
           id: 'edge',
@@ -316,15 +325,22 @@ describe('the SQL engine', () => {
           polarity: 'no-judgement',
           years: { from: 2020, to: 2020 },
           population: {},
-          numerator: { where: { event: { kind: 'condition', codes: 'a', within } } },
+          numerator: { where: { event: { kind: 'condition', codes: 'a', within, latest } } },
         },
         'edge',
       );
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
-      for (const [day, expected] of [
+      const days: [string, number][] = [
         ['2020-12-31', 1],
         ['2021-01-01', 0],
-      ] as const) {
+        ...(start === undefined
+          ? []
+          : ([
+              [start, 1],
+              [dayBefore(start), 0],
+            ] as [string, number][])),
+      ];
+      for (const [day, expected] of days) {
         await load(persons, [event(day)]);
         const sql = cellsOfRows(
           await store.rows<CubeRow & Record<string, unknown>>(cubeSql(parsed.value, CODE_LISTS)),

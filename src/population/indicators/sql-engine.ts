@@ -12,10 +12,10 @@
  *   person-year counts with every event criterion FALSE,
  *   plus, over only the person-years where some event criterion holds, what it counts less what it would count with
  *   them all FALSE.
- * The second part is driven from the events: each event criterion is one pass over `event` joined to `years` (for
- * `ever`, each person's first matching event joined to the years), and one GROUP BY of all of them gives each touched
- * person-year a 0/1 flag per criterion and its events counted. Per indicator, the work grows with the events its
- * criteria match, not with persons × years. Each criterion compiles to a boolean that is never NULL, so `not`
+ * The second part is driven from the events: each event criterion is one pass over `event` joined to the years of
+ * its windows by equality on the year (for `ever`, each person's first matching event joined to the years that
+ * follow it), and one GROUP BY of all of them gives each touched person-year a 0/1 flag per criterion and its
+ * events counted. Per indicator, the work grows with the events its criteria match, not with persons × years. Each criterion compiles to a boolean that is never NULL, so `not`
  * means what it means in the reference engine — and compiled with its event criteria FALSE it gives the demography's
  * count exactly. The sums come back as INTEGER: a cell's count is far below 2^31, and the driver reads a HUGEINT
  * several times slower.
@@ -103,8 +103,11 @@ function matchingSql(criterion: EventCriterion, context: Compiling): string {
     // The latest candidate passes when some passing candidate is on the latest date: one GROUP BY, where a
     // window over every candidate had to sort them. (A `latest` criterion is never an event count.)
     const passing = passes.length === 0 ? 'e.date' : `CASE WHEN ${passes.join(' AND ')} THEN e.date END`;
-    const join = start === undefined ? 'e.date <= y.period_end' : `e.date BETWEEN ${start} AND y.period_end`;
-    return `SELECT e.person, y.year FROM event e JOIN years y ON ${join} WHERE ${where.join(' AND ')}
+    const from =
+      start === undefined
+        ? `event e JOIN years y ON e.date <= y.period_end WHERE ${where.join(' AND ')}`
+        : `${windowedEvents(criterion.within, start)} WHERE ${where.join(' AND ')}`;
+    return `SELECT e.person, y.year FROM ${from}
       GROUP BY e.person, y.year HAVING MAX(${passing}) = MAX(e.date)`;
   }
   if (start === undefined) {
@@ -115,8 +118,21 @@ function matchingSql(criterion: EventCriterion, context: Compiling): string {
         GROUP BY e.person) f
       JOIN years y ON f.first <= y.period_end`;
   }
-  return `SELECT e.person, y.year FROM event e JOIN years y ON e.date BETWEEN ${start} AND y.period_end
+  return `SELECT e.person, y.year FROM ${windowedEvents(criterion.within, start)}
       WHERE ${[...where, ...passes].join(' AND ')}`;
+}
+
+/**
+ * Events `e` joined to the years `y` whose window holds them, by equality on the year: a window ends on 31 December
+ * and starts on the first of a month, so an event falls in the windows of its own year and of up to `span` years
+ * after it — those whose start is not after it. A hash join on the year, where a range join on the dates was
+ * planned as a merge join taking most of a windowed criterion's time.
+ */
+function windowedEvents(window: Window, start: string): string {
+  const span = window === 'ever' || window === 'period' ? 0 : Math.ceil((window.monthsBefore - 12) / 12);
+  const shifts = Array.from({ length: Math.max(span, 0) + 1 }, (_, k) => `(${k})`).join(', ');
+  return `event e CROSS JOIN (VALUES ${shifts}) s (k)
+      JOIN years y ON y.year = CAST(EXTRACT(YEAR FROM e.date) AS INTEGER) + s.k AND e.date >= ${start}`;
 }
 
 /**
