@@ -18,6 +18,7 @@
 import { decideRecordAccess } from '../access/record-access.js';
 import { err, ok, type Result } from '../core/result.js';
 import { pseudonymOf, type PseudonymKey } from '../identity/pseudonym.js';
+import { riskOf, type RiskFactor, type RiskModelReport } from '../population/segmentation/risk-model.js';
 import { readRiskScores, type RiskScore } from '../population/store/risk-scores.js';
 import type { Queryable } from '../store/index.js';
 import type { Viewer } from './person-record.js';
@@ -35,6 +36,8 @@ export interface CaseFindingEntry {
   /** Address and contact details never to be shown (a restricted record). */
   readonly hide: readonly string[];
   readonly score: RiskScore;
+  /** The levels of the person's features that raise their risk, largest first, as the model's report states them. */
+  readonly raisedBy: readonly RiskFactor[];
 }
 
 export interface CaseFindingList {
@@ -59,6 +62,8 @@ export async function caseFindingList(
   db: Queryable,
   viewer: Viewer,
   scores: RiskScores,
+  /** The model the scores were made with (the build's report), to say what raises each person's risk. */
+  model: Pick<RiskModelReport, 'intercept' | 'terms'>,
   now: Date,
   limit: number,
 ): Promise<Result<CaseFindingList, string>> {
@@ -102,6 +107,7 @@ export async function caseFindingList(
     entries: shown.map((person) => ({
       ...person,
       patientIds: (patients.get(person.personId) ?? []).map((patient) => patient.patientId),
+      raisedBy: riskOf(model, person.score).raisedBy,
     })),
     caredFor,
     dissented,

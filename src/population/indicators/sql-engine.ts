@@ -15,9 +15,9 @@
  * The second part is driven from the events: each event criterion is one pass over `event` joined to the years of
  * its windows by equality on the year (for `ever`, each person's first matching event joined to the years that
  * follow it), and one GROUP BY of all of them gives each touched person-year a 0/1 flag per criterion and its
- * events counted. Per indicator, the work grows with the events its criteria match, not with persons × years. Each criterion compiles to a boolean that is never NULL, so `not`
- * means what it means in the reference engine — and compiled with its event criteria FALSE it gives the demography's
- * count exactly. The sums come back as INTEGER: a cell's count is far below 2^31, and the driver reads a HUGEINT
+ * events counted. Per indicator, the work grows with the events its criteria match, not with persons × years. Each
+ * criterion compiles to a boolean that is never NULL, so `not` means what it means in the reference engine — and
+ * compiled with its event criteria FALSE it gives the demography's count exactly. The sums come back as INTEGER: a cell's count is far below 2^31, and the driver reads a HUGEINT
  * several times slower.
  */
 import { ageBandSql, periodOf, sortCells, windowStart, type CubeCell } from './cube.js';

@@ -13,7 +13,6 @@ import { formatNhsNumber } from '../../identity/nhs-number.js';
 import { caseFindingList, EMERGENCY_RISK_LIST } from '../../record/case-finding.js';
 import { recordRepository, searchParameters } from '../../record/index.js';
 import { summarisePerson } from '../../record/person-summary.js';
-import { riskOf } from '../../population/segmentation/risk-model.js';
 import { replyWithProblem } from '../problem.js';
 import type { AppContext } from '../server.js';
 import { currentPartnership } from './current-partnership.js';
@@ -66,7 +65,7 @@ export async function caseFindingPages(app: FastifyInstance, ctx: AppContext): P
       }
       const user = userOf(request);
       const now = clock();
-      const listed = await caseFindingList(ctx.db, user, ctx.riskScores, now, show);
+      const listed = await caseFindingList(ctx.db, user, ctx.riskScores, model, now, show);
       if (!listed.ok) {
         return replyWithProblem(request, reply, problem('unavailable', listed.error), undefined, {
           partnership: partnership.info,
@@ -95,8 +94,8 @@ export async function caseFindingPages(app: FastifyInstance, ctx: AppContext): P
             demographics?.nhsNumber === undefined ? undefined : formatNhsNumber(demographics.nhsNumber),
           age: ageOn(demographics?.birthDate, today) ?? '–',
           riskPercent: (entry.score.risk * 100).toFixed(1),
-          raisedBy: riskOf(model, entry.score)
-            .raisedBy.slice(0, 3)
+          raisedBy: entry.raisedBy
+            .slice(0, 3)
             .map((factor) => ({ ...factor, oddsRatio: factor.oddsRatio.toFixed(1) })),
           reason: entry.reason,
         };
