@@ -13,7 +13,9 @@
  *   (`population/store/risk-scores.ts`); people opted out of planning use (National Data Opt-out) are not in the
  *   analytic store, so have no score, and neither has anyone whose sex or home the model cannot use.
  *
- * Whoever shows the list audits each person shown as a look at their record (web/routes/case-finding-pages.ts).
+ * A list shows name, NHS number and age, never address or contact details, so a restricted record shows the same as
+ * any other. Whoever shows the list audits each person shown as a look at their record
+ * (web/routes/case-finding-pages.ts).
  */
 import { decideRecordAccess } from '../access/record-access.js';
 import { err, ok, type Result } from '../core/result.js';
@@ -33,8 +35,6 @@ export interface CaseFindingEntry {
   readonly patientIds: readonly string[];
   /** The relationship the list relies on, as the audit and "who looked at my record" say it. */
   readonly reason: string;
-  /** Address and contact details never to be shown (a restricted record). */
-  readonly hide: readonly string[];
   readonly score: RiskScore;
   /** The levels of the person's features that raise their risk, largest first, as the model's report states them. */
   readonly raisedBy: readonly RiskFactor[];
@@ -70,7 +70,7 @@ export async function caseFindingList(
   const related = await relationshipsOfOrganisation(db, viewer.organisation);
   const flags = await recordFlagsOfPersons(db, [...related.keys()]);
   const at = now.toISOString();
-  const eligible: { personId: string; reason: string; hide: readonly string[] }[] = [];
+  const eligible: { personId: string; reason: string }[] = [];
   let caredFor = 0;
   let dissented = 0;
   for (const [personId, relationships] of related) {
@@ -85,7 +85,7 @@ export async function caseFindingList(
     if (!decision.allowed || decision.scope !== 'clinical') continue;
     caredFor++;
     if (decision.sources !== 'all') dissented++;
-    else eligible.push({ personId, reason: decision.reason, hide: decision.hide });
+    else eligible.push({ personId, reason: decision.reason });
   }
   const pseudonyms = new Map(
     eligible.map((person) => [person.personId, pseudonymOf(scores.key, person.personId)]),

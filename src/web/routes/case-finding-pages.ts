@@ -7,7 +7,7 @@
  * sent, and the person sees it in "who looked at my record". No download: a list of named people stays on the page.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AccessRule } from '../../access/index.js';
+import { systemClock, type AccessRule } from '../../access/index.js';
 import { problem } from '../../core/problem.js';
 import { formatNhsNumber } from '../../identity/nhs-number.js';
 import { caseFindingList, EMERGENCY_RISK_LIST } from '../../record/case-finding.js';
@@ -30,7 +30,7 @@ const ageOn = (birthDate: string | undefined, day: string): number | undefined =
 
 export async function caseFindingPages(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const repository = recordRepository(ctx.db, searchParameters());
-  const clock = ctx.clock ?? (() => new Date());
+  const clock = ctx.clock ?? systemClock;
   const userOf = (request: FastifyRequest) => {
     if (request.principal.kind !== 'user')
       throw new Error('a page for people reached its handler without one');
