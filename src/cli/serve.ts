@@ -194,12 +194,12 @@ export async function startAccord(options: ServeOptions): Promise<Running> {
     }
     const known = readMigrations(migrationsDir);
     const app = await buildServer({
-      riskScores: caseFindingScores(config, log),
       db: store.db,
       config,
       partnershipId: report.partnershipId,
       population: populationResults,
       placeMap,
+      riskScores: caseFindingScores(config, log),
       // The FHIR $import's jobs; the server resumes any left queued or running when it starts.
       imports: importJobs(store.db, {
         root: config.importDir ?? join(config.dataDir, 'imports'),

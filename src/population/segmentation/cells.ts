@@ -5,6 +5,7 @@
  * `risk-model.ts` and then disclosure control.
  */
 import type { AnalyticStore } from '../store/analytic-store.js';
+import { scoredFeaturesOfRow } from '../store/risk-scores.js';
 import {
   core20CellsSql,
   listEventsSql,
@@ -86,13 +87,7 @@ export async function modelCells(store: AnalyticStore, input: CompileInput): Pro
   const rows = await store.rows(modelCellsSql(input));
   return rows.map((row) => ({
     year: num(row['year']),
-    band: num(row['band']),
-    sex: row['sex'] === 'female' ? 'female' : 'male',
-    imdQuintile: num(row['imd_quintile']),
-    conditions: num(row['conditions']),
-    prior: num(row['prior']),
-    efiRank: num(row['efi_rank']),
-    segment: num(row['segment']),
+    ...scoredFeaturesOfRow(row),
     persons: num(row['persons']),
     admitted: num(row['admitted']),
   }));

@@ -33,6 +33,17 @@ export interface RiskScore extends ScoredFeatures {
   readonly risk: number;
 }
 
+/** The features of a row with the model's columns (band, sex, imd_quintile, conditions, prior, efi_rank, segment). */
+export const scoredFeaturesOfRow = (row: Readonly<Record<string, unknown>>): ScoredFeatures => ({
+  band: Number(row['band']),
+  sex: row['sex'] === 'female' ? 'female' : 'male',
+  imdQuintile: Number(row['imd_quintile']),
+  conditions: Number(row['conditions']),
+  prior: Number(row['prior']),
+  efiRank: Number(row['efi_rank']),
+  segment: Number(row['segment']),
+});
+
 const PSEUDONYM = /^[0-9a-f]{32}$/;
 const whole = (value: number) => {
   if (!Number.isInteger(value)) throw new Error(`a feature level must be a whole number, not ${value}`);
@@ -111,13 +122,7 @@ export async function readRiskScores(
       scores.set(person, {
         person,
         featuresOn: String(row['features_on']),
-        band: Number(row['band']),
-        sex: row['sex'] === 'female' ? 'female' : 'male',
-        imdQuintile: Number(row['imd_quintile']),
-        conditions: Number(row['conditions']),
-        prior: Number(row['prior']),
-        efiRank: Number(row['efi_rank']),
-        segment: Number(row['segment']),
+        ...scoredFeaturesOfRow(row),
         risk: Number(row['risk']),
       });
     }
